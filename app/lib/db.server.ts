@@ -1,0 +1,115 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "~/generated/prisma/client";
+import { getEnv } from "./env.server";
+import { applyMigrations, type MigrationConnection } from "./migrate.server";
+
+export type Database = {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+};
+
+export type OpenOptions =
+  | { kind: "postgres"; url: string; migrationsDir?: string; poolSize?: number }
+  | { kind: "pglite"; dataDir?: string; pglite?: PGlite; migrationsDir?: string };
+
+/**
+ * The portal's Prisma client. A live binding: set once by connectDatabase() at start-up (or by the
+ * test harness per test file), then imported everywhere as `db`.
+ */
+export let db: PrismaClient = new Proxy({} as PrismaClient, {
+  get() {
+    throw new Error("The database is not connected yet: call connectDatabase() first.");
+  },
+});
+let current: Database | undefined;
+
+/** Opens (creating and migrating if needed) the database the options name. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.kind === "postgres") {
+    if (options.migrationsDir) {
+      const client = new pg.Client({ connectionString: options.url });
+      await client.connect();
+      try {
+        await applyMigrations(pgConnection(client), options.migrationsDir);
+      } finally {
+        await client.end();
+      }
+    }
+    const adapter = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const prisma = new PrismaClient({ adapter });
+    return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
+  }
+
+  let pglite = options.pglite;
+  if (!pglite) {
+    const dir = path.resolve(options.dataDir ?? "./data", "pglite");
+    fs.mkdirSync(dir, { recursive: true });
+    pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+  }
+  if (options.migrationsDir) await applyMigrations(pgliteConnection(pglite), options.migrationsDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const owned = pglite;
+  return {
+    prisma,
+    kind: "pglite",
+    async close() {
+      await prisma.$disconnect();
+      if (!owned.closed) await owned.close();
+    },
+  };
+}
+
+/** Connects the app's `db` to the database the environment names, migrating it first. */
+export async function connectDatabase(): Promise<Database> {
+  if (current) return current;
+  const env = getEnv();
+  const migrationsDir = path.resolve(env.MIGRATIONS_DIR);
+  current = env.DATABASE_URL
+    ? await openDatabase({ kind: "postgres", url: env.DATABASE_URL, migrationsDir })
+    : await openDatabase({ kind: "pglite", dataDir: env.DATA_DIR, migrationsDir });
+  db = current.prisma;
+  return current;
+}
+
+/** Points `db` at an already open database (test harness, scripts). */
+export function useDatabase(database: Database) {
+  current = database;
+  db = database.prisma;
+}
+
+export async function disconnectDatabase() {
+  const open = current;
+  current = undefined;
+  if (open) await open.close();
+}
+
+export function pgliteConnection(pglite: PGlite): MigrationConnection {
+  return {
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+  };
+}
+
+export function pgConnection(client: pg.Client): MigrationConnection {
+  return {
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    query: async <T>(sql: string, params?: unknown[]) =>
+      (await client.query(sql, params as unknown[])).rows as T[],
+  };
+}
+
+/** Prisma's error for an optimistic-concurrency or unique-key conflict, by its code. */
+export function isPrismaError(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0"], { message: 'must be "true" or "false"' })
+  .transform((v) => v === "true" || v === "1");
+
+/** Every environment variable the portal reads. Documented in .env.example. */
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    APP_URL: z.url({ message: "must be an absolute URL such as http://localhost:3000" }).optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: "must start with postgresql://" })
+      .optional(),
+    DATA_DIR: z.string().min(1).default("./data"),
+    MIGRATIONS_DIR: z.string().min(1).default("./prisma/migrations"),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(12),
+    SECURE_COOKIES: bool.optional(),
+    TRUST_PROXY: bool.default(false),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, { message: "must start with smtp:// or smtps://" })
+      .optional(),
+    MAIL_FROM: z.string().min(3).default("Exchange portal <no-reply@exchange.invalid>"),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    SIGNIN_MAX_FAILURES_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    SIGNIN_MAX_FAILURES_IP: z.coerce.number().int().min(1).default(30),
+    RESET_TOKEN_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(60),
+    INVITATION_TOKEN_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024),
+  })
+  .transform((env) => ({
+    ...env,
+    APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
+    SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === "production",
+  }));
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {}
+
+/** Parses raw variables; the error lists one line per bad variable. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  // Treat empty strings as unset, as shells and .env files commonly produce them.
+  const cleaned = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = EnvSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
+}
+
+let cached: Env | undefined;
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+/** For tests that change variables between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}

@@ -1,0 +1,27 @@
+import type { Role } from "~/generated/prisma/enums";
+
+/** What permission checks need to know of the acting user. */
+export type Actor = {
+  id: string;
+  email: string;
+  roles: Role[];
+  instituteId: string;
+};
+
+export function hasRole(actor: Pick<Actor, "roles">, role: Role) {
+  return actor.roles.includes(role);
+}
+
+export function isAdmin(actor: Pick<Actor, "roles">) {
+  return hasRole(actor, "ADMIN");
+}
+
+/** HR coordinators act only for their own institute. */
+export function isHrOf(actor: Pick<Actor, "roles" | "instituteId">, instituteId: string) {
+  return hasRole(actor, "HR") && actor.instituteId === instituteId;
+}
+
+/** HR and ADMIN hold other people's data: they must have TOTP before doing anything else. */
+export function mustHaveMfa(actor: Pick<Actor, "roles">) {
+  return hasRole(actor, "HR") || hasRole(actor, "ADMIN");
+}

@@ -1,0 +1,59 @@
+import { db } from "./db.server";
+
+/**
+ * Failure counting for sign-in and MFA, kept in the database so that every app process sees the
+ * same counts. A key is locked once its failures within the window reach the limit; each further
+ * failure doubles the lock, up to a ceiling.
+ */
+export type ThrottleRule = {
+  limit: number;
+  windowMs: number;
+  baseLockMs: number;
+  maxLockMs: number;
+};
+
+export const WINDOW_MS = 15 * 60_000;
+
+export function lockDuration(failures: number, rule: ThrottleRule): number {
+  if (failures < rule.limit) return 0;
+  const doublings = Math.min(failures - rule.limit, 16);
+  return Math.min(rule.baseLockMs * 2 ** doublings, rule.maxLockMs);
+}
+
+/** The time until which any of the keys is locked, or null if none is. */
+export async function lockedUntil(keys: string[], now = new Date()): Promise<Date | null> {
+  const rows = await db.throttle.findMany({
+    where: { key: { in: keys }, lockedUntil: { gt: now } },
+    select: { lockedUntil: true },
+  });
+  const times = rows.map((r) => r.lockedUntil!.getTime());
+  return times.length ? new Date(Math.max(...times)) : null;
+}
+
+/** Counts one failure against a key, atomically across processes; returns the new lock if any. */
+export async function recordFailure(
+  key: string,
+  rule: ThrottleRule,
+  now = new Date(),
+): Promise<Date | null> {
+  const windowStart = new Date(now.getTime() - rule.windowMs);
+  // One statement, so two processes counting at once cannot lose an increment.
+  const rows = await db.$queryRaw<{ failures: number }[]>`
+    INSERT INTO "Throttle" ("key", "failures", "windowStart", "updatedAt")
+    VALUES (${key}, 1, ${now}, ${now})
+    ON CONFLICT ("key") DO UPDATE SET
+      "failures" = CASE WHEN "Throttle"."windowStart" < ${windowStart} THEN 1 ELSE "Throttle"."failures" + 1 END,
+      "windowStart" = CASE WHEN "Throttle"."windowStart" < ${windowStart} THEN ${now} ELSE "Throttle"."windowStart" END,
+      "updatedAt" = ${now}
+    RETURNING "failures"`;
+  const failures = Number(rows[0]?.failures ?? 1);
+  const ms = lockDuration(failures, rule);
+  if (ms === 0) return null;
+  const until = new Date(now.getTime() + ms);
+  await db.throttle.update({ where: { key }, data: { lockedUntil: until } });
+  return until;
+}
+
+export async function clearFailures(key: string) {
+  await db.throttle.deleteMany({ where: { key } });
+}

@@ -1,0 +1,33 @@
+// Runs the integration tests on the embedded database (PGlite), then on a PostgreSQL server:
+// TEST_POSTGRES_URL if given, else a throwaway cluster when server binaries are installed.
+import { spawnSync } from "node:child_process";
+import { findPostgresBin, startPostgres } from "./pg-test-server.mjs";
+
+const extra = process.argv.slice(2);
+function vitest(env) {
+  const r = spawnSync("npx", ["vitest", "run", "--project", "integration", ...extra], {
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+  });
+  return r.status ?? 1;
+}
+
+console.log("\n== Integration tests on PGlite (embedded) ==");
+let status = vitest({ TEST_DB: "pglite" });
+
+let server;
+let url = process.env.TEST_POSTGRES_URL;
+if (!url && findPostgresBin()) {
+  server = await startPostgres();
+  url = server.url;
+}
+if (url) {
+  console.log(`\n== Integration tests on PostgreSQL (${url.replace(/\/\/[^@]*@/, "//")}) ==`);
+  status = vitest({ TEST_DB: "postgres", TEST_POSTGRES_URL: url }) || status;
+} else {
+  console.log(
+    "\n(no PostgreSQL server available: set TEST_POSTGRES_URL or install postgresql to also run on it)",
+  );
+}
+await server?.stop();
+process.exit(status);
