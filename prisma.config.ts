@@ -14,14 +14,15 @@ export default defineConfig({
   engine: "js",
   async adapter() {
     const url = process.env.DATABASE_URL;
+    const { PrismaPg } = await import("@prisma/adapter-pg");
     if (url) {
-      const { PrismaPg } = await import("@prisma/adapter-pg");
       return new PrismaPg({ connectionString: url });
     }
     const { PGlite } = await import("@electric-sql/pglite");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const dir = path.join(process.env.DATA_DIR ?? "./data", "pglite");
     fs.mkdirSync(dir, { recursive: true });
-    return new PrismaPGlite(new PGlite(dir));
+    // Typed against an older driver-adapter-utils than Prisma 6.19's; it works (see DEVELOPERS.md).
+    return new PrismaPGlite(new PGlite(dir)) as unknown as InstanceType<typeof PrismaPg>;
   },
 });

@@ -54,7 +54,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
   }
   if (options.migrationsDir) await applyMigrations(pgliteConnection(pglite), options.migrationsDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // The PGlite adapter is typed against an older driver-adapter-utils than Prisma 6.19's; it works.
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as unknown as PrismaPg });
   const owned = pglite;
   return {
     prisma,

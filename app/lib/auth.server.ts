@@ -1,0 +1,72 @@
+import { redirect } from "@remix-run/node";
+import type { Role } from "~/generated/prisma/enums";
+import { mustHaveMfa } from "./permissions";
+import {
+  clearSessionCookie,
+  readSessionToken,
+  validateSessionToken,
+  type SessionUser,
+  type ValidSession,
+} from "./session.server";
+
+/** The signed-in user as services see them. */
+export type CurrentUser = SessionUser & { sessionId: string };
+
+// Several loaders run for one request; look the session up once.
+const perRequest = new WeakMap<Request, Promise<ValidSession | null>>();
+
+export function getSession(request: Request): Promise<ValidSession | null> {
+  let pending = perRequest.get(request);
+  if (!pending) {
+    const token = readSessionToken(request);
+    pending = token ? validateSessionToken(token) : Promise.resolve(null);
+    perRequest.set(request, pending);
+  }
+  return pending;
+}
+
+function loginRedirect(request: Request, clearCookie: boolean) {
+  const url = new URL(request.url);
+  const here = url.pathname + url.search;
+  const to = here === "/" ? "/login" : `/login?${new URLSearchParams({ redirectTo: here })}`;
+  return redirect(
+    to,
+    clearCookie ? { headers: { "Set-Cookie": clearSessionCookie() } } : undefined,
+  );
+}
+
+/** The fully signed-in user (second factor done where enrolled), or null. */
+export async function getOptionalUser(request: Request): Promise<CurrentUser | null> {
+  const session = await getSession(request);
+  if (!session) return null;
+  if (session.user.mfaEnabled && !session.mfaVerified) return null;
+  return { ...session.user, sessionId: session.id };
+}
+
+/**
+ * Requires a signed-in user. Sends the half-signed-in to the TOTP step and HR/ADMIN users without
+ * MFA to enrolment, which they must finish before anything else.
+ */
+export async function requireUser(
+  request: Request,
+  options: { allowMfaEnrolment?: boolean } = {},
+): Promise<CurrentUser> {
+  const session = await getSession(request);
+  if (!session) throw loginRedirect(request, readSessionToken(request) !== null);
+  if (session.user.mfaEnabled && !session.mfaVerified) throw redirect("/login/mfa");
+  if (!options.allowMfaEnrolment && !session.user.mfaEnabled && mustHaveMfa(session.user)) {
+    throw redirect("/account/mfa");
+  }
+  return { ...session.user, sessionId: session.id };
+}
+
+/** Pages of a role the user lacks answer 404, like records they may not see. */
+export async function requireRole(request: Request, role: Role): Promise<CurrentUser> {
+  const user = await requireUser(request);
+  if (!user.roles.includes(role)) throw new Response("Not found", { status: 404 });
+  return user;
+}
+
+export async function requireAnonymous(request: Request) {
+  if (await getOptionalUser(request)) throw redirect("/");
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+// C0/C1 control characters (tab and newlines handled separately), and U+FFFD, which is what
+// undecodable (non-UTF-8) bytes become: neither belongs in a name, title or email.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/u;
+const LINE_BREAK = /[\r\n\t]/;
+
+/** A trimmed one-line text field. */
+export function singleLine(label: string, max: number, { required = true } = {}) {
+  const base = z
+    .string({ message: `Enter ${label}` })
+    .transform((s) => s.trim())
+    .refine((s) => !CONTROL.test(s) && !LINE_BREAK.test(s), {
+      message: `${capitalise(label)} contains characters that are not allowed`,
+    })
+    .refine((s) => s.length <= max, {
+      message: `${capitalise(label)} must be ${max} characters or fewer`,
+    });
+  return required ? base.refine((s) => s.length > 0, { message: `Enter ${label}` }) : base;
+}
+
+/** Multi-line text: line breaks allowed, other control characters not. */
+export function multiLine(label: string, max: number, { required = false } = {}) {
+  const base = z
+    .string()
+    .transform((s) => s.replace(/\r\n/g, "\n").trim())
+    .refine((s) => !CONTROL.test(s), {
+      message: `${capitalise(label)} contains characters that are not allowed`,
+    })
+    .refine((s) => s.length <= max, {
+      message: `${capitalise(label)} must be ${max} characters or fewer`,
+    });
+  return required ? base.refine((s) => s.length > 0, { message: `Enter ${label}` }) : base;
+}
+
+export const emailField = z
+  .string({ message: "Enter an email address" })
+  .transform((s) => s.trim().toLowerCase())
+  .refine((s) => s.length > 0, { message: "Enter an email address" })
+  .refine((s) => s.length <= 254, { message: "Email address must be 254 characters or fewer" })
+  .refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) && !CONTROL.test(s), {
+    message: "Enter an email address in the right format, like name@example.gov",
+  });
+
+/** An id from a select or hidden field; its existence is checked by the service. */
+export const idField = z
+  .string()
+  .trim()
+  .max(64, { message: "Choose an option from the list" })
+  .regex(/^[A-Za-z0-9_-]*$/, { message: "Choose an option from the list" });
+
+function capitalise(s: string) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,825 @@
+import type { Prisma } from "~/generated/prisma/client";
+import type { Role } from "~/generated/prisma/enums";
+import { renderEmail } from "~/lib/email/render.server";
+import { queueEmail } from "~/lib/email/outbox.server";
+import { db, isPrismaError } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
+import type { FieldErrors } from "~/lib/forms";
+import {
+  hashPassword,
+  passwordProblem,
+  verifyAgainstDummy,
+  verifyPassword,
+} from "~/lib/password.server";
+import { isAdmin, type Actor } from "~/lib/permissions";
+import { createSession, invalidateSession, invalidateUserSessions } from "~/lib/session.server";
+import {
+  clearFailures,
+  lockedUntil,
+  recordFailure,
+  WINDOW_MS,
+  type ThrottleRule,
+} from "~/lib/throttle.server";
+import { generateToken, hashToken } from "~/lib/tokens.server";
+import { formatSecret, generateTotpKey, matchTotp, totpQrSvg } from "~/lib/totp.server";
+import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
+
+export type RequestInfo = { ipAddress: string; userAgent?: string };
+
+export type ServiceResult<T = object> =
+  ({ ok: true } & T) | { ok: false; errors: FieldErrors; lockedUntil?: Date };
+
+const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
+
+function rules() {
+  const env = getEnv();
+  const account: ThrottleRule = {
+    limit: env.SIGNIN_MAX_FAILURES_ACCOUNT,
+    windowMs: WINDOW_MS,
+    baseLockMs: 60_000,
+    maxLockMs: 60 * 60_000,
+  };
+  const ip: ThrottleRule = {
+    limit: env.SIGNIN_MAX_FAILURES_IP,
+    windowMs: WINDOW_MS,
+    baseLockMs: 60_000,
+    maxLockMs: 60 * 60_000,
+  };
+  return { account, ip };
+}
+
+export function lockedMessage(until: Date) {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+  return `Too many attempts. For your security, try again in ${minutes} minute${minutes === 1 ? "" : "s"} (after ${until.toISOString().slice(11, 16)} UTC).`;
+}
+
+// ---------------------------------------------------------------- sign-in
+
+/** Password step. Every failure looks the same to the client, whatever its cause. */
+export async function signIn(input: { email: string; password: string }, req: RequestInfo) {
+  const email = input.email.toLowerCase();
+  const keys = [`signin:account:${email}`, `signin:ip:${req.ipAddress}`];
+  const locked = await lockedUntil(keys);
+  if (locked) {
+    await recordAuditNow({
+      actorEmail: email,
+      action: "auth.signin.throttled",
+      ipAddress: req.ipAddress,
+    });
+    return { ok: false as const, errors: { "": [lockedMessage(locked)] }, lockedUntil: locked };
+  }
+  const user = await db.user.findUnique({
+    where: { email },
+    select: {
+      id: true,
+      email: true,
+      instituteId: true,
+      deactivatedAt: true,
+      password: { select: { hash: true } },
+      mfa: { select: { confirmedAt: true } },
+    },
+  });
+  const valid = user?.password
+    ? await verifyPassword(user.password.hash, input.password)
+    : await verifyAgainstDummy(input.password);
+  if (!user || !valid || user.deactivatedAt) {
+    const reason = !user ? "unknown_account" : !valid ? "bad_password" : "deactivated";
+    const r = rules();
+    const [a, b] = await Promise.all([
+      recordFailure(keys[0]!, r.account),
+      recordFailure(keys[1]!, r.ip),
+    ]);
+    await recordAuditNow({
+      actorEmail: email,
+      action: "auth.signin.failed",
+      targetType: user ? "User" : "",
+      targetId: user?.id ?? "",
+      instituteId: user?.instituteId ?? null,
+      ipAddress: req.ipAddress,
+      details: { reason },
+    });
+    const lock = a ?? b;
+    return {
+      ok: false as const,
+      errors: { "": [lock ? lockedMessage(lock) : GENERIC_SIGNIN_ERROR] },
+      lockedUntil: lock ?? undefined,
+    };
+  }
+  await clearFailures(keys[0]!);
+  const mfaEnabled = Boolean(user.mfa?.confirmedAt);
+  const session = await createSession(user.id, { mfaVerified: !mfaEnabled, ...req });
+  await recordAuditNow({
+    actor: user,
+    action: mfaEnabled ? "auth.signin.password_ok" : "auth.signin.succeeded",
+    targetType: "User",
+    targetId: user.id,
+    ipAddress: req.ipAddress,
+  });
+  return { ok: true as const, ...session, needsMfa: mfaEnabled };
+}
+
+/** Second step: a TOTP code (each accepted once) or an unused recovery code. A new token follows. */
+export async function completeMfaSignIn(
+  pending: { sessionId: string; user: Actor },
+  code: string,
+  req: RequestInfo,
+) {
+  const { user } = pending;
+  const keys = [`mfa:user:${user.id}`, `mfa:ip:${req.ipAddress}`];
+  const locked = await lockedUntil(keys);
+  if (locked) {
+    await recordAuditNow({ actor: user, action: "auth.mfa.throttled", ipAddress: req.ipAddress });
+    return { ok: false as const, errors: { code: [lockedMessage(locked)] }, lockedUntil: locked };
+  }
+  const method = await consumeSecondFactor(user.id, code);
+  if (!method) {
+    const r = rules();
+    const [a, b] = await Promise.all([
+      recordFailure(keys[0]!, r.account),
+      recordFailure(keys[1]!, r.ip),
+    ]);
+    await recordAuditNow({
+      actor: user,
+      action: "auth.mfa.failed",
+      targetType: "User",
+      targetId: user.id,
+      ipAddress: req.ipAddress,
+    });
+    const lock = a ?? b;
+    return {
+      ok: false as const,
+      errors: {
+        code: [
+          lock
+            ? lockedMessage(lock)
+            : "That code is not right, or it has already been used. Wait for a new code and try again.",
+        ],
+      },
+      lockedUntil: lock ?? undefined,
+    };
+  }
+  await clearFailures(keys[0]!);
+  await invalidateSession(pending.sessionId);
+  const session = await createSession(user.id, { mfaVerified: true, ...req });
+  await recordAuditNow({
+    actor: user,
+    action: "auth.signin.succeeded",
+    targetType: "User",
+    targetId: user.id,
+    ipAddress: req.ipAddress,
+    details: { secondFactor: method },
+  });
+  return { ok: true as const, ...session };
+}
+
+async function consumeSecondFactor(
+  userId: string,
+  code: string,
+): Promise<"totp" | "recovery_code" | null> {
+  if (/^\d{6}$/.test(code)) {
+    const secret = await db.mfaSecret.findUnique({
+      where: { userId },
+      select: { key: true, confirmedAt: true },
+    });
+    if (!secret?.confirmedAt) return null;
+    const step = matchTotp(new Uint8Array(secret.key), code);
+    if (step === null) return null;
+    // Conditional update: of two requests with the same code, only one moves the step forward.
+    const { count } = await db.mfaSecret.updateMany({
+      where: { userId, lastUsedStep: { lt: BigInt(step) } },
+      data: { lastUsedStep: BigInt(step) },
+    });
+    return count === 1 ? "totp" : null;
+  }
+  const normalised = code.replace("-", "");
+  const { count } = await db.mfaRecoveryCode.updateMany({
+    where: { userId, codeHash: hashToken(normalised), usedAt: null },
+    data: { usedAt: new Date() },
+  });
+  return count === 1 ? "recovery_code" : null;
+}
+
+export async function signOut(sessionId: string, actor: Actor | null, req: RequestInfo) {
+  await invalidateSession(sessionId);
+  if (actor)
+    await recordAuditNow({
+      actor,
+      action: "auth.signout",
+      targetType: "User",
+      targetId: actor.id,
+      ipAddress: req.ipAddress,
+    });
+}
+
+export async function signOutEverywhere(actor: Actor, req: RequestInfo) {
+  await invalidateUserSessions(actor.id);
+  await recordAuditNow({
+    actor,
+    action: "auth.signout_everywhere",
+    targetType: "User",
+    targetId: actor.id,
+    ipAddress: req.ipAddress,
+  });
+}
+
+export async function listMySessions(actor: Actor) {
+  return db.session.findMany({
+    where: { userId: actor.id, expiresAt: { gt: new Date() } },
+    orderBy: { lastSeenAt: "desc" },
+    select: {
+      id: true,
+      createdAt: true,
+      lastSeenAt: true,
+      expiresAt: true,
+      ipAddress: true,
+      userAgent: true,
+    },
+  });
+}
+
+// ---------------------------------------------------------------- MFA enrolment
+
+export async function getMfaStatus(actor: Actor) {
+  const secret = await db.mfaSecret.findUnique({
+    where: { userId: actor.id },
+    select: { confirmedAt: true },
+  });
+  const remaining = await db.mfaRecoveryCode.count({ where: { userId: actor.id, usedAt: null } });
+  return {
+    enabled: Boolean(secret?.confirmedAt),
+    enabledAt: secret?.confirmedAt ?? null,
+    recoveryCodesLeft: remaining,
+  };
+}
+
+/** Creates (or replaces an unconfirmed) TOTP key and returns what the enrolment page shows. */
+export async function startMfaEnrolment(actor: Actor) {
+  const existing = await db.mfaSecret.findUnique({
+    where: { userId: actor.id },
+    select: { confirmedAt: true, key: true },
+  });
+  if (existing?.confirmedAt) return { alreadyEnabled: true as const };
+  // Reuse a pending key so that reloading the page does not invalidate a scanned QR code.
+  const key = existing ? new Uint8Array(existing.key) : generateTotpKey();
+  if (!existing) await db.mfaSecret.create({ data: { userId: actor.id, key: Buffer.from(key) } });
+  return {
+    alreadyEnabled: false as const,
+    secret: formatSecret(key),
+    qrSvg: await totpQrSvg(key, actor.email),
+  };
+}
+
+export const RECOVERY_CODE_COUNT = 10;
+
+function newRecoveryCode() {
+  const raw = generateToken().slice(0, 10);
+  return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+}
+
+/** Proves the key with a code, turns MFA on and returns recovery codes (shown once). */
+export async function confirmMfaEnrolment(
+  actor: Actor & { displayName: string; sessionId: string },
+  code: string,
+  req: RequestInfo,
+) {
+  const secret = await db.mfaSecret.findUnique({
+    where: { userId: actor.id },
+    select: { key: true, confirmedAt: true },
+  });
+  if (!secret)
+    return {
+      ok: false as const,
+      errors: { code: ["Start again: reload this page to get a new code."] },
+    };
+  if (secret.confirmedAt)
+    return { ok: false as const, errors: { code: ["Two-step verification is already on."] } };
+  const step = matchTotp(new Uint8Array(secret.key), code);
+  if (step === null) {
+    await recordAuditNow({
+      actor,
+      action: "auth.mfa.enrolment_failed",
+      targetType: "User",
+      targetId: actor.id,
+      ipAddress: req.ipAddress,
+    });
+    return {
+      ok: false as const,
+      errors: {
+        code: ["That code is not right. Check the time on your device and try the newest code."],
+      },
+    };
+  }
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  const mail = await renderEmail({
+    template: "mfa-enrolled",
+    props: { name: actor.displayName, when: new Date().toUTCString() },
+  });
+  const done = await db.$transaction(async (tx) => {
+    const { count } = await tx.mfaSecret.updateMany({
+      where: { userId: actor.id, confirmedAt: null },
+      data: { confirmedAt: new Date(), lastUsedStep: BigInt(step) },
+    });
+    if (count !== 1) return false;
+    await tx.mfaRecoveryCode.deleteMany({ where: { userId: actor.id } });
+    await tx.mfaRecoveryCode.createMany({
+      data: codes.map((c) => ({ userId: actor.id, codeHash: hashToken(c.replace("-", "")) })),
+    });
+    await tx.session.updateMany({ where: { id: actor.sessionId }, data: { mfaVerified: true } });
+    await queueEmail(tx, actor.email, mail);
+    await recordAudit(tx, {
+      actor,
+      action: "auth.mfa.enrolled",
+      targetType: "User",
+      targetId: actor.id,
+      ipAddress: req.ipAddress,
+    });
+    return true;
+  });
+  if (!done)
+    return { ok: false as const, errors: { code: ["Two-step verification is already on."] } };
+  return { ok: true as const, recoveryCodes: codes };
+}
+
+// ---------------------------------------------------------------- one-time links
+
+function tokenExpiry(purpose: "INVITATION" | "PASSWORD_RESET") {
+  const env = getEnv();
+  const ms =
+    purpose === "INVITATION"
+      ? env.INVITATION_TOKEN_DAYS * 86_400_000
+      : env.RESET_TOKEN_MINUTES * 60_000;
+  return new Date(Date.now() + ms);
+}
+
+function linkFor(path: string, token: string) {
+  return new URL(`${path}/${token}`, getEnv().APP_URL).toString();
+}
+
+/** Always answers the same way; mails a link only to an active account. */
+export async function requestPasswordReset(email: string, req: RequestInfo) {
+  const user = await db.user.findUnique({
+    where: { email: email.toLowerCase() },
+    select: { id: true, email: true, displayName: true, instituteId: true, deactivatedAt: true },
+  });
+  if (!user || user.deactivatedAt) {
+    await recordAuditNow({
+      actorEmail: email,
+      action: "auth.password_reset.requested_unknown",
+      ipAddress: req.ipAddress,
+    });
+    return;
+  }
+  const token = generateToken();
+  const expiresAt = tokenExpiry("PASSWORD_RESET");
+  const mail = await renderEmail({
+    template: "password-reset",
+    props: {
+      name: user.displayName,
+      url: linkFor("/reset-password", token),
+      expiresInMinutes: getEnv().RESET_TOKEN_MINUTES,
+    },
+  });
+  await db.$transaction(async (tx) => {
+    // A new link replaces any earlier one.
+    await tx.oneTimeToken.deleteMany({
+      where: { userId: user.id, purpose: "PASSWORD_RESET", usedAt: null },
+    });
+    await tx.oneTimeToken.create({
+      data: { id: hashToken(token), userId: user.id, purpose: "PASSWORD_RESET", expiresAt },
+    });
+    await queueEmail(tx, user.email, mail);
+    await recordAudit(tx, {
+      actor: user,
+      action: "auth.password_reset.requested",
+      targetType: "User",
+      targetId: user.id,
+      ipAddress: req.ipAddress,
+    });
+  });
+}
+
+/** What a link's page needs: whose it is and the password rule that applies, or null if unusable. */
+export async function inspectOneTimeToken(token: string, purpose: "INVITATION" | "PASSWORD_RESET") {
+  if (!/^[a-z2-7]{32}$/.test(token)) return null;
+  const row = await db.oneTimeToken.findUnique({
+    where: { id: hashToken(token) },
+    select: {
+      purpose: true,
+      usedAt: true,
+      expiresAt: true,
+      user: {
+        select: {
+          email: true,
+          displayName: true,
+          deactivatedAt: true,
+          mfa: { select: { confirmedAt: true } },
+        },
+      },
+    },
+  });
+  if (
+    !row ||
+    row.purpose !== purpose ||
+    row.usedAt ||
+    row.expiresAt <= new Date() ||
+    row.user.deactivatedAt
+  )
+    return null;
+  return {
+    email: row.user.email,
+    displayName: row.user.displayName,
+    mfaEnabled: Boolean(row.user.mfa?.confirmedAt),
+  };
+}
+
+/**
+ * Sets the password from a reset or invitation link. The token is spent in the same transaction as
+ * the password change, so a link works once even when clicked twice at once; all sessions end.
+ */
+export async function setPasswordWithToken(
+  token: string,
+  purpose: "INVITATION" | "PASSWORD_RESET",
+  password: string,
+  req: RequestInfo,
+): Promise<ServiceResult> {
+  const info = await inspectOneTimeToken(token, purpose);
+  if (!info)
+    return {
+      ok: false,
+      errors: { "": ["This link has expired or has already been used. Ask for a new one."] },
+    };
+  const problem = passwordProblem(password, {
+    mfaEnabled: info.mfaEnabled,
+    email: info.email,
+    displayName: info.displayName,
+  });
+  if (problem) return { ok: false, errors: { password: [problem] } };
+  const hash = await hashPassword(password);
+  const id = hashToken(token);
+  const ok = await db.$transaction(async (tx) => {
+    const { count } = await tx.oneTimeToken.updateMany({
+      where: { id, purpose, usedAt: null, expiresAt: { gt: new Date() } },
+      data: { usedAt: new Date() },
+    });
+    if (count !== 1) return false;
+    const { user } = await tx.oneTimeToken.findUniqueOrThrow({
+      where: { id },
+      select: { user: { select: { id: true, email: true, instituteId: true } } },
+    });
+    await tx.password.upsert({
+      where: { userId: user.id },
+      create: { userId: user.id, hash },
+      update: { hash },
+    });
+    await tx.session.deleteMany({ where: { userId: user.id } });
+    await tx.throttle.deleteMany({ where: { key: `signin:account:${user.email}` } });
+    await recordAudit(tx, {
+      actor: user,
+      action:
+        purpose === "INVITATION" ? "user.invitation.accepted" : "auth.password_reset.completed",
+      targetType: "User",
+      targetId: user.id,
+      ipAddress: req.ipAddress,
+    });
+    return true;
+  });
+  if (!ok)
+    return {
+      ok: false,
+      errors: { "": ["This link has expired or has already been used. Ask for a new one."] },
+    };
+  return { ok: true };
+}
+
+export async function changePassword(
+  actor: Actor & { displayName: string; sessionId: string; mfaEnabled: boolean },
+  input: { current: string; password: string },
+  req: RequestInfo,
+): Promise<ServiceResult> {
+  const row = await db.password.findUnique({ where: { userId: actor.id }, select: { hash: true } });
+  if (!row || !(await verifyPassword(row.hash, input.current))) {
+    await recordAuditNow({
+      actor,
+      action: "auth.password_change.failed",
+      targetType: "User",
+      targetId: actor.id,
+      ipAddress: req.ipAddress,
+    });
+    return { ok: false, errors: { current: ["Your current password is not right."] } };
+  }
+  const problem = passwordProblem(input.password, actor);
+  if (problem) return { ok: false, errors: { password: [problem] } };
+  const hash = await hashPassword(input.password);
+  await db.$transaction(async (tx) => {
+    await tx.password.update({ where: { userId: actor.id }, data: { hash } });
+    // Other devices signed in with the old password are signed out.
+    await tx.session.deleteMany({ where: { userId: actor.id, id: { not: actor.sessionId } } });
+    await recordAudit(tx, {
+      actor,
+      action: "auth.password_changed",
+      targetType: "User",
+      targetId: actor.id,
+      ipAddress: req.ipAddress,
+    });
+  });
+  return { ok: true };
+}
+
+// ---------------------------------------------------------------- administration of users
+
+function requireAdmin(actor: Actor) {
+  if (!isAdmin(actor)) throw new Response("Not found", { status: 404 });
+}
+
+async function lineManagerProblem(
+  lineManagerId: string | undefined,
+  instituteId: string,
+  userId?: string,
+) {
+  if (!lineManagerId) return null;
+  if (lineManagerId === userId) return "A person cannot be their own line manager.";
+  const manager = await db.user.findFirst({
+    where: { id: lineManagerId, instituteId, deactivatedAt: null },
+    select: { id: true },
+  });
+  return manager ? null : "Choose a line manager from the same institute.";
+}
+
+export type InviteInput = {
+  email: string;
+  displayName: string;
+  jobTitle: string;
+  team: string;
+  instituteId: string;
+  lineManagerId?: string;
+  roles: Role[];
+};
+
+export async function inviteUser(
+  actor: Actor & { displayName: string },
+  input: InviteInput,
+  req: RequestInfo,
+): Promise<ServiceResult<{ userId: string }>> {
+  requireAdmin(actor);
+  const institute = await db.institute.findUnique({
+    where: { id: input.instituteId },
+    select: { id: true, name: true },
+  });
+  if (!institute) return { ok: false, errors: { instituteId: ["Choose an institute"] } };
+  const managerProblem = await lineManagerProblem(input.lineManagerId || undefined, institute.id);
+  if (managerProblem) return { ok: false, errors: { lineManagerId: [managerProblem] } };
+  const token = generateToken();
+  const expiresAt = tokenExpiry("INVITATION");
+  const mail = await renderEmail({
+    template: "invitation",
+    props: {
+      inviteeName: input.displayName,
+      inviterName: actor.displayName,
+      instituteName: institute.name,
+      url: linkFor("/invitation", token),
+      expiresAt: expiresAt.toUTCString(),
+    },
+  });
+  try {
+    const userId = await db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: {
+          email: input.email,
+          displayName: input.displayName,
+          jobTitle: input.jobTitle,
+          team: input.team,
+          instituteId: institute.id,
+          lineManagerId: input.lineManagerId || null,
+          roles: input.roles,
+        },
+        select: { id: true },
+      });
+      await tx.oneTimeToken.create({
+        data: { id: hashToken(token), userId: user.id, purpose: "INVITATION", expiresAt },
+      });
+      await queueEmail(tx, input.email, mail);
+      await recordAudit(tx, {
+        actor,
+        action: "user.invited",
+        targetType: "User",
+        targetId: user.id,
+        instituteId: institute.id,
+        ipAddress: req.ipAddress,
+        details: { email: input.email, roles: input.roles },
+      });
+      return user.id;
+    });
+    return { ok: true, userId };
+  } catch (error) {
+    if (isUniqueViolation(error))
+      return { ok: false, errors: { email: ["A user with this email address already exists."] } };
+    throw error;
+  }
+}
+
+export function isUniqueViolation(error: unknown) {
+  if (isPrismaError(error, "P2002")) return true;
+  const cause = (error as { cause?: { code?: string } } | null)?.cause;
+  return cause?.code === "23505";
+}
+
+export type EditUserInput = {
+  displayName: string;
+  jobTitle: string;
+  team: string;
+  lineManagerId?: string;
+  roles: Role[];
+};
+
+export async function updateUser(
+  actor: Actor,
+  userId: string,
+  input: EditUserInput,
+  req: RequestInfo,
+): Promise<ServiceResult> {
+  requireAdmin(actor);
+  const before = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, roles: true, instituteId: true },
+  });
+  if (!before) throw new Response("Not found", { status: 404 });
+  if (userId === actor.id && !input.roles.includes("ADMIN")) {
+    return { ok: false, errors: { roles: ["You cannot remove your own administrator role."] } };
+  }
+  const managerProblem = await lineManagerProblem(
+    input.lineManagerId || undefined,
+    before.instituteId,
+    userId,
+  );
+  if (managerProblem) return { ok: false, errors: { lineManagerId: [managerProblem] } };
+  await db.$transaction(async (tx) => {
+    await tx.user.update({
+      where: { id: userId },
+      data: {
+        displayName: input.displayName,
+        jobTitle: input.jobTitle,
+        team: input.team,
+        lineManagerId: input.lineManagerId || null,
+        roles: input.roles,
+      },
+    });
+    const added = input.roles.filter((r) => !before.roles.includes(r));
+    const removed = before.roles.filter((r) => !input.roles.includes(r));
+    if (added.length || removed.length) {
+      await recordAudit(tx, {
+        actor,
+        action: "user.roles.changed",
+        targetType: "User",
+        targetId: userId,
+        instituteId: before.instituteId,
+        ipAddress: req.ipAddress,
+        details: { added, removed },
+      });
+    }
+    await recordAudit(tx, {
+      actor,
+      action: "user.updated",
+      targetType: "User",
+      targetId: userId,
+      instituteId: before.instituteId,
+      ipAddress: req.ipAddress,
+    });
+  });
+  return { ok: true };
+}
+
+/** Deactivation ends every session of the user at once, in the same transaction. */
+export async function setUserActive(
+  actor: Actor,
+  userId: string,
+  active: boolean,
+  req: RequestInfo,
+): Promise<ServiceResult> {
+  requireAdmin(actor);
+  if (userId === actor.id)
+    return { ok: false, errors: { "": ["You cannot deactivate your own account."] } };
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, instituteId: true, deactivatedAt: true },
+  });
+  if (!user) throw new Response("Not found", { status: 404 });
+  await db.$transaction(async (tx) => {
+    await tx.user.update({
+      where: { id: userId },
+      data: { deactivatedAt: active ? null : new Date() },
+    });
+    if (!active) await tx.session.deleteMany({ where: { userId } });
+    await recordAudit(tx, {
+      actor,
+      action: active ? "user.reactivated" : "user.deactivated",
+      targetType: "User",
+      targetId: userId,
+      instituteId: user.instituteId,
+      ipAddress: req.ipAddress,
+    });
+  });
+  return { ok: true };
+}
+
+export const USER_PAGE_SIZE = 50;
+
+export async function listUsers(
+  actor: Actor,
+  filter: { q?: string; institute?: string; status?: string; page?: number },
+) {
+  requireAdmin(actor);
+  const where: Prisma.UserWhereInput = {
+    ...(filter.q
+      ? {
+          OR: [
+            { email: { contains: filter.q, mode: "insensitive" } },
+            { displayName: { contains: filter.q, mode: "insensitive" } },
+          ],
+        }
+      : {}),
+    ...(filter.institute ? { instituteId: filter.institute } : {}),
+    ...(filter.status === "deactivated"
+      ? { deactivatedAt: { not: null } }
+      : filter.status === "all"
+        ? {}
+        : { deactivatedAt: null }),
+  };
+  const page = filter.page ?? 1;
+  const [users, total] = await Promise.all([
+    db.user.findMany({
+      where,
+      orderBy: [{ displayName: "asc" }, { id: "asc" }],
+      skip: (page - 1) * USER_PAGE_SIZE,
+      take: USER_PAGE_SIZE,
+      select: {
+        id: true,
+        email: true,
+        displayName: true,
+        jobTitle: true,
+        roles: true,
+        deactivatedAt: true,
+        institute: { select: { code: true } },
+        mfa: { select: { confirmedAt: true } },
+        password: { select: { userId: true } },
+      },
+    }),
+    db.user.count({ where }),
+  ]);
+  return {
+    users: users.map(({ mfa, password, ...u }) => ({
+      ...u,
+      mfaEnabled: Boolean(mfa?.confirmedAt),
+      invitationPending: !password,
+    })),
+    total,
+    page,
+    pageCount: Math.max(1, Math.ceil(total / USER_PAGE_SIZE)),
+  };
+}
+
+export async function getUserForAdmin(actor: Actor, userId: string) {
+  requireAdmin(actor);
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      email: true,
+      displayName: true,
+      jobTitle: true,
+      team: true,
+      roles: true,
+      instituteId: true,
+      lineManagerId: true,
+      deactivatedAt: true,
+      createdAt: true,
+      institute: { select: { name: true, code: true } },
+      mfa: { select: { confirmedAt: true } },
+      _count: { select: { sessions: true } },
+    },
+  });
+  if (!user) throw new Response("Not found", { status: 404 });
+  const managers = await db.user.findMany({
+    where: { instituteId: user.instituteId, deactivatedAt: null, id: { not: user.id } },
+    orderBy: { displayName: "asc" },
+    select: { id: true, displayName: true, jobTitle: true },
+  });
+  return { user: { ...user, mfaEnabled: Boolean(user.mfa?.confirmedAt) }, managers };
+}
+
+/** Institutes and their active people, for the invitation form's choices. */
+export async function invitationChoices(actor: Actor) {
+  requireAdmin(actor);
+  return db.institute.findMany({
+    orderBy: { code: "asc" },
+    select: {
+      id: true,
+      code: true,
+      name: true,
+      users: {
+        where: { deactivatedAt: null },
+        orderBy: { displayName: "asc" },
+        select: { id: true, displayName: true },
+      },
+    },
+  });
+}

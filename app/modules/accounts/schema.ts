@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { passwordSchema, PASSWORD_MIN_LENGTH } from "~/lib/password-policy";
+import { emailField, idField, singleLine } from "~/lib/validation";
+
+export const ROLES = ["STAFF", "HR", "ADMIN"] as const;
+
+export const SignInSchema = z.object({
+  email: emailField,
+  password: z
+    .string({ message: "Enter your password" })
+    .min(1, { message: "Enter your password" })
+    .max(1024, { message: "Enter your password" }),
+  redirectTo: z.string().max(2048).optional(),
+});
+
+export const MfaCodeSchema = z.object({
+  code: z
+    .string({ message: "Enter the 6-digit code from your authenticator app" })
+    .transform((s) => s.replace(/\s+/g, ""))
+    .refine((s) => /^\d{6}$/.test(s), {
+      message: "Enter the 6-digit code from your authenticator app",
+    }),
+});
+
+/** At sign-in a recovery code may stand in for the TOTP code. */
+export const MfaChallengeSchema = z.object({
+  code: z
+    .string({ message: "Enter a code" })
+    .transform((s) => s.replace(/\s+/g, "").toLowerCase())
+    .refine((s) => /^\d{6}$/.test(s) || /^[a-z2-7]{5}-?[a-z2-7]{5}$/.test(s), {
+      message: "Enter the 6-digit code from your authenticator app, or a recovery code",
+    }),
+});
+
+export const ForgotPasswordSchema = z.object({ email: emailField });
+
+/** Setting a password from an emailed link. The minimum depends on the account (MFA or not). */
+export function setPasswordSchema(minLength: number = PASSWORD_MIN_LENGTH) {
+  return z
+    .object({
+      password: passwordSchema(minLength),
+      confirm: z.string({ message: "Repeat the password" }),
+    })
+    .refine((v) => v.password === v.confirm, {
+      path: ["confirm"],
+      message: "The two passwords do not match",
+    });
+}
+
+export function changePasswordSchema(minLength: number = PASSWORD_MIN_LENGTH) {
+  return z
+    .object({
+      current: z
+        .string({ message: "Enter your current password" })
+        .min(1, { message: "Enter your current password" })
+        .max(1024),
+      password: passwordSchema(minLength),
+      confirm: z.string({ message: "Repeat the new password" }),
+    })
+    .refine((v) => v.password === v.confirm, {
+      path: ["confirm"],
+      message: "The two passwords do not match",
+    });
+}
+
+const rolesField = z
+  .array(z.enum(ROLES, { message: "Choose roles from the list" }))
+  .max(ROLES.length)
+  .transform((roles) => [...new Set<(typeof ROLES)[number]>(["STAFF", ...roles])]);
+
+export const InviteUserSchema = z.object({
+  email: emailField,
+  displayName: singleLine("a name", 120),
+  jobTitle: singleLine("a job title", 120, { required: false }),
+  team: singleLine("a team", 120, { required: false }),
+  instituteId: idField.refine((s) => s.length > 0, { message: "Choose an institute" }),
+  lineManagerId: idField.optional(),
+  roles: rolesField,
+});
+
+export const EditUserSchema = z.object({
+  displayName: singleLine("a name", 120),
+  jobTitle: singleLine("a job title", 120, { required: false }),
+  team: singleLine("a team", 120, { required: false }),
+  lineManagerId: idField.optional(),
+  roles: rolesField,
+});
+
+export const UserListFilterSchema = z.object({
+  q: z.string().max(200).optional().catch(undefined),
+  institute: idField.optional().catch(undefined),
+  status: z.enum(["active", "deactivated", "all"]).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+});

@@ -1,0 +1,125 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { Button, Field, PageHeader, Pagination, SelectField, Table } from "~/components/ui";
+import { requireRole } from "~/lib/auth.server";
+import { formatDateTime } from "~/lib/format";
+import { auditActions, listAuditEvents } from "~/modules/audit/audit.server";
+
+export const meta: MetaFunction = () => [{ title: "Audit log | Exchange portal" }];
+
+const dateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
+
+const AuditFilterSchema = z.object({
+  action: z.string().max(100).optional().catch(undefined),
+  actor: z.string().max(320).optional().catch(undefined),
+  from: dateParam,
+  to: dateParam,
+  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = await requireRole(request, "ADMIN");
+  const filter = AuditFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const to = filter.to ? new Date(`${filter.to}T00:00:00Z`) : undefined;
+  const [result, actions] = await Promise.all([
+    listAuditEvents(actor, {
+      action: filter.action,
+      actorEmail: filter.actor,
+      from: filter.from ? new Date(`${filter.from}T00:00:00Z`) : undefined,
+      // "to" is inclusive of the whole day
+      to: to ? new Date(to.getTime() + 86_400_000) : undefined,
+      page: filter.page,
+    }),
+    auditActions(),
+  ]);
+  return {
+    ...result,
+    actions,
+    filter,
+    where: { locale: actor.institute.locale, timeZone: actor.institute.timeZone },
+  };
+}
+
+export default function AuditLog() {
+  const { events, total, page, pageCount, actions, filter, where } = useLoaderData<typeof loader>();
+  const query = Object.fromEntries(
+    Object.entries(filter).filter(([k, v]) => k !== "page" && v),
+  ) as Record<string, string>;
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description={`${total} events. The log is append-only and hash-chained.`}
+      />
+      <Form
+        method="get"
+        className="mb-6 grid items-end gap-4 md:grid-cols-5"
+        aria-label="Filter audit events"
+      >
+        <SelectField
+          label="Event"
+          selectProps={{ name: "action", defaultValue: filter.action ?? "" }}
+          options={[
+            { value: "", label: "All events" },
+            ...actions.map((a) => ({ value: a, label: a })),
+          ]}
+        />
+        <Field
+          label="Actor email contains"
+          inputProps={{ name: "actor", defaultValue: filter.actor ?? "", type: "search" }}
+        />
+        <Field
+          label="From (UTC date)"
+          inputProps={{ name: "from", type: "date", defaultValue: filter.from ?? "" }}
+        />
+        <Field
+          label="To (UTC date)"
+          inputProps={{ name: "to", type: "date", defaultValue: filter.to ?? "" }}
+        />
+        <div>
+          <Button type="submit" variant="secondary">
+            Filter
+          </Button>
+        </div>
+      </Form>
+      <Table caption="Audit events, newest first" captionHidden>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">When</th>
+            <th scope="col">Event</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Target</th>
+            <th scope="col">Address</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr key={e.seq}>
+              <td>{e.seq}</td>
+              <td>{formatDateTime(e.at, where)}</td>
+              <td className="font-mono text-sm">{e.action}</td>
+              <td>{e.actorEmail || "—"}</td>
+              <td>{e.targetType ? `${e.targetType} ${e.targetId}` : "—"}</td>
+              <td>{e.ipAddress || "—"}</td>
+              <td className="max-w-xs break-words font-mono text-xs">
+                {JSON.stringify(e.details)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      <Pagination
+        page={page}
+        pageCount={pageCount}
+        makeHref={(p) => `?${new URLSearchParams({ ...query, page: String(p) })}`}
+      />
+    </>
+  );
+}

@@ -1,0 +1,152 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useZodForm } from "~/components/forms";
+import { useIsPending } from "~/components/use-is-pending";
+import {
+  Alert,
+  Badge,
+  Button,
+  CheckboxGroup,
+  ErrorList,
+  Field,
+  PageHeader,
+  SelectField,
+  StatusButton,
+} from "~/components/ui";
+import { requireRole } from "~/lib/auth.server";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { parseForm } from "~/lib/forms";
+import { requestInfo } from "~/lib/request.server";
+import { getUserForAdmin, setUserActive, updateUser } from "~/modules/accounts/accounts.server";
+import { ROLE_LABELS } from "~/modules/accounts/components/role-labels";
+import { EditUserSchema, ROLES } from "~/modules/accounts/schema";
+
+export const meta: MetaFunction = () => [{ title: "User | Exchange portal" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireRole(request, "ADMIN");
+  return getUserForAdmin(actor, params.userId ?? "");
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const actor = await requireRole(request, "ADMIN");
+  const userId = params.userId ?? "";
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const info = requestInfo(request, context);
+  if (intent === "deactivate" || intent === "reactivate") {
+    const result = await setUserActive(actor, userId, intent === "reactivate", info);
+    if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+    return redirectWithFlash(`/admin/users/${userId}`, {
+      tone: "success",
+      message:
+        intent === "deactivate"
+          ? "The account is deactivated and all its sessions have ended."
+          : "The account is active again.",
+    });
+  }
+  const parsed = parseForm(formData, EditUserSchema, { arrays: ["roles"] });
+  if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
+  const result = await updateUser(actor, userId, parsed.data, info);
+  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  return redirectWithFlash(`/admin/users/${userId}`, {
+    tone: "success",
+    message: "Changes saved.",
+  });
+}
+
+export default function EditUser() {
+  const { user, managers } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { register, onSubmit, errorsFor, formErrors } = useZodForm(EditUserSchema, {
+    serverErrors: actionData?.errors,
+    defaultValues: {
+      displayName: user.displayName,
+      jobTitle: user.jobTitle,
+      team: user.team,
+      lineManagerId: user.lineManagerId ?? "",
+      roles: user.roles,
+    },
+  });
+  const pending = useIsPending();
+  return (
+    <div className="max-w-2xl">
+      <PageHeader title={user.displayName} description={`${user.email} · ${user.institute.name}`} />
+      <p className="mb-6 flex flex-wrap gap-2">
+        {user.deactivatedAt ? (
+          <Badge tone="danger">Deactivated</Badge>
+        ) : (
+          <Badge tone="success">Active</Badge>
+        )}
+        {user.mfaEnabled ? (
+          <Badge tone="success">Two-step verification on</Badge>
+        ) : (
+          <Badge tone="warning">Two-step verification off</Badge>
+        )}
+        <Badge>{user._count.sessions} active sessions</Badge>
+      </p>
+      {formErrors?.length ? (
+        <div className="mb-4">
+          <Alert tone="error">
+            <ErrorList errors={formErrors} />
+          </Alert>
+        </div>
+      ) : null}
+      <Form method="post" noValidate onSubmit={onSubmit} className="space-y-4">
+        <Field
+          label="Full name"
+          inputProps={{ ...register("displayName") }}
+          errors={errorsFor("displayName")}
+        />
+        <Field
+          label="Job title"
+          inputProps={{ ...register("jobTitle") }}
+          errors={errorsFor("jobTitle")}
+        />
+        <Field label="Team" inputProps={{ ...register("team") }} errors={errorsFor("team")} />
+        <SelectField
+          label="Line manager"
+          selectProps={register("lineManagerId")}
+          options={[
+            { value: "", label: "None" },
+            ...managers.map((m) => ({ value: m.id, label: m.displayName })),
+          ]}
+          errors={errorsFor("lineManagerId")}
+        />
+        <CheckboxGroup
+          legend="Roles"
+          name="roles"
+          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          inputProps={register("roles")}
+          errors={errorsFor("roles")}
+        />
+        <StatusButton type="submit" name="intent" value="save" pending={pending}>
+          Save changes
+        </StatusButton>
+      </Form>
+      <section aria-labelledby="access" className="mt-10 border-t border-slate-200 pt-6">
+        <h2 id="access" className="mb-2 text-xl font-semibold">
+          Access
+        </h2>
+        <Form method="post">
+          {user.deactivatedAt ? (
+            <Button type="submit" name="intent" value="reactivate" variant="secondary">
+              Reactivate account
+            </Button>
+          ) : (
+            <>
+              <p className="mb-3 text-slate-700">
+                Deactivating ends all of this person&apos;s sessions at once and stops them signing
+                in.
+              </p>
+              <Button type="submit" name="intent" value="deactivate" variant="danger">
+                Deactivate account
+              </Button>
+            </>
+          )}
+        </Form>
+      </section>
+    </div>
+  );
+}

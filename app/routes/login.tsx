@@ -1,0 +1,87 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { useZodForm } from "~/components/forms";
+import { Alert, ErrorList, Field, PageHeader, StatusButton } from "~/components/ui";
+import { requireAnonymous } from "~/lib/auth.server";
+import { parseForm } from "~/lib/forms";
+import { requestInfo, safeRedirect } from "~/lib/request.server";
+import { sessionCookie } from "~/lib/session.server";
+import { signIn } from "~/modules/accounts/accounts.server";
+import { SignInSchema } from "~/modules/accounts/schema";
+import { useIsPending } from "~/components/use-is-pending";
+
+export const meta: MetaFunction = () => [{ title: "Sign in | Exchange portal" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = parseForm(await request.formData(), SignInSchema);
+  if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
+  const result = await signIn(parsed.data, requestInfo(request, context));
+  if (!result.ok)
+    return data({ errors: result.errors }, { status: result.lockedUntil ? 429 : 400 });
+  const to = result.needsMfa
+    ? `/login/mfa?${new URLSearchParams({ redirectTo: safeRedirect(parsed.data.redirectTo) })}`
+    : safeRedirect(parsed.data.redirectTo);
+  return redirect(to, {
+    headers: { "Set-Cookie": sessionCookie(result.token, result.cookieExpiresAt) },
+  });
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const { register, onSubmit, errorsFor, formErrors } = useZodForm(SignInSchema, {
+    serverErrors: actionData?.errors,
+  });
+  const pending = useIsPending();
+  return (
+    <div className="mx-auto max-w-md">
+      <PageHeader
+        title="Sign in"
+        description="Use the email address your institute registered for you."
+      />
+      {formErrors?.length ? (
+        <div className="mb-4">
+          <Alert tone="error" title="You could not be signed in">
+            <ErrorList errors={formErrors} />
+          </Alert>
+        </div>
+      ) : null}
+      <Form method="post" noValidate onSubmit={onSubmit} className="space-y-4">
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <Field
+          label="Email address"
+          inputProps={{
+            ...register("email"),
+            type: "email",
+            autoComplete: "username",
+            spellCheck: false,
+          }}
+          errors={errorsFor("email")}
+        />
+        <Field
+          label="Password"
+          inputProps={{
+            ...register("password"),
+            type: "password",
+            autoComplete: "current-password",
+          }}
+          errors={errorsFor("password")}
+        />
+        <StatusButton type="submit" pending={pending}>
+          Sign in
+        </StatusButton>
+      </Form>
+      <p className="mt-6">
+        <Link to="/forgot-password" className="text-brand-700 underline">
+          Forgotten your password?
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import crypto from "node:crypto";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { getEnv } from "../app/lib/env.server";
+import { crossSiteProblem, securityHeaders } from "../app/lib/http-security.server";
+
+// The HTTP shell around the Remix app: security headers, cross-site checks, static files.
+// The app's own start-up (database, migrations, outbox worker) lives inside the Remix build,
+// so that the server and the routes share one database connection.
+
+let env;
+try {
+  env = getEnv();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+const production = env.NODE_ENV === "production";
+const started = performance.now();
+
+const vite = production
+  ? undefined
+  : await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }));
+
+type Entry = { startApp(): Promise<{ databaseKind: string }>; stopApp(): Promise<void> };
+
+async function loadBuild(): Promise<ServerBuild> {
+  if (vite) return (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
+  // Resolved at run time (the build exists only after `npm run build`); same path from server/ and build/.
+  return (await import(new URL("../build/server/index.js", import.meta.url).href)) as ServerBuild;
+}
+
+const initialBuild = await loadBuild();
+const entry = initialBuild.entry.module as unknown as Entry;
+const { databaseKind } = await entry.startApp();
+
+const app = express();
+app.disable("x-powered-by");
+if (env.TRUST_PROXY) app.set("trust proxy", true);
+
+const appOrigin = new URL(env.APP_URL).origin;
+
+app.use((req, res, next) => {
+  const nonce = crypto.randomBytes(16).toString("base64");
+  res.locals.cspNonce = nonce;
+  for (const [name, value] of Object.entries(
+    securityHeaders(nonce, { dev: !production, hsts: env.SECURE_COOKIES }),
+  )) {
+    res.setHeader(name, value);
+  }
+  const requestOrigin = `${req.protocol}://${req.get("host")}`;
+  const problem = crossSiteProblem(req.method, { get: (n) => req.get(n) ?? null }, [
+    appOrigin,
+    requestOrigin,
+  ]);
+  if (problem) {
+    res.status(403).type("text/plain").send("This request came from another site and was refused.");
+    return;
+  }
+  next();
+});
+
+if (vite) {
+  app.use(vite.middlewares);
+} else {
+  const client = path.resolve("build/client");
+  app.use(
+    "/assets",
+    express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }),
+  );
+  app.use(express.static(client, { maxAge: "1h" }));
+}
+
+app.all(
+  "*",
+  (_req, res, next) => {
+    // Pages carry personal data: never let a shared or back/forward cache keep them.
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  },
+  createRequestHandler({
+    build: vite ? loadBuild : initialBuild,
+    mode: env.NODE_ENV,
+    getLoadContext: (req, res) => ({
+      cspNonce: res.locals.cspNonce as string,
+      clientAddress: req.ip ?? "unknown",
+    }),
+  }),
+);
+
+const server = app.listen(env.PORT, env.HOST, () => {
+  const ms = Math.round(performance.now() - started);
+  console.log(
+    `Exchange portal ready at ${env.APP_URL} (database: ${databaseKind}, started in ${ms} ms)`,
+  );
+});
+
+async function shutdown() {
+  server.close();
+  await entry.stopApp();
+  await vite?.close();
+  process.exit(0);
+}
+process.once("SIGTERM", shutdown);
+process.once("SIGINT", shutdown);
