@@ -55,7 +55,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   if (options.migrationsDir) await applyMigrations(pgliteConnection(pglite), options.migrationsDir);
   // The PGlite adapter is typed against an older driver-adapter-utils than Prisma 6.19's; it works.
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as unknown as PrismaPg });
+  const prisma = new PrismaClient({
+    adapter: withBytesParameters(new PrismaPGlite(pglite)) as unknown as PrismaPg,
+  });
   const owned = pglite;
   return {
     prisma,
@@ -64,6 +66,46 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       await prisma.$disconnect();
       if (!owned.closed) await owned.close();
     },
+  };
+}
+
+type AdapterQuery = { args: unknown[]; argTypes?: ({ scalarType?: string } | undefined)[] };
+
+/**
+ * Prisma 6.19 hands Bytes parameters to driver adapters as base64 text (argTypes says so).
+ * @prisma/adapter-pg decodes them; pglite-prisma-adapter 0.6.1 does not, and PGlite then refuses
+ * the bytea value ("Invalid input for bytea type"), e.g. when storing a TOTP key. Decode them here.
+ */
+function decodeBytesArgs<Q extends AdapterQuery>(query: Q): Q {
+  const types = query.argTypes;
+  if (!types?.some((t) => t?.scalarType === "bytes")) return query;
+  const args = query.args.map((arg, i) =>
+    typeof arg === "string" && types[i]?.scalarType === "bytes" ? Buffer.from(arg, "base64") : arg,
+  );
+  return { ...query, args };
+}
+
+function withDecodedBytes<T extends object>(queryable: T): T {
+  return new Proxy(queryable, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      if (prop === "queryRaw" || prop === "executeRaw")
+        return (query: AdapterQuery) => value.call(target, decodeBytesArgs(query));
+      if (prop === "startTransaction")
+        return async (...args: unknown[]) =>
+          withDecodedBytes((await value.apply(target, args)) as object);
+      return value.bind(target);
+    },
+  });
+}
+
+function withBytesParameters(factory: PrismaPGlite) {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => withDecodedBytes(await factory.connect()),
+    connectToShadowDb: async () => withDecodedBytes(await factory.connectToShadowDb()),
   };
 }
 

@@ -10,7 +10,13 @@ export const EnvSchema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     HOST: z.string().min(1).default("0.0.0.0"),
-    APP_URL: z.url({ message: "must be an absolute URL such as http://localhost:3000" }).optional(),
+    APP_URL: z
+      // http(s) only: "localhost:3000" parses as a URL with scheme "localhost:", and every emailed link would fail.
+      .url({
+        protocol: /^https?$/,
+        message: "must be an absolute URL such as http://localhost:3000",
+      })
+      .optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, { message: "must start with postgresql://" })

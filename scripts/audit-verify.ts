@@ -1,0 +1,17 @@
+// `npm run audit:verify`: walks the audit hash chain of the configured database (DATABASE_URL, or
+// PGlite under DATA_DIR) and reports the first broken link. Exit code 0 when intact, 1 when not.
+import { connectDatabase, disconnectDatabase } from "~/lib/db.server";
+import { verifyAuditChain } from "~/modules/audit/audit.server";
+
+await connectDatabase();
+try {
+  const { checked, firstBreak } = await verifyAuditChain();
+  if (firstBreak) {
+    console.error(`Audit chain BROKEN at event #${firstBreak.seq}: ${firstBreak.reason}. ${checked} events before it verified.`);
+    process.exitCode = 1;
+  } else {
+    console.log(`Audit chain intact: ${checked} events verified.`);
+  }
+} finally {
+  await disconnectDatabase();
+}

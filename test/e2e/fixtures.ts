@@ -1,0 +1,247 @@
+import crypto from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
+import {
+  test as base,
+  expect,
+  type BrowserContextOptions,
+  type Page,
+  type Response,
+} from "@playwright/test";
+import { e2eState, type E2eUser } from "./state";
+
+export { expect };
+export { e2eState };
+
+// ---------------------------------------------------------------- accessibility
+
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * Every page a test shows is checked with axe. A page's "view" is one committed document or one
+ * client-side navigation to another URL; each must be checked (explicitly, with
+ * expectNoAxeViolations or visit) before the test moves on, and the last one is checked at the end
+ * of the test if the test did not. Moving past an unchecked view fails the test.
+ */
+type View = { url: string; checked: boolean };
+type Tracked = {
+  page: Page;
+  label: string;
+  view: View | null;
+  skipped: string[];
+  javaScriptEnabled: boolean;
+};
+
+const trackedPages = new WeakMap<Page, Tracked>();
+
+function track(page: Page, label: string, registry: Tracked[], javaScriptEnabled = true) {
+  const record: Tracked = { page, label, view: null, skipped: [], javaScriptEnabled };
+  let documentRequested = false;
+  page.on("request", (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+      documentRequested = true;
+    }
+  });
+  page.on("framenavigated", (frame) => {
+    if (frame !== page.mainFrame()) return;
+    const url = frame.url();
+    // A same-document history update to the same URL (React Router does one while hydrating) is
+    // not a new view; a fresh document at the same URL (a form posted without JavaScript) is.
+    if (record.view && record.view.url === url && !documentRequested) return;
+    documentRequested = false;
+    if (url === "about:blank") return;
+    if (record.view && !record.view.checked) record.skipped.push(record.view.url);
+    record.view = { url, checked: false };
+  });
+  trackedPages.set(page, record);
+  registry.push(record);
+}
+
+function describeViolations(results: Awaited<ReturnType<AxeBuilder["analyze"]>>) {
+  return results.violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 5)
+        .map((n) => `      - ${n.target.join(" ")}: ${n.failureSummary?.replace(/\s+/g, " ")}`)
+        .join("\n");
+      return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}`;
+    })
+    .join("\n");
+}
+
+function analyze(page: Page) {
+  return new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+}
+
+/**
+ * axe runs as script in the page, which a context without JavaScript will not do. So the page's
+ * document is shown, scripts removed, at the same URL in a scratch context with JavaScript (its
+ * stylesheets load from the server as usual) and checked there.
+ */
+async function analyzeWithoutJavaScript(page: Page) {
+  const url = page.url();
+  const html = (await page.content())
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "")
+    .replace(/<link\b[^>]*rel="modulepreload"[^>]*>/gi, "");
+  const context = await page.context().browser()!.newContext({ javaScriptEnabled: true });
+  try {
+    const scratch = await context.newPage();
+    await scratch.route(
+      (u) => u.href === url,
+      (route) =>
+        route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }),
+    );
+    await scratch.goto(url);
+    return await analyze(scratch);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Fails, listing each violation and where, if axe finds WCAG 2.2 A/AA problems on the page. */
+export async function expectNoAxeViolations(page: Page) {
+  await page.waitForLoadState("domcontentloaded");
+  const url = page.url();
+  const record = trackedPages.get(page);
+  const results =
+    record && !record.javaScriptEnabled
+      ? await analyzeWithoutJavaScript(page)
+      : await analyze(page);
+  if (record?.view && record.view.url === url) record.view.checked = true;
+  expect(
+    results.violations,
+    `axe found accessibility violations on ${url}:\n${describeViolations(results)}`,
+  ).toEqual([]);
+}
+
+/** Opens a URL and checks the page that results (after any redirects) with axe. */
+export async function visit(page: Page, url: string): Promise<Response | null> {
+  const response = await page.goto(url);
+  await expectNoAxeViolations(page);
+  return response;
+}
+
+// ---------------------------------------------------------------- TOTP, as an authenticator app does it
+
+/** RFC 4648 base32, as shown to people enrolling (spaces and case ignored). */
+export function decodeBase32(text: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const clean = text.replace(/[\s=]/g, "").toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const char of clean) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`Not base32: ${JSON.stringify(char)} in ${text}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits): the code an authenticator app would show now. */
+export function totpCode(base32Key: string, now = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
+  const mac = crypto.createHmac("sha1", decodeBase32(base32Key)).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, "0");
+}
+
+// ---------------------------------------------------------------- signing in
+
+/** Fills and sends the sign-in form on a page already showing it (checked with axe). */
+export async function submitSignIn(page: Page, email: string, password: string) {
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * Signs in through the form. People with MFA on get the code step, with a code computed from the
+ * key the seed gave them. Each page on the way is checked with axe. Ends on the page the app
+ * sends them to (home, or the MFA enrolment page for HR and admins without MFA).
+ */
+export async function signIn(page: Page, user: E2eUser, password = e2eState().password) {
+  await visit(page, "/login");
+  await submitSignIn(page, user.email, password);
+  if (user.mfaKey) {
+    await expect(page).toHaveURL(/\/login\/mfa/);
+    await expect(
+      page.getByRole("heading", { level: 1, name: "Two-step verification" }),
+    ).toBeVisible();
+    await expectNoAxeViolations(page);
+    await page.getByLabel("Code").fill(totpCode(user.mfaKey));
+    await page.getByRole("button", { name: "Continue" }).click();
+  }
+  await expect(page).not.toHaveURL(/\/login/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expectNoAxeViolations(page);
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expectNoAxeViolations(page);
+}
+
+// ---------------------------------------------------------------- the test object
+
+type Fixtures = {
+  /** A page in a fresh browser context (another person, or the same person elsewhere). */
+  openPage: (options?: BrowserContextOptions & { label?: string }) => Promise<Page>;
+  /** Auto: tracks every page and fails a test that showed a page without checking it. */
+  a11yGuard: void;
+  pageRegistry: Tracked[];
+};
+
+export const test = base.extend<Fixtures>({
+  pageRegistry: async ({}, use) => {
+    await use([]);
+  },
+  // Set up before, and torn down after, the guard: the guard checks pages while they are open.
+  openPage: async ({ browser, pageRegistry }, use, testInfo) => {
+    const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
+    await use(async ({ label, ...options } = {}) => {
+      const context = await browser.newContext({
+        baseURL: testInfo.project.use.baseURL,
+        locale: testInfo.project.use.locale,
+        timezoneId: testInfo.project.use.timezoneId,
+        ...options,
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      track(
+        page,
+        label ?? `extra page ${contexts.length}`,
+        pageRegistry,
+        options.javaScriptEnabled ?? true,
+      );
+      return page;
+    });
+    for (const context of contexts) await context.close();
+  },
+  a11yGuard: [
+    async ({ page, pageRegistry, openPage: _ }, use, testInfo) => {
+      track(page, "page", pageRegistry);
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus) return;
+      const problems: string[] = [];
+      for (const record of pageRegistry) {
+        if (record.view && !record.view.checked && !record.page.isClosed()) {
+          await expectNoAxeViolations(record.page);
+        }
+        for (const url of record.skipped) problems.push(`${record.label}: ${url}`);
+      }
+      expect(
+        problems,
+        "These pages were shown but never checked with axe (call expectNoAxeViolations or visit)",
+      ).toEqual([]);
+    },
+    { auto: true },
+  ],
+});

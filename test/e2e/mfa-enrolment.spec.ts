@@ -1,0 +1,79 @@
+import {
+  decodeBase32,
+  e2eState,
+  expect,
+  expectNoAxeViolations,
+  signIn,
+  test,
+  totpCode,
+  visit,
+} from "./fixtures";
+
+test("HR without MFA must enrol before anything else, and enrolment turns MFA on", async ({
+  page,
+}) => {
+  const { hrNoMfa } = e2eState().users;
+  await signIn(page, hrNoMfa);
+  await expect(page).toHaveURL("/account/mfa");
+
+  for (const elsewhere of ["/", "/admin/users", "/admin/audit"]) {
+    await visit(page, elsewhere);
+    await expect(page, `${elsewhere} should send them to enrolment`).toHaveURL("/account/mfa");
+  }
+
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Set up two-step verification" }),
+  ).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("Required for your role");
+  const qr = page.getByRole("img", { name: /QR code for your authenticator app/ });
+  await expect(qr.locator("svg")).toBeVisible();
+
+  const secret = (await page.locator("main code").innerText()).trim();
+  expect(secret).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
+  expect(decodeBase32(secret)).toHaveLength(20);
+
+  // A wrong code first: refused, with the reason next to the field.
+  const wrong = String((Number(totpCode(secret)) + 500_000) % 1_000_000).padStart(6, "0");
+  await page.getByLabel("6-digit code").fill(wrong);
+  await page.getByRole("button", { name: "Turn on two-step verification" }).click();
+  await expect(page.getByLabel("6-digit code")).toHaveAccessibleDescription(
+    /That code is not right/,
+  );
+  await expectNoAxeViolations(page);
+
+  await page.getByLabel("6-digit code").fill(totpCode(secret));
+  await page.getByRole("button", { name: "Turn on two-step verification" }).click();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Two-step verification is on" }),
+  ).toBeVisible();
+  const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+  await expect(codes).toHaveCount(10);
+  const texts = await codes.allInnerTexts();
+  expect(new Set(texts).size).toBe(10);
+  for (const code of texts) expect(code.trim()).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
+  await expectNoAxeViolations(page);
+
+  await page.getByRole("link", { name: "I have saved them: continue" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(
+    page.getByRole("heading", { level: 1, name: `Welcome, ${hrNoMfa.displayName}` }),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await visit(page, "/account");
+  await expect(page.locator("main p", { hasText: "Two-step verification:" })).toContainText(
+    "On · 10 recovery codes left",
+  );
+});
+
+test("an admin without MFA cannot reach the admin pages until they enrol", async ({ page }) => {
+  const { adminNoMfa } = e2eState().users;
+  await signIn(page, adminNoMfa);
+  await expect(page).toHaveURL("/account/mfa");
+  await expect(page.getByRole("status")).toContainText("Required for your role");
+
+  for (const elsewhere of ["/admin/users", "/admin/users/new", "/admin/outbox", "/"]) {
+    await visit(page, elsewhere);
+    await expect(page, `${elsewhere} should send them to enrolment`).toHaveURL("/account/mfa");
+  }
+});

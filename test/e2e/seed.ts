@@ -1,0 +1,78 @@
+// Seeds an end-to-end data directory: the demo data plus people whose MFA keys the tests know.
+// Run by global-setup.ts as its own process (tsx resolves the app's path aliases), before the
+// server starts: PGlite allows one process per data directory.
+//   DATA_DIR=/tmp/x E2E_STATE_FILE=/tmp/x/state.json npx tsx test/e2e/seed.ts
+import fs from "node:fs";
+import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
+import { connectDatabase, db, disconnectDatabase } from "~/lib/db.server";
+import { DEMO_PASSWORD, seed } from "../../prisma/seed";
+import { ensureInstitute, ensureUser, UK_AISI, US_AISI } from "../factories";
+import type { E2eState, E2eUser } from "./state";
+
+const stateFile = process.env.E2E_STATE_FILE;
+if (!process.env.DATA_DIR || !stateFile) {
+  throw new Error("DATA_DIR and E2E_STATE_FILE must be set");
+}
+
+await connectDatabase();
+try {
+  await seed();
+  const us = await ensureInstitute(db, US_AISI);
+  const uk = await ensureInstitute(db, UK_AISI);
+  const password = DEMO_PASSWORD;
+
+  async function person(
+    email: string,
+    displayName: string,
+    institute: typeof us,
+    extra: { roles?: ("HR" | "ADMIN")[]; mfa?: boolean } = {},
+  ): Promise<E2eUser> {
+    const user = await ensureUser(db, {
+      email,
+      displayName,
+      instituteId: institute.id,
+      roles: extra.roles,
+      password,
+      mfaKey: extra.mfa ? true : undefined,
+      jobTitle: "End-to-end tester",
+    });
+    return {
+      email,
+      displayName,
+      institute: institute.name,
+      instituteCode: institute.code,
+      mfaKey: user.mfaKey ? encodeBase32UpperCaseNoPadding(user.mfaKey) : undefined,
+    };
+  }
+
+  // One person per test that signs in, so that throttling counters and once-per-step TOTP codes
+  // never couple tests running in parallel.
+  const state: E2eState = {
+    password,
+    users: {
+      staff: await person("e2e.staff@us-aisi.example", "Riley Staff", us),
+      staffNoJs: await person("e2e.nojs@uk-aisi.example", "Noor Nojs", uk),
+      staffWrongPassword: await person("e2e.wrong@us-aisi.example", "Wren Wrong", us),
+      staffForbidden: await person("e2e.forbidden@uk-aisi.example", "Frankie Forbidden", uk),
+      staffSecurity: await person("e2e.security@us-aisi.example", "Sasha Security", us),
+      hrNoMfa: await person("e2e.hr.nomfa@us-aisi.example", "Harper Enrol", us, {
+        roles: ["HR"],
+      }),
+      adminNoMfa: await person("e2e.admin.nomfa@uk-aisi.example", "Alex Enrol", uk, {
+        roles: ["ADMIN"],
+      }),
+      adminMfa: await person("e2e.admin.mfa@uk-aisi.example", "Ada Twostep", uk, {
+        roles: ["ADMIN"],
+        mfa: true,
+      }),
+      adminInviter: await person("e2e.admin.invite@uk-aisi.example", "Ines Inviter", uk, {
+        roles: ["ADMIN"],
+        mfa: true,
+      }),
+    },
+  };
+  fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  console.log(`e2e seed: ${Object.keys(state.users).length} test users written to ${stateFile}`);
+} finally {
+  await disconnectDatabase();
+}

@@ -1,0 +1,143 @@
+import {
+  e2eState,
+  expect,
+  expectNoAxeViolations,
+  signIn,
+  signOut,
+  submitSignIn,
+  test,
+  totpCode,
+  visit,
+} from "./fixtures";
+
+const GENERIC_ERROR = "The email address or password is not right.";
+
+test("staff sign in, see who and where they are, their sessions, and sign out", async ({
+  page,
+}) => {
+  const { staff } = e2eState().users;
+  await signIn(page, staff);
+
+  await expect(page).toHaveURL("/");
+  await expect(
+    page.getByRole("heading", { level: 1, name: `Welcome, ${staff.displayName}` }),
+  ).toBeVisible();
+  await expect(page.getByText(staff.institute)).toBeVisible();
+  await expect(page.getByRole("banner").getByText(staff.instituteCode)).toBeVisible();
+
+  await visit(page, "/account");
+  await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
+  const sessions = page.getByRole("table", { name: "Your active sessions" });
+  const thisDevice = sessions.getByRole("row").filter({ hasText: "This device" });
+  await expect(thisDevice).toHaveCount(1);
+  await expect(thisDevice).toContainText("Chrome");
+
+  await signOut(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
+
+  // Signed out for real: the account page now asks for a sign-in and comes back after it.
+  await visit(page, "/account");
+  await expect(page).toHaveURL("/login?redirectTo=%2Faccount");
+});
+
+test("sign in works without JavaScript, and a wrong password shows the error with the form", async ({
+  openPage,
+}) => {
+  const { staffNoJs } = e2eState().users;
+  const page = await openPage({ javaScriptEnabled: false, label: "no-JS page" });
+  await visit(page, "/login");
+
+  await submitSignIn(page, staffNoJs.email, "not the right password at all");
+  await expect(page).toHaveURL("/login");
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("You could not be signed in");
+  await expect(alert).toContainText(GENERIC_ERROR);
+  // The message sits with the form, and the form is still there to try again.
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await submitSignIn(page, staffNoJs.email, e2eState().password);
+  await expect(page).toHaveURL("/");
+  await expect(
+    page.getByRole("heading", { level: 1, name: `Welcome, ${staffNoJs.displayName}` }),
+  ).toBeVisible();
+  await expect(page.getByText(staffNoJs.institute)).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test("a wrong password and an unknown email get the very same answer", async ({ page }) => {
+  const { staffWrongPassword } = e2eState().users;
+  await visit(page, "/login");
+
+  async function attempt(email: string, password: string) {
+    const response = page.waitForResponse(
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/login"),
+    );
+    await submitSignIn(page, email, password);
+    const status = (await response).status();
+    const alert = page.getByRole("alert");
+    await expect(alert).toBeVisible();
+    await expectNoAxeViolations(page);
+    return { status, text: (await alert.innerText()).trim() };
+  }
+
+  const wrongPassword = await attempt(staffWrongPassword.email, "definitely-not-the-password");
+  expect(wrongPassword.text).toContain(GENERIC_ERROR);
+
+  await page.reload();
+  await expectNoAxeViolations(page);
+  const unknownEmail = await attempt("nobody.by.this.name@us-aisi.example", "whatever-password");
+  expect(unknownEmail).toEqual(wrongPassword);
+  await expect(page).toHaveURL("/login");
+});
+
+test("an admin signs in with a TOTP code, and the same code is refused when replayed", async ({
+  page,
+  openPage,
+}) => {
+  const { adminMfa } = e2eState().users;
+  await visit(page, "/login");
+  await submitSignIn(page, adminMfa.email, e2eState().password);
+  await expect(page).toHaveURL("/login/mfa?redirectTo=%2F");
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Two-step verification" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Half signed in is not signed in.
+  await visit(page, "/admin/users");
+  await expect(page).toHaveURL(/\/login\/mfa$/);
+
+  const code = totpCode(adminMfa.mfaKey!);
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(
+    page.getByRole("heading", { level: 1, name: `Welcome, ${adminMfa.displayName}` }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Someone who saw the code tries it in their own browser, with the password.
+  const other = await openPage({ label: "replay page" });
+  await visit(other, "/login");
+  await submitSignIn(other, adminMfa.email, e2eState().password);
+  await expect(other).toHaveURL(/\/login\/mfa/);
+  await expectNoAxeViolations(other);
+  await other.getByLabel("Code").fill(code);
+  await other.getByRole("button", { name: "Continue" }).click();
+  await expect(other.getByLabel("Code")).toHaveAccessibleDescription(
+    /That code is not right, or it has already been used/,
+  );
+  await expect(other).toHaveURL(/\/login\/mfa/);
+  await expectNoAxeViolations(other);
+  await visit(other, "/");
+  await expect(other).toHaveURL(/\/login\/mfa$/);
+
+  // The first session is unaffected.
+  await visit(page, "/admin/users");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page).toHaveURL("/admin/users");
+});

@@ -1,0 +1,40 @@
+import fs from "node:fs";
+
+// What global setup hands to the tests: who exists in the e2e database and how to sign them in.
+
+export type E2eUser = {
+  email: string;
+  displayName: string;
+  institute: string;
+  instituteCode: string;
+  /** Base32 of the confirmed TOTP key, for people created with MFA on. */
+  mfaKey?: string;
+};
+
+export type E2eState = {
+  password: string;
+  users: {
+    staff: E2eUser;
+    staffNoJs: E2eUser;
+    staffWrongPassword: E2eUser;
+    staffForbidden: E2eUser;
+    staffSecurity: E2eUser;
+    hrNoMfa: E2eUser;
+    adminNoMfa: E2eUser;
+    adminMfa: E2eUser;
+    adminInviter: E2eUser;
+  };
+};
+
+let cached: E2eState | undefined;
+
+/** The state file global setup wrote (its path reaches the workers through the environment). */
+export function e2eState(): E2eState {
+  if (!cached) {
+    const file = process.env.E2E_STATE_FILE;
+    if (!file)
+      throw new Error("E2E_STATE_FILE is not set: run the tests through playwright.config.ts");
+    cached = JSON.parse(fs.readFileSync(file, "utf8")) as E2eState;
+  }
+  return cached;
+}
