@@ -184,7 +184,7 @@ export async function signIn(page: Page, user: E2eUser, password = e2eState().pa
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await expectNoAxeViolations(page);
 }

@@ -62,9 +62,12 @@ test("an admin invites someone, who follows the emailed link, sets a password an
   await expectNoAxeViolations(page);
 
   // The same mistakes sent straight to the server (as a browser without JavaScript would).
-  const institutes = await page.getByLabel("Institute").locator("option").evaluateAll((options) =>
-    options.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? "" })),
-  );
+  const institutes = await page
+    .getByLabel("Institute", { exact: true })
+    .locator("option")
+    .evaluateAll((options) =>
+      options.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? "" })),
+    );
   const uk = institutes.find((i) => i.label.startsWith("UK-AISI"));
   expect(uk).toBeDefined();
   const rejected = await page.request.post("/admin/users/new", {
@@ -84,7 +87,7 @@ test("an admin invites someone, who follows the emailed link, sets a password an
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Full name").fill(name);
   await page.getByLabel("Job title").fill("Research scientist");
-  await page.getByLabel("Institute").selectOption(uk!.value);
+  await page.getByLabel("Institute", { exact: true }).selectOption(uk!.value);
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page).toHaveURL(/\/admin\/users\/(?!new)[^/]+$/);
   await expect(page.getByRole("status")).toContainText(`Invitation sent to ${email}.`);
@@ -102,7 +105,7 @@ test("an admin invites someone, who follows the emailed link, sets a password an
   ).toBeVisible();
   await expect(invitee.getByText(`Account: ${email}`)).toBeVisible();
 
-  const password = invitee.getByLabel("New password");
+  const password = invitee.getByLabel("New password", { exact: true });
   const confirm = invitee.getByLabel("Repeat the new password");
   const submit = invitee.getByRole("button", { name: "Set password and continue" });
 

@@ -81,7 +81,9 @@ test("keyboard: the sign-in page tabs through skip link, email, password, submit
   await expectNoAxeViolations(page);
   const focusIsInMain = await page.evaluate(() => {
     const main = document.querySelector("main");
-    return main !== null && (document.activeElement === main || main.contains(document.activeElement));
+    return (
+      main !== null && (document.activeElement === main || main.contains(document.activeElement))
+    );
   });
   expect(focusIsInMain, "after the skip link, focus should be on <main>").toBe(true);
   await page.keyboard.press("Tab");
