@@ -7,7 +7,9 @@ await connectDatabase();
 try {
   const { checked, firstBreak } = await verifyAuditChain();
   if (firstBreak) {
-    console.error(`Audit chain BROKEN at event #${firstBreak.seq}: ${firstBreak.reason}. ${checked} events before it verified.`);
+    console.error(
+      `Audit chain BROKEN at event #${firstBreak.seq}: ${firstBreak.reason}. ${checked} events before it verified.`,
+    );
     process.exitCode = 1;
   } else {
     console.log(`Audit chain intact: ${checked} events verified.`);

@@ -100,7 +100,15 @@ export async function startPostgres() {
   return {
     url,
     async stop() {
-      child.kill("SIGINT");
+      // runuser does not pass signals on to postgres: stop the server itself (fast shutdown).
+      const pid = Number(
+        fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0],
+      );
+      try {
+        process.kill(pid, "SIGINT");
+      } catch {
+        // already gone
+      }
       await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
       fs.rmSync(dir, { recursive: true, force: true });
     },

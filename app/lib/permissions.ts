@@ -25,3 +25,11 @@ export function isHrOf(actor: Pick<Actor, "roles" | "instituteId">, instituteId:
 export function mustHaveMfa(actor: Pick<Actor, "roles">) {
   return hasRole(actor, "HR") || hasRole(actor, "ADMIN");
 }
+
+/**
+ * For services acting on an institute's records (postings, placements): HR of that institute only.
+ * Anyone else is told the record does not exist.
+ */
+export function assertHrOf(actor: Pick<Actor, "roles" | "instituteId">, instituteId: string): void {
+  if (!isHrOf(actor, instituteId)) throw new Response("Not found", { status: 404 });
+}

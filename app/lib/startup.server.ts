@@ -11,6 +11,6 @@ export async function startApp() {
 }
 
 export async function stopApp() {
-  stopOutboxWorker();
+  await stopOutboxWorker();
   await disconnectDatabase();
 }

@@ -21,7 +21,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = params.emailId ?? "";
   const result = await retryOutboxEmail(actor, id);
   if (!result.ok) return data({ error: result.error }, { status: 400 });
-  return redirectWithFlash(`/admin/outbox/${id}`, { tone: "success", message: "The email will be sent again shortly." });
+  return redirectWithFlash(`/admin/outbox/${id}`, {
+    tone: "success",
+    message: "The email will be sent again shortly.",
+  });
 }
 
 export default function OutboxEmail() {
@@ -34,7 +37,10 @@ export default function OutboxEmail() {
           Back to the outbox
         </Link>
       </p>
-      <PageHeader title={email.subject} description={`To ${email.to} · created ${formatDateTime(email.createdAt, where)}`} />
+      <PageHeader
+        title={email.subject}
+        description={`To ${email.to} · created ${formatDateTime(email.createdAt, where)}`}
+      />
       <p className="mb-4 flex flex-wrap items-center gap-2">
         <Badge tone={OUTBOX_STATUS_TONE[email.status]}>{email.status}</Badge>
         <span>
@@ -60,7 +66,9 @@ export default function OutboxEmail() {
         </Form>
       ) : null}
       <h2 className="mb-2 text-xl font-semibold">Message</h2>
-      <pre className="whitespace-pre-wrap break-words rounded border border-slate-300 bg-white p-4 font-mono text-sm">{email.text}</pre>
+      <pre className="whitespace-pre-wrap break-words rounded border border-slate-300 bg-white p-4 font-mono text-sm">
+        {email.text}
+      </pre>
       <details className="mt-4">
         <summary className="cursor-pointer text-brand-700 underline">HTML source</summary>
         <pre className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap break-words rounded border border-slate-300 bg-white p-4 font-mono text-xs">

@@ -13,7 +13,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
   const filter = OutboxFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const result = await listOutbox(actor, filter);
-  return { ...result, filter, where: { locale: actor.institute.locale, timeZone: actor.institute.timeZone } };
+  return {
+    ...result,
+    filter,
+    where: { locale: actor.institute.locale, timeZone: actor.institute.timeZone },
+  };
 }
 
 export default function Outbox() {
@@ -73,7 +77,9 @@ export default function Outbox() {
       <Pagination
         page={page}
         pageCount={pageCount}
-        makeHref={(p) => `?${new URLSearchParams({ ...(filter.status ? { status: filter.status } : {}), page: String(p) })}`}
+        makeHref={(p) =>
+          `?${new URLSearchParams({ ...(filter.status ? { status: filter.status } : {}), page: String(p) })}`
+        }
       />
     </>
   );

@@ -10,33 +10,55 @@ import { chainHash, GENESIS_HASH } from "~/modules/audit/chain";
 const run = promisify(execFile);
 
 // The command an operator runs: it must pass on an intact log and name the first edited event.
-test("npm run audit:verify passes on an intact chain and reports the first edited row", { timeout: 120_000 }, async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-audit-cli-"));
-  const database = await openDatabase({ kind: "pglite", dataDir, migrationsDir: path.resolve("prisma/migrations") });
-  let prev = GENESIS_HASH;
-  for (const action of ["auth.signin.succeeded", "user.invited", "user.roles.changed"]) {
-    const fields = { at: new Date(), actorId: null, actorEmail: "admin@test.example", action, targetType: "", targetId: "", instituteId: null, ipAddress: "127.0.0.1", details: {} };
-    const hash = chainHash(prev, fields);
-    await database.prisma.auditEvent.create({ data: { ...fields, prevHash: prev, hash } });
-    prev = hash;
-  }
-  await database.close();
+test(
+  "npm run audit:verify passes on an intact chain and reports the first edited row",
+  { timeout: 120_000 },
+  async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-audit-cli-"));
+    const database = await openDatabase({
+      kind: "pglite",
+      dataDir,
+      migrationsDir: path.resolve("prisma/migrations"),
+    });
+    let prev = GENESIS_HASH;
+    for (const action of ["auth.signin.succeeded", "user.invited", "user.roles.changed"]) {
+      const fields = {
+        at: new Date(),
+        actorId: null,
+        actorEmail: "admin@test.example",
+        action,
+        targetType: "",
+        targetId: "",
+        instituteId: null,
+        ipAddress: "127.0.0.1",
+        details: {},
+      };
+      const hash = chainHash(prev, fields);
+      await database.prisma.auditEvent.create({ data: { ...fields, prevHash: prev, hash } });
+      prev = hash;
+    }
+    await database.close();
 
-  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "" };
-  const ok = await run("npx", ["tsx", "scripts/audit-verify.ts"], { env });
-  expect(ok.stdout).toContain("Audit chain intact: 3 events verified");
+    const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "" };
+    const ok = await run("npx", ["tsx", "scripts/audit-verify.ts"], { env });
+    expect(ok.stdout).toContain("Audit chain intact: 3 events verified");
 
-  const reopened = await openDatabase({ kind: "pglite", dataDir });
-  await reopened.prisma.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
-  await reopened.prisma.$executeRawUnsafe(`UPDATE "AuditEvent" SET "actorEmail" = 'someone-else@test.example' WHERE seq = 2`);
-  await reopened.close();
+    const reopened = await openDatabase({ kind: "pglite", dataDir });
+    await reopened.prisma.$executeRawUnsafe(
+      `ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`,
+    );
+    await reopened.prisma.$executeRawUnsafe(
+      `UPDATE "AuditEvent" SET "actorEmail" = 'someone-else@test.example' WHERE seq = 2`,
+    );
+    await reopened.close();
 
-  const broken = await run("npx", ["tsx", "scripts/audit-verify.ts"], { env }).then(
-    () => null,
-    (error: { code: number; stderr: string }) => error,
-  );
-  expect(broken?.code).toBe(1);
-  expect(broken?.stderr).toContain("BROKEN at event #2");
-  expect(broken?.stderr).toContain("edited");
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+    const broken = await run("npx", ["tsx", "scripts/audit-verify.ts"], { env }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(broken?.code).toBe(1);
+    expect(broken?.stderr).toContain("BROKEN at event #2");
+    expect(broken?.stderr).toContain("edited");
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+);

@@ -11,7 +11,9 @@ import { pgConnection, pgliteConnection } from "~/lib/db.server";
 import { applyMigrations } from "~/lib/migrate.server";
 
 const run = promisify(execFile);
-const migrationCount = fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).length;
+const migrationCount = fs
+  .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory()).length;
 
 test("migrations apply to an empty embedded database once, and a second run does nothing", async () => {
   const pglite = await PGlite.create();
@@ -19,7 +21,9 @@ test("migrations apply to an empty embedded database once, and a second run does
   expect(first.applied).toHaveLength(migrationCount);
   const second = await applyMigrations(pgliteConnection(pglite), MIGRATIONS_DIR);
   expect(second.applied).toEqual([]);
-  const tables = await pglite.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('User','Session','AuditEvent','OutboxEmail')`);
+  const tables = await pglite.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('User','Session','AuditEvent','OutboxEmail')`,
+  );
   expect(tables.rows[0]!.n).toBe(4);
   await pglite.close();
 });
@@ -31,7 +35,9 @@ test("an edited migration is refused rather than silently skipped", async () => 
   fs.writeFileSync(path.join(dir, "001_a", "migration.sql"), "CREATE TABLE a (id int);");
   await applyMigrations(pgliteConnection(pglite), dir);
   fs.writeFileSync(path.join(dir, "001_a", "migration.sql"), "CREATE TABLE a (id bigint);");
-  await expect(applyMigrations(pgliteConnection(pglite), dir)).rejects.toThrow(/edited after it was applied/);
+  await expect(applyMigrations(pgliteConnection(pglite), dir)).rejects.toThrow(
+    /edited after it was applied/,
+  );
   await pglite.close();
 });
 
@@ -39,9 +45,14 @@ test("a failing migration leaves nothing behind", async () => {
   const pglite = await PGlite.create();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-mig-"));
   fs.mkdirSync(path.join(dir, "001_bad"));
-  fs.writeFileSync(path.join(dir, "001_bad", "migration.sql"), "CREATE TABLE half (id int); SELECT no_such_function();");
+  fs.writeFileSync(
+    path.join(dir, "001_bad", "migration.sql"),
+    "CREATE TABLE half (id int); SELECT no_such_function();",
+  );
   await expect(applyMigrations(pgliteConnection(pglite), dir)).rejects.toThrow(/001_bad failed/);
-  const half = await pglite.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half'`);
+  const half = await pglite.query(
+    `SELECT 1 FROM information_schema.tables WHERE table_name = 'half'`,
+  );
   expect(half.rows).toHaveLength(0);
   await pglite.close();
 });
@@ -73,20 +84,26 @@ describe.runIf(inject("dbKind") === "postgres")("on a PostgreSQL server", () => 
     await drop();
   });
 
-  test("two app processes running `npm run db:migrate` at once both succeed and apply each migration once", { timeout: 120_000 }, async () => {
-    const { url, drop } = await freshDatabase();
-    const env = { ...process.env, DATABASE_URL: url };
-    const results = await Promise.all([
-      run("npx", ["tsx", "scripts/migrate.ts"], { env }),
-      run("npx", ["tsx", "scripts/migrate.ts"], { env }),
-    ]);
-    for (const r of results) expect(r.stdout).toContain("Database is up to date");
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const rows = await client.query(`SELECT migration_name, count(*) AS n FROM "_prisma_migrations" GROUP BY migration_name`);
-    expect(rows.rowCount).toBe(migrationCount);
-    expect(rows.rows.every((r) => Number(r.n) === 1)).toBe(true);
-    await client.end();
-    await drop();
-  });
+  test(
+    "two app processes running `npm run db:migrate` at once both succeed and apply each migration once",
+    { timeout: 120_000 },
+    async () => {
+      const { url, drop } = await freshDatabase();
+      const env = { ...process.env, DATABASE_URL: url };
+      const results = await Promise.all([
+        run("npx", ["tsx", "scripts/migrate.ts"], { env }),
+        run("npx", ["tsx", "scripts/migrate.ts"], { env }),
+      ]);
+      for (const r of results) expect(r.stdout).toContain("Database is up to date");
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const rows = await client.query(
+        `SELECT migration_name, count(*) AS n FROM "_prisma_migrations" GROUP BY migration_name`,
+      );
+      expect(rows.rowCount).toBe(migrationCount);
+      expect(rows.rows.every((r) => Number(r.n) === 1)).toBe(true);
+      await client.end();
+      await drop();
+    },
+  );
 });

@@ -3,7 +3,12 @@ import { databaseUrl } from "#test/db-template";
 import { db, openDatabase } from "~/lib/db.server";
 import { lockDuration, lockedUntil, recordFailure, type ThrottleRule } from "~/lib/throttle.server";
 
-const rule: ThrottleRule = { limit: 5, windowMs: 15 * 60_000, baseLockMs: 60_000, maxLockMs: 3_600_000 };
+const rule: ThrottleRule = {
+  limit: 5,
+  windowMs: 15 * 60_000,
+  baseLockMs: 60_000,
+  maxLockMs: 3_600_000,
+};
 
 test("concurrent failures are all counted: none is lost to a race", async () => {
   const key = `signin:account:race-${Math.random()}@test.example`;
@@ -31,15 +36,27 @@ test("each failure past the limit doubles the lock, up to the ceiling", () => {
 });
 
 // Two app processes are two connection pools on one database: the count is shared.
-test.runIf(inject("dbKind") === "postgres")("a second process sees and adds to the same count", async () => {
-  const url = (await db.$queryRaw<{ d: string }[]>`SELECT current_database() AS d`)[0]!.d;
-  const other = await openDatabase({ kind: "postgres", url: databaseUrl(inject("postgresServer"), url), poolSize: 2 });
-  const key = `signin:ip:203.0.113.${Math.floor(Math.random() * 200)}`;
-  await Promise.all([recordFailure(key, rule), recordFailure(key, rule), recordFailure(key, rule)]);
-  const theirs = await other.prisma.throttle.findUniqueOrThrow({ where: { key } });
-  expect(theirs.failures).toBe(3);
-  await other.prisma.$executeRaw`UPDATE "Throttle" SET failures = failures + 2 WHERE key = ${key}`;
-  await recordFailure(key, rule);
-  expect(await lockedUntil([key])).not.toBeNull();
-  await other.close();
-});
+test.runIf(inject("dbKind") === "postgres")(
+  "a second process sees and adds to the same count",
+  async () => {
+    const url = (await db.$queryRaw<{ d: string }[]>`SELECT current_database() AS d`)[0]!.d;
+    const other = await openDatabase({
+      kind: "postgres",
+      url: databaseUrl(inject("postgresServer"), url),
+      poolSize: 2,
+    });
+    const key = `signin:ip:203.0.113.${Math.floor(Math.random() * 200)}`;
+    await Promise.all([
+      recordFailure(key, rule),
+      recordFailure(key, rule),
+      recordFailure(key, rule),
+    ]);
+    const theirs = await other.prisma.throttle.findUniqueOrThrow({ where: { key } });
+    expect(theirs.failures).toBe(3);
+    await other.prisma
+      .$executeRaw`UPDATE "Throttle" SET failures = failures + 2 WHERE key = ${key}`;
+    await recordFailure(key, rule);
+    expect(await lockedUntil([key])).not.toBeNull();
+    await other.close();
+  },
+);

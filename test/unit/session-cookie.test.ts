@@ -36,7 +36,9 @@ test("in development over plain HTTP the cookie is not Secure (browsers would dr
 
 test("only the configured cookie is read, whatever else the header holds", () => {
   env({ NODE_ENV: "development" });
-  const request = new Request("http://x/", { headers: { Cookie: "__Host-session=evil; other=1; session=tok" } });
+  const request = new Request("http://x/", {
+    headers: { Cookie: "__Host-session=evil; other=1; session=tok" },
+  });
   expect(readSessionToken(request)).toBe("tok");
 });
 
