@@ -151,7 +151,7 @@ export default function App() {
     <>
       <PendingIndicator />
       <Header />
-      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
         {flash ? (
           <div className="mb-6">
             <Alert
@@ -177,7 +177,7 @@ export function ErrorBoundary() {
   return (
     <>
       <Header />
-      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
         <GeneralErrorBoundary />
       </main>
     </>

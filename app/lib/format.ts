@@ -5,9 +5,13 @@ export const DEFAULT_LOCALITY: Locality = { locale: "en-GB", timeZone: "UTC" };
 
 export function formatDateTime(value: Date | string, where: Locality, { withZone = true } = {}) {
   const date = typeof value === "string" ? new Date(value) : value;
+  // Intl refuses timeZoneName together with dateStyle/timeStyle, so the parts are spelled out.
   return new Intl.DateTimeFormat(where.locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZone: where.timeZone,
     ...(withZone ? { timeZoneName: "short" } : {}),
   }).format(date);

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import {
   test as base,
@@ -116,6 +117,7 @@ export async function expectNoAxeViolations(page: Page) {
 /** Opens a URL and checks the page that results (after any redirects) with axe. */
 export async function visit(page: Page, url: string): Promise<Response | null> {
   const response = await page.goto(url);
+  expect(response?.status() ?? 200, `${url} answered with a server error`).toBeLessThan(500);
   await expectNoAxeViolations(page);
   return response;
 }
@@ -196,10 +198,24 @@ type Fixtures = {
   openPage: (options?: BrowserContextOptions & { label?: string }) => Promise<Page>;
   /** Auto: tracks every page and fails a test that showed a page without checking it. */
   a11yGuard: void;
+  /** Auto: attaches what the server logged during a failed test to its report. */
+  serverLog: void;
   pageRegistry: Tracked[];
 };
 
 export const test = base.extend<Fixtures>({
+  serverLog: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, provide, testInfo) => {
+      const file = process.env.E2E_SERVER_LOG;
+      const start = file ? fs.statSync(file).size : 0;
+      await provide();
+      if (!file || testInfo.status === testInfo.expectedStatus) return;
+      const log = fs.readFileSync(file).subarray(start).toString("utf8");
+      if (log.trim()) await testInfo.attach("server log", { body: log, contentType: "text/plain" });
+    },
+    { auto: true },
+  ],
   // Playwright reads fixture dependencies from the destructuring pattern, so it must be there.
   // eslint-disable-next-line no-empty-pattern
   pageRegistry: async ({}, provide) => {

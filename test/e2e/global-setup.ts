@@ -65,42 +65,60 @@ export default async function globalSetup(_config: FullConfig) {
   const dataDir = path.join(tmp, "data");
   const stateFile = path.join(tmp, "state.json");
   const logFile = path.join(tmp, "server.log");
+  let server: ChildProcess | undefined;
+  let log: number | undefined;
 
-  const seeded = spawnSync(
-    process.execPath,
-    [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "test/e2e/seed.ts"],
-    {
-      cwd: ROOT,
-      env: cleanEnv({ DATA_DIR: dataDir, E2E_STATE_FILE: stateFile, NODE_ENV: "test" }),
-      encoding: "utf8",
-    },
-  );
-  if (seeded.status !== 0) {
-    throw new Error(`Seeding the e2e database failed:\n${seeded.stdout}\n${seeded.stderr}`);
+  const killServer = () => {
+    if (server && server.exitCode === null) server.kill("SIGTERM");
+  };
+  async function cleanUp() {
+    process.removeListener("exit", killServer);
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server!.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (server.exitCode === null) server.kill("SIGKILL");
+    }
+    if (log !== undefined) fs.closeSync(log);
+    if (process.env.E2E_KEEP_DATA) {
+      console.log(`e2e data kept in ${tmp}`);
+    } else {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   }
 
-  const baseURL = `http://${E2E_HOST}:${E2E_PORT}`;
-  const log = fs.openSync(logFile, "a");
-  const server = spawn(process.execPath, [serverEntry], {
-    cwd: ROOT,
-    env: cleanEnv({
-      NODE_ENV: "production",
-      PORT: String(E2E_PORT),
-      HOST: E2E_HOST,
-      APP_URL: baseURL,
-      DATA_DIR: dataDir,
-    }),
-    stdio: ["ignore", log, log],
-  });
-  const killServer = () => {
-    if (server.exitCode === null) server.kill("SIGTERM");
-  };
-  process.once("exit", killServer);
-
   try {
+    const seeded = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "test/e2e/seed.ts"],
+      {
+        cwd: ROOT,
+        env: cleanEnv({ DATA_DIR: dataDir, E2E_STATE_FILE: stateFile, NODE_ENV: "test" }),
+        encoding: "utf8",
+      },
+    );
+    if (seeded.status !== 0) {
+      throw new Error(`Seeding the e2e database failed:\n${seeded.stdout}\n${seeded.stderr}`);
+    }
+
+    const baseURL = `http://${E2E_HOST}:${E2E_PORT}`;
+    log = fs.openSync(logFile, "a");
+    server = spawn(process.execPath, [serverEntry], {
+      cwd: ROOT,
+      env: cleanEnv({
+        NODE_ENV: "production",
+        PORT: String(E2E_PORT),
+        HOST: E2E_HOST,
+        APP_URL: baseURL,
+        DATA_DIR: dataDir,
+      }),
+      stdio: ["ignore", log, log],
+    });
+    // Should the runner die without tearing down, the server goes with it.
+    process.once("exit", killServer);
     await waitForHealthy(`${baseURL}/healthz`, server, logFile);
   } catch (error) {
-    killServer();
+    await cleanUp();
     throw error;
   }
 
@@ -108,19 +126,5 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.E2E_STATE_FILE = stateFile;
   process.env.E2E_SERVER_LOG = logFile;
 
-  return async () => {
-    process.removeListener("exit", killServer);
-    if (server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once("exit", resolve));
-      server.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (server.exitCode === null) server.kill("SIGKILL");
-    }
-    fs.closeSync(log);
-    if (process.env.E2E_KEEP_DATA) {
-      console.log(`e2e data kept in ${tmp}`);
-    } else {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  };
+  return cleanUp;
 }

@@ -18,7 +18,7 @@ async function peopleCount(page: Page) {
 /** The admin's view of an emailed link: outbox list, then the email, then the link in its text. */
 async function linkFromOutbox(page: Page, to: string, pathPrefix: string) {
   const response = await visit(page, "/admin/outbox");
-  expect(response?.status(), "the admin outbox page (/admin/outbox) should exist").toBe(200);
+  expect(response?.status(), "/admin/outbox lists the emails the portal sent").toBe(200);
   const row = page.getByRole("row").filter({ hasText: to });
   await expect(row).toHaveCount(1);
   await row.getByRole("link").click();
