@@ -73,8 +73,9 @@ if (vite) {
   app.use(express.static(client, { maxAge: "1h" }));
 }
 
-app.all(
-  "*",
+// app.use, not app.all("*"): Express would decode the path as a route parameter and fail on
+// malformed escapes (%00%FF) before the app could answer with its own page.
+app.use(
   (_req, res, next) => {
     // Pages carry personal data: never let a shared or back/forward cache keep them.
     res.setHeader("Cache-Control", "no-store");
@@ -88,6 +89,19 @@ app.all(
       clientAddress: req.ip ?? "unknown",
     }),
   }),
+);
+
+// Last resort: never a stack trace or internal message to the client.
+app.use(
+  (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = (error as { status?: number }).status;
+    const clientError = typeof status === "number" && status >= 400 && status < 500;
+    if (!clientError) console.error(new Date().toISOString(), error);
+    res
+      .status(clientError ? status : 500)
+      .type("text/plain")
+      .send(clientError ? "Bad request" : "Something went wrong");
+  },
 );
 
 const server = app.listen(env.PORT, env.HOST, () => {
