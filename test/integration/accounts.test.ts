@@ -130,9 +130,22 @@ function auditRows(where: { action: string; actorEmail?: string; targetId?: stri
   return db.auditEvent.findMany({ where, orderBy: { seq: "asc" } });
 }
 
-async function lastEmailTo(to: string) {
-  const rows = await db.outboxEmail.findMany({ where: { to }, orderBy: { createdAt: "desc" } });
-  return rows[0];
+/** The single email queued to an address (for people created by the test). */
+async function onlyEmailTo(to: string) {
+  const rows = await db.outboxEmail.findMany({ where: { to } });
+  expect(rows, `emails to ${to}`).toHaveLength(1);
+  return rows[0]!;
+}
+
+/** Runs the action and returns the one email it queued to that address. */
+async function emailQueuedBy(to: string, action: () => Promise<unknown>) {
+  const seen = new Set(
+    (await db.outboxEmail.findMany({ where: { to }, select: { id: true } })).map((r) => r.id),
+  );
+  await action();
+  const fresh = (await db.outboxEmail.findMany({ where: { to } })).filter((r) => !seen.has(r.id));
+  expect(fresh, `one new email to ${to}`).toHaveLength(1);
+  return fresh[0]!;
 }
 
 function linkToken(text: string, path: string) {
@@ -465,7 +478,7 @@ describe("two-step verification", () => {
     expect(await getMfaStatus(actor)).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
     // The session that enrolled is now fully signed in; the user is told by email.
     expect((await requireUser(requestWith(token))).mfaEnabled).toBe(true);
-    expect(await lastEmailTo(user.email)).toBeDefined();
+    expect((await onlyEmailTo(user.email)).template).toBe("mfa-enrolled");
     // Recovery codes are stored only as hashes.
     expect(await rowsContaining(enrolled.recoveryCodes[0]!.replace("-", ""))).toEqual([]);
 
@@ -644,10 +657,9 @@ describe("sessions", () => {
 
 describe("password reset", () => {
   async function requestLink(email: string) {
-    await requestPasswordReset(email, freshIp());
-    const mail = await lastEmailTo(email);
-    expect(mail).toBeDefined();
-    return linkToken(mail!.text, "/reset-password");
+    const mail = await emailQueuedBy(email, () => requestPasswordReset(email, freshIp()));
+    expect(mail.template).toBe("password-reset");
+    return linkToken(mail.text, "/reset-password");
   }
 
   test("an unknown or deactivated address gets the same answer and no email", async () => {
@@ -674,7 +686,7 @@ describe("password reset", () => {
     const user = await newUser();
     const token = await requestLink(user.email);
 
-    const mail = (await lastEmailTo(user.email))!;
+    const mail = await onlyEmailTo(user.email);
     expect(mail.subject).toMatch(/Reset your .* password/);
     expect(mail.html).toContain(`${APP_URL}/reset-password/${token}`);
     const row = await db.oneTimeToken.findUniqueOrThrow({ where: { id: sha256Hex(token) } });
@@ -833,7 +845,7 @@ describe("invitations and user administration", () => {
       roles: ["STAFF"],
       deactivatedAt: null,
     });
-    const mail = (await lastEmailTo(input.email))!;
+    const mail = await onlyEmailTo(input.email);
     expect(mail.subject).toBe("Admin invited you to the Exchange portal");
     linkToken(mail.text, "/invitation");
     const listed = await listUsers(world.admin, { q: input.email });
@@ -886,7 +898,7 @@ describe("invitations and user administration", () => {
   test("accepting the invitation sets the password, once", async () => {
     const input = invitation();
     await inviteUser(world.admin, input, freshIp());
-    const token = linkToken((await lastEmailTo(input.email))!.text, "/invitation");
+    const token = linkToken((await onlyEmailTo(input.email)).text, "/invitation");
 
     expect(await inspectOneTimeToken(token, "INVITATION")).toMatchObject({
       email: input.email,

@@ -44,9 +44,7 @@ test(
     expect(ok.stdout).toContain("Audit chain intact: 3 events verified");
 
     const reopened = await openDatabase({ kind: "pglite", dataDir });
-    await reopened.prisma.$executeRawUnsafe(
-      `ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`,
-    );
+    await reopened.prisma.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
     await reopened.prisma.$executeRawUnsafe(
       `UPDATE "AuditEvent" SET "actorEmail" = 'someone-else@test.example' WHERE seq = 2`,
     );

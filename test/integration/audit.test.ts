@@ -6,11 +6,11 @@ import { recordAudit, recordAuditNow, verifyAuditChain } from "~/modules/audit/a
 const actor = { id: "user-ada", email: "ada@example.org", instituteId: "inst-uk" };
 
 async function withTriggerDisabled(sql: string) {
-  await db.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only"`);
+  await db.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
   try {
     return await db.$executeRawUnsafe(sql);
   } finally {
-    await db.$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only"`);
+    await db.$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER USER`);
   }
 }
 
@@ -127,7 +127,7 @@ describe("the audit chain", () => {
     });
   });
 
-  test("the database refuses to update or delete an event", async () => {
+  test("the database refuses to update, delete or truncate events", async () => {
     const seqs = await recordFive();
     const before = await chain();
 
@@ -140,6 +140,7 @@ describe("the audit chain", () => {
       () =>
         db.auditEvent.update({ where: { seq: seqs[0]! }, data: { actorEmail: "x@example.org" } }),
       () => db.auditEvent.deleteMany({}),
+      () => db.$executeRawUnsafe(`TRUNCATE "AuditEvent"`),
     ];
     for (const attempt of attempts) {
       const error = await attempt().then(

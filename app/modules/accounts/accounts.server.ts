@@ -557,10 +557,12 @@ export type InviteInput = {
 
 export async function inviteUser(
   actor: Actor & { displayName: string },
-  input: InviteInput,
+  invite: InviteInput,
   req: RequestInfo,
 ): Promise<ServiceResult<{ userId: string }>> {
   requireAdmin(actor);
+  // Sign-in matches addresses in lower case; store them so.
+  const input = { ...invite, email: invite.email.trim().toLowerCase() };
   const institute = await db.institute.findUnique({
     where: { id: input.instituteId },
     select: { id: true, name: true },

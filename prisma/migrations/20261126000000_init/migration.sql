@@ -219,3 +219,6 @@ END;
 $$;
 CREATE TRIGGER "AuditEvent_append_only" BEFORE UPDATE OR DELETE ON "AuditEvent"
   FOR EACH ROW EXECUTE FUNCTION "audit_event_append_only"();
+-- Row triggers do not fire on TRUNCATE, which would otherwise empty the log in one statement.
+CREATE TRIGGER "AuditEvent_no_truncate" BEFORE TRUNCATE ON "AuditEvent"
+  FOR EACH STATEMENT EXECUTE FUNCTION "audit_event_append_only"();
