@@ -40,9 +40,20 @@ export function useZodForm<S extends z.ZodType<FieldValues, FieldValues>>(
     return options.serverErrors?.[name];
   }
 
+  // register() only sets values through refs after hydration; the server-rendered HTML needs
+  // defaultValue too, or a form edited with JavaScript off would post its fields blank.
+  const defaults = (options.defaultValues ?? {}) as Record<string, unknown>;
+  const register = ((name: string, opts?: object) => {
+    const registered = form.register(name as never, opts);
+    const value = defaults[name];
+    return typeof value === "string" || typeof value === "number"
+      ? { ...registered, defaultValue: value }
+      : registered;
+  }) as typeof form.register;
+
   return {
     form,
-    register: form.register,
+    register,
     onSubmit,
     errorsFor,
     formErrors: options.serverErrors?.[""],

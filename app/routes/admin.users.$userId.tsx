@@ -118,6 +118,7 @@ export default function EditUser() {
           legend="Roles"
           name="roles"
           options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          defaultValue={user.roles}
           inputProps={register("roles")}
           errors={errorsFor("roles")}
         />

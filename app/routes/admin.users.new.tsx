@@ -90,6 +90,7 @@ export default function InviteUser() {
           legend="Roles"
           name="roles"
           options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          defaultValue={["STAFF"]}
           inputProps={register("roles")}
           errors={errorsFor("roles")}
         />
