@@ -19,10 +19,11 @@ export default defineConfig({
       return new PrismaPg({ connectionString: url });
     }
     const { PGlite } = await import("@electric-sql/pglite");
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const dir = path.join(process.env.DATA_DIR ?? "./data", "pglite");
     fs.mkdirSync(dir, { recursive: true });
     // Typed against an older driver-adapter-utils than Prisma 6.19's; it works (see DEVELOPERS.md).
-    return new PrismaPGlite(new PGlite(dir)) as unknown as InstanceType<typeof PrismaPg>;
+    return new PrismaPGlite(new PGlite(dir, { extensions: { pg_trgm } })) as unknown as InstanceType<typeof PrismaPg>;
   },
 });

@@ -88,6 +88,9 @@ function Header() {
             <NavLink to="/" end className={navClass}>
               Home
             </NavLink>
+            <NavLink to="/directory" className={navClass}>
+              Directory
+            </NavLink>
             {user.roles.includes("ADMIN") ? (
               <>
                 <NavLink to="/admin/users" className={navClass}>
@@ -95,6 +98,9 @@ function Header() {
                 </NavLink>
                 <NavLink to="/admin/institutes" className={navClass}>
                   Institutes
+                </NavLink>
+                <NavLink to="/admin/expertise" className={navClass}>
+                  Expertise
                 </NavLink>
                 <NavLink to="/admin/audit" className={navClass}>
                   Audit log

@@ -1,13 +1,27 @@
 import { connectDatabase, db, disconnectDatabase } from "~/lib/db.server";
+import { hashPassword } from "~/lib/password.server";
 import { ensureInstitute, ensureUser, UK_AISI, US_AISI } from "../test/factories";
+import {
+  createPeopleGenerator,
+  ensureGeneratedPeople,
+  ensureProfile,
+  type ProfileSpec,
+} from "../test/factories/profiles";
+import { ensureTaxonomy, type ExpertiseAreaName } from "../test/factories/taxonomy";
 
 // Demo data for a first look at the portal. Idempotent: running it again changes nothing new.
 export const DEMO_PASSWORD = "partner-exchange-demo-2026";
+
+/** Generated directory entries per institute, beside the hand-written demo people. */
+export const GENERATED_PEOPLE_PER_INSTITUTE = 45;
+
+type DemoProfile = ProfileSpec & { expertise: ExpertiseAreaName[] };
 
 export async function seed() {
   const us = await ensureInstitute(db, US_AISI);
   const uk = await ensureInstitute(db, UK_AISI);
   const password = DEMO_PASSWORD;
+  const taxonomy = await ensureTaxonomy(db);
 
   const admin = await ensureUser(db, {
     email: "morgan.blake@uk-aisi.example",
@@ -91,18 +105,237 @@ export async function seed() {
     password,
   });
 
-  return {
-    institutes: [us, uk],
-    users: [admin, usHr, usManager, usStaff, usStaff2, ukHr, ukManager, ukStaff, ukStaff2],
-  };
+  const users = [admin, usHr, usManager, usStaff, usStaff2, ukHr, ukManager, ukStaff, ukStaff2];
+  for (const user of users) {
+    await ensureProfile(db, user.id, DEMO_PROFILES[user.email]!, taxonomy);
+  }
+
+  // A directory worth searching: colleagues with line managers in their own institute. One argon2
+  // hash of the demo password serves them all (hashing each would take seconds).
+  const passwordHash = await hashPassword(password);
+  const generator = createPeopleGenerator({ seed: "directory-demo", teamCount: 8 });
+  let people = 0;
+  for (const institute of [us, uk]) {
+    const generated = Array.from({ length: GENERATED_PEOPLE_PER_INSTITUTE }, (_, i) =>
+      generator.person(institute.code, i),
+    );
+    await ensureGeneratedPeople(db, { institute, people: generated, passwordHash, taxonomy });
+    people += generated.length;
+  }
+
+  return { institutes: [us, uk], users, people };
 }
 
-// Run directly: `npm run db:seed`
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Hand-written profiles of the demo people, by email, to suit their titles. */
+const DEMO_PROFILES: Record<string, DemoProfile> = {
+  "morgan.blake@uk-aisi.example": {
+    bio: "Runs the exchange portal and the identity systems behind it for both institutes. Most days that means access reviews, keeping the audit log honest and making MFA as painless as it can be. Before the institute, Morgan looked after secure research networks at a university. Ask about accounts, roles or anything odd in the audit trail.",
+    expertise: ["AI security (model weights)", "Evaluations infrastructure"],
+    skills: [
+      "identity and access management",
+      "Linux",
+      "PostgreSQL",
+      "incident response",
+      "audit logging",
+    ],
+    languages: ["English"],
+    location: "London",
+    openToCollaboration: true,
+  },
+  "jordan.rivera@us-aisi.example": {
+    bio: "Coordinates the US side of the staff exchange: postings, release approvals and clearance checklists for people going to and coming from the UK AISI. Before the institute, Jordan ran the IPA assignment programme at a federal science agency. Get in touch early if you are thinking about a secondment; the paperwork takes longer than you would expect.",
+    expertise: ["Policy & governance"],
+    skills: [
+      "IPA assignments",
+      "security clearance processing",
+      "onboarding",
+      "workforce planning",
+    ],
+    languages: ["English", "Spanish"],
+    location: "Gaithersburg",
+    locationVisibility: "PARTNERS",
+  },
+  "priya.natarajan@us-aisi.example": {
+    bio: "I lead the US institute's evaluations team, which runs pre-deployment testing of frontier models jointly with the UK AISI. My own research is on capability elicitation: how much a model's measured performance depends on the scaffolding and effort testers put in. Before joining I was a research scientist working on reasoning benchmarks. Always keen to compare notes on elicitation with partner institutes.",
+    expertise: ["Evaluations", "Statistics & measurement", "Safety cases"],
+    skills: [
+      "capability elicitation",
+      "benchmark design",
+      "experimental design",
+      "Inspect",
+      "Python",
+      "team leadership",
+    ],
+    publications: [
+      {
+        title: "Elicitation gaps in pre-deployment testing of frontier models",
+        url: "https://papers.example.org/2025/elicitation-gaps",
+      },
+      {
+        title: "A shared protocol for joint testing exercises",
+        url: "https://www.us-aisi.example/research/joint-testing-protocol",
+      },
+    ],
+    languages: ["English", "Tamil"],
+    location: "Washington DC",
+    openToCollaboration: true,
+  },
+  "sam.okafor@us-aisi.example": {
+    bio: "Research engineer on the evaluations team. I build agent evaluations in Inspect and keep our sandboxed task environments running, mostly for long-horizon autonomy and cyber tasks. Previously a backend engineer at a logistics start-up. I'd like a secondment to the UK AISI's platform team to work on shared evaluation infrastructure.",
+    expertise: ["Evaluations infrastructure", "Autonomy & agents", "Evaluations"],
+    skills: ["Python", "Inspect", "Docker", "Kubernetes", "agent scaffolding", "sandboxing"],
+    publications: [
+      {
+        title: "Running agent evaluations safely at scale",
+        url: "https://papers.example.org/2025/agent-evaluations-at-scale",
+      },
+    ],
+    languages: ["English", "Igbo"],
+    location: "San Francisco",
+    locationVisibility: "PRIVATE",
+    openToSecondment: true,
+    openToCollaboration: true,
+  },
+  "lena.park@us-aisi.example": {
+    bio: "Red-teams frontier models' safeguards before release, with a focus on jailbreaks that transfer across models and on prompt injection against tool-using agents. Lena came from the trust and safety team of a large platform and still runs an expert red-teaming programme with outside specialists. Keen to collaborate on automated attack generation.",
+    expertise: ["Red-teaming", "Model safeguards"],
+    skills: [
+      "jailbreak design",
+      "prompt injection",
+      "adversarial testing",
+      "threat modelling",
+      "Python",
+    ],
+    skillsVisibility: "INSTITUTE",
+    publications: [
+      {
+        title: "Universal jailbreaks transfer across safeguarded models",
+        url: "https://papers.example.org/2025/universal-jailbreaks-transfer",
+      },
+      {
+        title: "Prompt injection in the wild: attacks on tool-using agents",
+        url: "https://preprints.example.org/abs/2503.14159",
+      },
+    ],
+    languages: ["English", "Korean"],
+    location: "New York",
+    openToCollaboration: true,
+  },
+  "eleanor.hughes@uk-aisi.example": {
+    bio: "HR business partner for the research directorates and the UK contact for secondments to and from the US AISI. I look after loan agreements, security vetting checklists and the practicalities of moving between London and Washington.",
+    expertise: ["Policy & governance"],
+    skills: ["secondment agreements", "security vetting", "employee relations", "relocation"],
+    languages: ["English", "Welsh"],
+    location: "London",
+    locationVisibility: "PARTNERS",
+  },
+  "tom.whitfield@uk-aisi.example": {
+    bio: "Heads the interpretability team. We use sparse autoencoders and probes to audit frontier models for safety-relevant behaviour, such as recognising when they are being tested. Before the institute Tom was an academic in computational neuroscience. Happy to host secondees who want to bring interpretability into evaluations.",
+    expertise: ["Interpretability", "Alignment research", "Evaluations"],
+    skills: [
+      "sparse autoencoders",
+      "probing",
+      "circuit analysis",
+      "PyTorch",
+      "research management",
+    ],
+    publications: [
+      {
+        title: "Sparse autoencoders reveal features of evaluation awareness",
+        url: "https://papers.example.org/2025/sae-evaluation-awareness",
+      },
+      {
+        title: "Probing for deception in chat models",
+        url: "https://preprints.example.org/abs/2410.02718",
+      },
+      { title: "Population coding in the visual cortex (PhD thesis)" },
+    ],
+    languages: ["English", "German"],
+    location: "London",
+    openToCollaboration: true,
+  },
+  "aisha.rahman@uk-aisi.example": {
+    bio: "I work on circuit analysis of refusal in chat models, and on whether the mechanisms we find survive fine-tuning. I also help the safeguards team test unlearning methods. Before the institute I did a PhD in machine learning in Edinburgh.",
+    bioVisibility: "INSTITUTE",
+    expertise: ["Interpretability", "Model safeguards"],
+    skills: ["circuit analysis", "activation patching", "TransformerLens", "unlearning", "JAX"],
+    publications: [
+      {
+        title: "Refusal is mediated by a small set of directions",
+        url: "https://papers.example.org/2024/refusal-directions",
+      },
+      {
+        title: "Are unlearning methods robust to relearning?",
+        url: "https://preprints.example.org/abs/2506.31415",
+      },
+    ],
+    languages: ["English", "Bengali", "French"],
+    location: "Edinburgh",
+    openToSecondment: true,
+    openToCollaboration: true,
+  },
+  "owen.griffiths@uk-aisi.example": {
+    bio: "Builds capture-the-flag challenges and cyber ranges that measure whether AI agents can carry out multi-stage attacks on their own. Owen spent eight years running penetration tests for critical national infrastructure before joining. Interested in joint cyber evaluations with the US AISI.",
+    expertise: ["Cyber security", "Autonomy & agents", "Evaluations"],
+    skills: [
+      "CTF design",
+      "binary exploitation",
+      "network forensics",
+      "penetration testing",
+      "cyber ranges",
+    ],
+    publications: [
+      {
+        title: "A cyber range for evaluating autonomous offensive agents",
+        url: "https://papers.example.org/2025/cyber-range-autonomous-agents",
+      },
+    ],
+    languages: ["English", "Welsh"],
+    location: "Bristol",
+    openToSecondment: true,
+    openToCollaboration: true,
+    availabilityVisibility: "INSTITUTE",
+  },
+};
+
+/** The value of `--profiles N` (or `--profiles=N`), if given. */
+export function profilesArgument(argv: readonly string[]): number | undefined {
+  const i = argv.findIndex((a) => a === "--profiles" || a.startsWith("--profiles="));
+  if (i === -1) return undefined;
+  const arg = argv[i]!;
+  const raw = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[i + 1];
+  const n = Number(raw);
+  if (!raw || !Number.isInteger(n) || n < 0 || n > 1_000_000) {
+    throw new Error(`--profiles needs a whole number from 0 to 1000000, not "${raw ?? ""}".`);
+  }
+  return n;
+}
+
+async function main(argv: readonly string[]) {
+  if (profilesArgument(argv) !== undefined) {
+    // Loaded only when asked for: the scale seed imports this module (no import cycle at start-up).
+    const { main: scaleMain } = await import("../scripts/seed-scale");
+    await scaleMain(argv);
+    return;
+  }
   await connectDatabase();
-  const { institutes, users } = await seed();
-  console.log(
-    `Seeded ${institutes.length} institutes and ${users.length} demo users (password: ${DEMO_PASSWORD}).`,
-  );
-  await disconnectDatabase();
+  try {
+    const started = performance.now();
+    const { institutes, users, people } = await seed();
+    console.log(
+      `Seeded ${institutes.length} institutes, ${users.length} demo users and ${people} directory ` +
+        `profiles in ${((performance.now() - started) / 1000).toFixed(1)} s (password: ${DEMO_PASSWORD}).`,
+    );
+  } finally {
+    await disconnectDatabase();
+  }
+}
+
+// Run directly: `npm run db:seed`, or `npm run db:seed -- --profiles 20000` for a directory at scale.
+// Not a top-level await: the scale seed, imported from main(), imports this module back.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

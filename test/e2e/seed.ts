@@ -69,6 +69,13 @@ try {
         roles: ["ADMIN"],
         mfa: true,
       }),
+      directorySearcher: await person("e2e.searcher@uk-aisi.example", "Sage Searcher", uk),
+      directoryEditor: await person("e2e.editor@us-aisi.example", "Eden Editor", us),
+      directoryPartner: await person("e2e.partner@uk-aisi.example", "Pat Partner", uk),
+      adminPages: await person("e2e.admin.pages@us-aisi.example", "Avery Pages", us, {
+        roles: ["ADMIN"],
+        mfa: true,
+      }),
     },
   };
   fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));

@@ -23,6 +23,10 @@ export type E2eState = {
     adminNoMfa: E2eUser;
     adminMfa: E2eUser;
     adminInviter: E2eUser;
+    directorySearcher: E2eUser;
+    directoryEditor: E2eUser;
+    directoryPartner: E2eUser;
+    adminPages: E2eUser;
   };
 };
 

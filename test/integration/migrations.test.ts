@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
 import { describe, expect, inject, test } from "vitest";
 import { databaseUrl, dropDatabase, MIGRATIONS_DIR } from "#test/db-template";
@@ -16,7 +17,7 @@ const migrationCount = fs
   .filter((e) => e.isDirectory()).length;
 
 test("migrations apply to an empty embedded database once, and a second run does nothing", async () => {
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: { pg_trgm } });
   const first = await applyMigrations(pgliteConnection(pglite), MIGRATIONS_DIR);
   expect(first.applied).toHaveLength(migrationCount);
   const second = await applyMigrations(pgliteConnection(pglite), MIGRATIONS_DIR);
@@ -29,7 +30,7 @@ test("migrations apply to an empty embedded database once, and a second run does
 });
 
 test("an edited migration is refused rather than silently skipped", async () => {
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: { pg_trgm } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-mig-"));
   fs.mkdirSync(path.join(dir, "001_a"));
   fs.writeFileSync(path.join(dir, "001_a", "migration.sql"), "CREATE TABLE a (id int);");
@@ -42,7 +43,7 @@ test("an edited migration is refused rather than silently skipped", async () => 
 });
 
 test("a failing migration leaves nothing behind", async () => {
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: { pg_trgm } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-mig-"));
   fs.mkdirSync(path.join(dir, "001_bad"));
   fs.writeFileSync(

@@ -21,7 +21,15 @@ export function Table({
   return (
     // Wide tables scroll sideways instead of pushing the page (reflow, WCAG 1.4.10).
     <div className="overflow-x-auto">
-      <table className={cx("w-full border-collapse text-left text-sm", className)} {...props}>
+      {/* Plain <th>/<td> children get the same spacing as the helpers below: it also keeps links in
+          neighbouring rows far enough apart to be easy targets (WCAG 2.5.8). */}
+      <table
+        className={cx(
+          "w-full border-collapse text-left text-sm [&_td]:px-3 [&_td]:py-3 [&_td]:align-top [&_th]:px-3 [&_th]:py-2 [&_tbody_tr]:border-t [&_tbody_tr]:border-gray-300 [&_thead]:border-b-2 [&_thead]:border-gray-900",
+          className,
+        )}
+        {...props}
+      >
         <caption
           className={
             captionHidden ? "sr-only" : "mb-2 text-left text-lg font-semibold text-gray-900"

@@ -1,0 +1,397 @@
+import { Prisma } from "~/generated/prisma/client";
+import { db } from "~/lib/db.server";
+import { renderMarkdown } from "~/lib/markdown.server";
+import type { Actor } from "~/lib/permissions";
+import type { DirectorySearch } from "./search-schema";
+
+/**
+ * The directory's reads. Visibility is decided inside each SQL statement: for every profile row the
+ * viewer's tier (1 partner, 2 same institute, 3 self or HR of the person's institute) is computed,
+ * and a field takes part in matching, ranking, facets, highlights and output only when
+ * visibility_rank(field visibility) <= tier. Hidden values never leave the database.
+ */
+
+export const PAGE_SIZE = 20;
+const MARK_START = "\u27E6";
+const MARK_END = "\u27E7";
+
+type Viewer = Pick<Actor, "id" | "instituteId" | "roles">;
+
+function tierSql(viewer: Viewer) {
+  const isHr = viewer.roles.includes("HR");
+  return Prisma.sql`(CASE WHEN p."userId" = ${viewer.id} OR (u."instituteId" = ${viewer.instituteId} AND ${isHr}) THEN 3
+    WHEN u."instituteId" = ${viewer.instituteId} THEN 2 ELSE 1 END)`;
+}
+
+/** True when the field with this visibility column is visible at the row's tier. */
+function visible(column: string, tier: Prisma.Sql) {
+  return Prisma.sql`(visibility_rank(p.${Prisma.raw(`"${column}"`)}) <= ${tier})`;
+}
+
+/** The row's search document for the viewer's tier, as an expression the GIN indexes can serve. */
+function matchSql(viewer: Viewer, query: Prisma.Sql) {
+  const isHr = viewer.roles.includes("HR");
+  return Prisma.sql`(
+    (u."instituteId" <> ${viewer.instituteId} AND p."searchPartners" @@ ${query})
+    OR (u."instituteId" = ${viewer.instituteId} AND p."userId" <> ${viewer.id} AND NOT ${isHr} AND p."searchInstitute" @@ ${query})
+    OR ((p."userId" = ${viewer.id} OR (u."instituteId" = ${viewer.instituteId} AND ${isHr})) AND p."searchPrivate" @@ ${query})
+  )`;
+}
+
+function documentSql(tier: Prisma.Sql) {
+  return Prisma.sql`(CASE ${tier} WHEN 1 THEN p."searchPartners" WHEN 2 THEN p."searchInstitute" ELSE p."searchPrivate" END)`;
+}
+
+export type SearchHit = {
+  userId: string;
+  displayName: string;
+  jobTitle: string;
+  instituteCode: string;
+  instituteName: string;
+  expertise: string[];
+  snippet: { text: string; mark: boolean }[];
+  openToSecondment: boolean | null;
+  openToCollaboration: boolean | null;
+};
+
+export type FacetValue = { value: string; label: string; count: number };
+
+export type SearchResult = {
+  hits: SearchHit[];
+  total: number;
+  page: number;
+  pageCount: number;
+  facets: {
+    institute: FacetValue[];
+    expertise: FacetValue[];
+    availability: FacetValue[];
+    location: FacetValue[];
+  };
+};
+
+/** Splits ts_headline output into plain and highlighted runs (rendered as text, never as HTML). */
+export function splitMarks(headline: string): { text: string; mark: boolean }[] {
+  const parts: { text: string; mark: boolean }[] = [];
+  let rest = headline;
+  while (rest.length) {
+    const start = rest.indexOf(MARK_START);
+    if (start < 0) {
+      parts.push({ text: rest, mark: false });
+      break;
+    }
+    if (start > 0) parts.push({ text: rest.slice(0, start), mark: false });
+    const end = rest.indexOf(MARK_END, start);
+    const stop = end < 0 ? rest.length : end;
+    parts.push({ text: rest.slice(start + 1, stop), mark: true });
+    rest = end < 0 ? "" : rest.slice(end + 1);
+  }
+  return parts.filter((p) => p.text.length > 0);
+}
+
+/** Directory search: full text over what the viewer may see, trigram on names, facets, pages. */
+export async function searchDirectory(
+  viewer: Viewer,
+  search: DirectorySearch,
+): Promise<SearchResult> {
+  const tier = tierSql(viewer);
+  const q = search.q.trim();
+  const query = Prisma.sql`websearch_to_tsquery('english', ${q})`;
+  const textMatch = q
+    ? Prisma.sql`(${matchSql(viewer, query)} OR ${q} <% u."displayName")`
+    : Prisma.sql`TRUE`;
+
+  const filters: Prisma.Sql[] = [Prisma.sql`u."deactivatedAt" IS NULL`, textMatch];
+  if (search.institute.length)
+    filters.push(Prisma.sql`i."code" IN (${Prisma.join(search.institute)})`);
+  if (search.expertise.length) {
+    filters.push(
+      Prisma.sql`(${visible("expertiseVisibility", tier)} AND p."expertiseIds" && ARRAY[${Prisma.join(search.expertise)}]::text[])`,
+    );
+  }
+  if (search.availability.includes("secondment")) {
+    filters.push(Prisma.sql`(${visible("availabilityVisibility", tier)} AND p."openToSecondment")`);
+  }
+  if (search.availability.includes("collaboration")) {
+    filters.push(
+      Prisma.sql`(${visible("availabilityVisibility", tier)} AND p."openToCollaboration")`,
+    );
+  }
+  if (search.location.length) {
+    filters.push(
+      Prisma.sql`(${visible("locationVisibility", tier)} AND p."location" IN (${Prisma.join(search.location)}))`,
+    );
+  }
+  const where = Prisma.join(filters, " AND ");
+
+  const rank = q
+    ? Prisma.sql`(ts_rank_cd(${documentSql(tier)}, ${query}, 1)
+        + 2 * word_similarity(${q}, u."displayName")
+        + CASE WHEN lower(u."displayName") = lower(${q}) THEN 10 ELSE 0 END)`
+    : null;
+  const order = rank
+    ? Prisma.sql`${rank} DESC, u."displayName" ASC, p."userId" ASC`
+    : Prisma.sql`u."displayName" ASC, p."userId" ASC`;
+
+  const page = search.page;
+  const offset = (page - 1) * PAGE_SIZE;
+  const snippetSource = Prisma.sql`(CASE WHEN ${visible("bioVisibility", tier)} THEN p."bio" ELSE '' END)`;
+  const snippet = q
+    ? Prisma.sql`ts_headline('english', ${snippetSource}, ${query},
+        ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`
+    : Prisma.sql`left(${snippetSource}, 240)`;
+
+  // The word-similarity operator's threshold is per session: set it for this transaction only.
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', '0.45', true)`;
+    const from = Prisma.sql`FROM "Profile" p JOIN "User" u ON u."id" = p."userId" JOIN "Institute" i ON i."id" = u."instituteId"`;
+
+    const rows = await tx.$queryRaw<
+      {
+        userId: string;
+        displayName: string;
+        jobTitle: string;
+        instituteCode: string;
+        instituteName: string;
+        expertise: string[] | null;
+        snippet: string;
+        openToSecondment: boolean | null;
+        openToCollaboration: boolean | null;
+        total: bigint;
+      }[]
+    >`
+      SELECT p."userId", u."displayName", u."jobTitle", i."code" AS "instituteCode", i."name" AS "instituteName",
+        CASE WHEN ${visible("expertiseVisibility", tier)} THEN p."expertiseLabels" END AS "expertise",
+        CASE WHEN ${visible("availabilityVisibility", tier)} THEN p."openToSecondment" END AS "openToSecondment",
+        CASE WHEN ${visible("availabilityVisibility", tier)} THEN p."openToCollaboration" END AS "openToCollaboration",
+        ${snippet} AS "snippet",
+        count(*) OVER () AS "total"
+      ${from}
+      WHERE ${where}
+      ORDER BY ${order}
+      LIMIT ${PAGE_SIZE} OFFSET ${offset}`;
+
+    let total = rows[0] ? Number(rows[0].total) : 0;
+    if (!rows.length && offset > 0) {
+      const counted = await tx.$queryRaw<
+        { n: bigint }[]
+      >`SELECT count(*) AS n ${from} WHERE ${where}`;
+      total = Number(counted[0]?.n ?? 0);
+    }
+
+    const facetRows = await tx.$queryRaw<
+      { facet: string; value: string; label: string; count: bigint }[]
+    >`
+      WITH matched AS (
+        SELECT p.*, u."instituteId", i."code" AS "instituteCode", i."name" AS "instituteName", ${tier} AS tier
+        ${from} WHERE ${where}
+      )
+      SELECT 'institute' AS facet, "instituteCode" AS value, "instituteName" AS label, count(*) AS count
+        FROM matched GROUP BY "instituteCode", "instituteName"
+      UNION ALL
+      SELECT 'expertise', e.id, e.label, count(*)
+        FROM matched m, unnest(m."expertiseIds", m."expertiseLabels") AS e(id, label)
+        WHERE visibility_rank(m."expertiseVisibility") <= m.tier GROUP BY e.id, e.label
+      UNION ALL
+      SELECT 'availability', 'secondment', 'Open to secondment', count(*) FROM matched
+        WHERE visibility_rank("availabilityVisibility") <= tier AND "openToSecondment"
+      UNION ALL
+      SELECT 'availability', 'collaboration', 'Open to collaboration', count(*) FROM matched
+        WHERE visibility_rank("availabilityVisibility") <= tier AND "openToCollaboration"
+      UNION ALL
+      SELECT 'location', "location", "location", count(*) FROM matched
+        WHERE visibility_rank("locationVisibility") <= tier AND "location" <> '' GROUP BY "location"`;
+
+    const facets: SearchResult["facets"] = {
+      institute: [],
+      expertise: [],
+      availability: [],
+      location: [],
+    };
+    for (const f of facetRows) {
+      const count = Number(f.count);
+      if (count === 0) continue;
+      facets[f.facet as keyof SearchResult["facets"]].push({
+        value: f.value,
+        label: f.label,
+        count,
+      });
+    }
+    for (const list of Object.values(facets))
+      list.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+
+    return {
+      hits: rows.map((r) => ({
+        userId: r.userId,
+        displayName: r.displayName,
+        jobTitle: r.jobTitle,
+        instituteCode: r.instituteCode,
+        instituteName: r.instituteName,
+        expertise: r.expertise ?? [],
+        snippet: splitMarks(r.snippet ?? ""),
+        openToSecondment: r.openToSecondment,
+        openToCollaboration: r.openToCollaboration,
+      })),
+      total,
+      page,
+      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      facets,
+    };
+  });
+}
+
+export type ProfileView = {
+  userId: string;
+  displayName: string;
+  jobTitle: string;
+  team: string;
+  email: string;
+  instituteCode: string;
+  instituteName: string;
+  tier: 1 | 2 | 3;
+  isSelf: boolean;
+  bioHtml: string | null;
+  expertise: string[] | null;
+  skills: string[] | null;
+  publications: { title: string; url: string | null }[] | null;
+  languages: string[] | null;
+  location: string | null;
+  openToSecondment: boolean | null;
+  openToCollaboration: boolean | null;
+};
+
+/** Splits the stored publications text into titles with an optional trailing https URL. */
+export function parsePublications(text: string) {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const match = line.match(/^(.*?)[\s—–-]*\s(https?:\/\/\S+)$/);
+      return match
+        ? { title: match[1]!.trim() || match[2]!, url: match[2]! }
+        : { title: line, url: null };
+    });
+}
+
+/** One person's profile as this viewer may see it; null (a 404 for the route) if unknown. */
+export async function getProfile(viewer: Viewer, userId: string): Promise<ProfileView | null> {
+  const tier = tierSql(viewer);
+  const field = (column: string, visibility: string) =>
+    Prisma.sql`CASE WHEN ${visible(visibility, tier)} THEN p.${Prisma.raw(`"${column}"`)} END`;
+  const rows = await db.$queryRaw<
+    {
+      userId: string;
+      displayName: string;
+      jobTitle: string;
+      team: string;
+      email: string;
+      instituteCode: string;
+      instituteName: string;
+      tier: number;
+      bio: string | null;
+      expertise: string[] | null;
+      skills: string[] | null;
+      publications: string | null;
+      languages: string[] | null;
+      location: string | null;
+      openToSecondment: boolean | null;
+      openToCollaboration: boolean | null;
+    }[]
+  >`
+    SELECT u."id" AS "userId", u."displayName", u."jobTitle", u."team", u."email",
+      i."code" AS "instituteCode", i."name" AS "instituteName", ${tier} AS tier,
+      ${field("bio", "bioVisibility")} AS "bio",
+      ${field("expertiseLabels", "expertiseVisibility")} AS "expertise",
+      ${field("skills", "skillsVisibility")} AS "skills",
+      ${field("publications", "publicationsVisibility")} AS "publications",
+      ${field("languages", "languagesVisibility")} AS "languages",
+      ${field("location", "locationVisibility")} AS "location",
+      ${field("openToSecondment", "availabilityVisibility")} AS "openToSecondment",
+      ${field("openToCollaboration", "availabilityVisibility")} AS "openToCollaboration"
+    FROM "User" u
+    JOIN "Institute" i ON i."id" = u."instituteId"
+    LEFT JOIN "Profile" p ON p."userId" = u."id"
+    WHERE u."id" = ${userId} AND u."deactivatedAt" IS NULL`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    ...row,
+    tier: Math.min(3, Math.max(1, row.tier)) as 1 | 2 | 3,
+    isSelf: row.userId === viewer.id,
+    bioHtml: row.bio ? renderMarkdown(row.bio) : null,
+    publications: row.publications === null ? null : parsePublications(row.publications),
+  };
+}
+
+export type Suggestion = {
+  userId: string;
+  displayName: string;
+  jobTitle: string;
+  instituteCode: string;
+  shared: string[];
+};
+
+/**
+ * People who share expertise or skills with `subjectId`, counting only what the viewer may see on
+ * both sides; the reason lists what is shared. With onlyOpenToCollaboration, only people who say
+ * (visibly) that they are open to collaboration.
+ */
+export async function similarPeople(
+  viewer: Viewer,
+  subjectId: string,
+  { limit = 5, onlyOpenToCollaboration = false } = {},
+): Promise<Suggestion[]> {
+  const isHr = viewer.roles.includes("HR");
+  const tierOf = (profile: string, user: string) =>
+    Prisma.sql`(CASE WHEN ${Prisma.raw(profile)}."userId" = ${viewer.id}
+        OR (${Prisma.raw(user)}."instituteId" = ${viewer.instituteId} AND ${isHr}) THEN 3
+      WHEN ${Prisma.raw(user)}."instituteId" = ${viewer.instituteId} THEN 2 ELSE 1 END)`;
+  const st = tierOf("s", "su");
+  const ct = tierOf("c", "cu");
+  const rows = await db.$queryRaw<
+    {
+      userId: string;
+      displayName: string;
+      jobTitle: string;
+      instituteCode: string;
+      sharedExpertise: string[];
+      sharedSkills: string[];
+    }[]
+  >`
+    WITH src AS (
+      SELECT
+        CASE WHEN visibility_rank(s."expertiseVisibility") <= ${st} THEN s."expertiseLabels" ELSE ARRAY[]::text[] END AS labels,
+        CASE WHEN visibility_rank(s."skillsVisibility") <= ${st} THEN s."skills" ELSE ARRAY[]::text[] END AS skills
+      FROM "Profile" s JOIN "User" su ON su."id" = s."userId"
+      WHERE s."userId" = ${subjectId}
+    ),
+    candidates AS (
+      SELECT c."userId", cu."displayName", cu."jobTitle", ci."code" AS "instituteCode",
+        ARRAY(SELECT unnest(CASE WHEN visibility_rank(c."expertiseVisibility") <= ${ct} THEN c."expertiseLabels" ELSE ARRAY[]::text[] END)
+              INTERSECT SELECT unnest(src.labels)) AS "sharedExpertise",
+        ARRAY(SELECT unnest(CASE WHEN visibility_rank(c."skillsVisibility") <= ${ct} THEN c."skills" ELSE ARRAY[]::text[] END)
+              INTERSECT SELECT unnest(src.skills)) AS "sharedSkills"
+      FROM src, "Profile" c
+      JOIN "User" cu ON cu."id" = c."userId"
+      JOIN "Institute" ci ON ci."id" = cu."instituteId"
+      WHERE c."userId" <> ${subjectId} AND c."userId" <> ${viewer.id} AND cu."deactivatedAt" IS NULL
+        AND (c."expertiseLabels" && src.labels OR c."skills" && src.skills)
+        AND (NOT ${onlyOpenToCollaboration} OR (c."openToCollaboration" AND visibility_rank(c."availabilityVisibility") <= ${ct}))
+    )
+    SELECT * FROM candidates
+    WHERE cardinality("sharedExpertise") + cardinality("sharedSkills") > 0
+    ORDER BY 2 * cardinality("sharedExpertise") + cardinality("sharedSkills") DESC, "displayName" ASC
+    LIMIT ${limit}`;
+  return rows.map((r) => ({
+    userId: r.userId,
+    displayName: r.displayName,
+    jobTitle: r.jobTitle,
+    instituteCode: r.instituteCode,
+    shared: [...r.sharedExpertise.sort(), ...r.sharedSkills.sort()],
+  }));
+}
+
+/** Collaborators to suggest to the signed-in user, from their own profile. */
+export function suggestedCollaborators(viewer: Viewer, limit = 6) {
+  return similarPeople(viewer, viewer.id, { limit, onlyOpenToCollaboration: true });
+}
