@@ -24,6 +24,8 @@ export default defineConfig({
     const dir = path.join(process.env.DATA_DIR ?? "./data", "pglite");
     fs.mkdirSync(dir, { recursive: true });
     // Typed against an older driver-adapter-utils than Prisma 6.19's; it works (see DEVELOPERS.md).
-    return new PrismaPGlite(new PGlite(dir, { extensions: { pg_trgm } })) as unknown as InstanceType<typeof PrismaPg>;
+    return new PrismaPGlite(
+      new PGlite(dir, { extensions: { pg_trgm } }),
+    ) as unknown as InstanceType<typeof PrismaPg>;
   },
 });

@@ -3,7 +3,12 @@ import { ensureInstitute, ensureUser, UK_AISI, uniqueEmail, US_AISI } from "#tes
 import type { Visibility } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
-import { getProfile, searchDirectory, similarPeople } from "~/modules/directory/directory.server";
+import {
+  getProfile,
+  searchDirectory,
+  similarPeople,
+  suggestedCollaborators,
+} from "~/modules/directory/directory.server";
 import { parseDirectorySearch } from "~/modules/directory/search-schema";
 
 type Person = Actor & { displayName: string };
@@ -229,4 +234,27 @@ test("similar people share visible expertise or skills, and the reason names the
     "Interpretability",
     "quokkaology",
   ]);
+});
+
+test("suggested collaborators are people who visibly say they are open to collaboration", async () => {
+  const uk = await db.institute.findUniqueOrThrow({ where: { code: "UK-AISI" } });
+  const open = await person(uk.id, "Olu Open");
+  const closed = await person(uk.id, "Cleo Closed");
+  const secret = await person(uk.id, "Sid Secret");
+  const shared = { expertiseIds: [areaInterp], expertiseLabels: ["Interpretability"] };
+  await profile(open.id, { ...shared, openToCollaboration: true });
+  await profile(closed.id, { ...shared, openToCollaboration: false });
+  // Open, but only their own institute may know it: Alice (US) must not be told.
+  await profile(secret.id, {
+    ...shared,
+    openToCollaboration: true,
+    availabilityVisibility: "INSTITUTE",
+  });
+  const suggestions = await suggestedCollaborators(alice);
+  const ids = suggestions.map((s) => s.userId);
+  expect(ids).toContain(open.id);
+  expect(ids).not.toContain(closed.id);
+  expect(ids).not.toContain(secret.id);
+  expect(ids).not.toContain(alice.id);
+  expect(suggestions.find((s) => s.userId === open.id)!.shared).toContain("Interpretability");
 });
