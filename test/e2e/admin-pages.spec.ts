@@ -3,6 +3,8 @@ import { e2eState, expect, expectNoAxeViolations, signIn, test, visit } from "./
 // Every administration page, visited by keyboard-and-axe standards, with one real change each
 // where the page exists to change something.
 test("the administration pages work and pass axe", async ({ page }) => {
+  // Many pages, each with an axe run: more than the default 30 s on a busy 2-core machine.
+  test.setTimeout(120_000);
   const admin = e2eState().users.adminPages;
   await signIn(page, admin);
 
