@@ -2,16 +2,22 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PageHeader } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
+import { suggestedCollaborators } from "~/modules/directory/directory.server";
 
 export const meta: MetaFunction = () => [{ title: "Home | Exchange portal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { displayName: user.displayName, institute: user.institute, roles: user.roles };
+  return {
+    displayName: user.displayName,
+    institute: user.institute,
+    roles: user.roles,
+    suggestions: await suggestedCollaborators(user),
+  };
 }
 
 export default function Home() {
-  const { displayName, institute, roles } = useLoaderData<typeof loader>();
+  const { displayName, institute, roles, suggestions } = useLoaderData<typeof loader>();
   return (
     <>
       <PageHeader
@@ -43,6 +49,29 @@ export default function Home() {
           </div>
         ) : null}
       </section>
+      {suggestions.length ? (
+        <section aria-labelledby="suggested" className="mt-10">
+          <h2 id="suggested" className="mb-3 text-xl font-semibold">
+            Suggested collaborators for you
+          </h2>
+          <ul className="grid gap-3 md:grid-cols-2">
+            {suggestions.map((s) => (
+              <li key={s.userId} className="rounded border border-slate-200 bg-white p-3">
+                <Link
+                  to={`/directory/${s.userId}`}
+                  className="font-semibold text-brand-700 underline"
+                >
+                  {s.displayName}
+                </Link>{" "}
+                <span className="text-slate-700">
+                  · {s.jobTitle} · {s.instituteCode}
+                </span>
+                <p className="text-sm">Shares: {s.shared.join(", ")}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -2,11 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { Badge, Button, PageHeader, Pagination } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
-import {
-  searchDirectory,
-  suggestedCollaborators,
-  type FacetValue,
-} from "~/modules/directory/directory.server";
+import { searchDirectory, type FacetValue } from "~/modules/directory/directory.server";
 import {
   directorySearchQuery,
   parseDirectorySearch,
@@ -18,11 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Directory of expertise | Exch
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const search = parseDirectorySearch(new URL(request.url).searchParams);
-  const [result, suggestions] = await Promise.all([
-    searchDirectory(user, search),
-    search.q || search.page > 1 ? Promise.resolve([]) : suggestedCollaborators(user),
-  ]);
-  return { search, result, suggestions };
+  return { search, result: await searchDirectory(user, search) };
 }
 
 const FACETS: { key: "institute" | "expertise" | "availability" | "location"; legend: string }[] = [
@@ -74,7 +66,7 @@ function FacetGroup({
 }
 
 export default function Directory() {
-  const { search, result, suggestions } = useLoaderData<typeof loader>();
+  const { search, result } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const makeHref = (page: number) =>
     `/directory${directorySearchQuery({ ...search, page } as DirectorySearch)}`;
@@ -187,29 +179,6 @@ export default function Directory() {
           </section>
         </div>
       </Form>
-      {suggestions.length ? (
-        <section aria-labelledby="suggested" className="mt-10">
-          <h2 id="suggested" className="mb-3 text-xl font-semibold">
-            Suggested collaborators for you
-          </h2>
-          <ul className="grid gap-3 md:grid-cols-2">
-            {suggestions.map((s) => (
-              <li key={s.userId} className="rounded border border-slate-200 bg-white p-3">
-                <Link
-                  to={`/directory/${s.userId}`}
-                  className="font-semibold text-brand-700 underline"
-                >
-                  {s.displayName}
-                </Link>{" "}
-                <span className="text-slate-700">
-                  · {s.jobTitle} · {s.instituteCode}
-                </span>
-                <p className="text-sm">Shares: {s.shared.join(", ")}</p>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
     </>
   );
 }

@@ -88,7 +88,12 @@ export function splitMarks(headline: string): { text: string; mark: boolean }[] 
   return parts.filter((p) => p.text.length > 0);
 }
 
-/** Directory search: full text over what the viewer may see, trigram on names, facets, pages. */
+/**
+ * Directory search: full text over what the viewer may see, trigram on names, facets, pages.
+ * One statement: candidates come from the GIN indexes (one branch per tier document, and the name
+ * trigram index); the exact tier test then decides what matches; the matched set is computed
+ * once and feeds the page, the total and every facet.
+ */
 export async function searchDirectory(
   viewer: Viewer,
   search: DirectorySearch,
@@ -96,11 +101,23 @@ export async function searchDirectory(
   const tier = tierSql(viewer);
   const q = search.q.trim();
   const query = Prisma.sql`websearch_to_tsquery('english', ${q})`;
-  const textMatch = q
-    ? Prisma.sql`(${matchSql(viewer, query)} OR ${q} <% u."displayName")`
-    : Prisma.sql`TRUE`;
+  const isHr = viewer.roles.includes("HR");
+  // Typo-tolerant name matching is for things that look like a name; it is also the costly part.
+  const nameLike = q.length > 0 && q.length <= 40 && q.split(/\s+/).length <= 3;
+  const nameMatch = nameLike ? Prisma.sql`${q} <% u."displayName"` : Prisma.sql`FALSE`;
 
-  const filters: Prisma.Sql[] = [Prisma.sql`u."deactivatedAt" IS NULL`, textMatch];
+  const candidates = q
+    ? Prisma.sql`(
+        SELECT "userId" FROM "Profile" WHERE "searchPartners" @@ ${query}
+        UNION SELECT "userId" FROM "Profile" WHERE "searchInstitute" @@ ${query}
+        UNION SELECT "userId" FROM "Profile" WHERE "searchPrivate" @@ ${query}
+          AND ("userId" = ${viewer.id} OR ${isHr})
+        ${nameLike ? Prisma.sql`UNION SELECT "id" FROM "User" WHERE ${q} <% "displayName"` : Prisma.empty}
+      )`
+    : Prisma.sql`(SELECT "userId" FROM "Profile")`;
+
+  const filters: Prisma.Sql[] = [Prisma.sql`u."deactivatedAt" IS NULL`];
+  if (q) filters.push(Prisma.sql`(${matchSql(viewer, query)} OR ${nameMatch})`);
   if (search.institute.length)
     filters.push(Prisma.sql`i."code" IN (${Prisma.join(search.institute)})`);
   if (search.expertise.length) {
@@ -127,101 +144,107 @@ export async function searchDirectory(
     ? Prisma.sql`(ts_rank_cd(${documentSql(tier)}, ${query}, 1)
         + 2 * word_similarity(${q}, u."displayName")
         + CASE WHEN lower(u."displayName") = lower(${q}) THEN 10 ELSE 0 END)`
-    : null;
-  const order = rank
-    ? Prisma.sql`${rank} DESC, u."displayName" ASC, p."userId" ASC`
-    : Prisma.sql`u."displayName" ASC, p."userId" ASC`;
+    : Prisma.sql`0::float8`;
 
   const page = search.page;
   const offset = (page - 1) * PAGE_SIZE;
-  const snippetSource = Prisma.sql`(CASE WHEN ${visible("bioVisibility", tier)} THEN p."bio" ELSE '' END)`;
+  const pageTier = Prisma.sql`pg.tier`;
+  const bio = Prisma.sql`(CASE WHEN visibility_rank(p."bioVisibility") <= ${pageTier} THEN p."bio" ELSE '' END)`;
   const snippet = q
-    ? Prisma.sql`ts_headline('english', ${snippetSource}, ${query},
+    ? Prisma.sql`ts_headline('english', ${bio}, ${query},
         ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`
-    : Prisma.sql`left(${snippetSource}, 240)`;
+    : Prisma.sql`left(${bio}, 240)`;
+
+  type Row = {
+    total: bigint;
+    facets:
+      { facet: keyof SearchResult["facets"]; value: string; label: string; count: number }[] | null;
+    userId: string | null;
+    displayName: string;
+    jobTitle: string;
+    instituteCode: string;
+    instituteName: string;
+    expertise: string[] | null;
+    snippet: string | null;
+    openToSecondment: boolean | null;
+    openToCollaboration: boolean | null;
+  };
 
   // The word-similarity operator's threshold is per session: set it for this transaction only.
-  return db.$transaction(async (tx) => {
+  const rows = await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', '0.45', true)`;
-    const from = Prisma.sql`FROM "Profile" p JOIN "User" u ON u."id" = p."userId" JOIN "Institute" i ON i."id" = u."instituteId"`;
-
-    const rows = await tx.$queryRaw<
-      {
-        userId: string;
-        displayName: string;
-        jobTitle: string;
-        instituteCode: string;
-        instituteName: string;
-        expertise: string[] | null;
-        snippet: string;
-        openToSecondment: boolean | null;
-        openToCollaboration: boolean | null;
-        total: bigint;
-      }[]
-    >`
-      SELECT p."userId", u."displayName", u."jobTitle", i."code" AS "instituteCode", i."name" AS "instituteName",
-        CASE WHEN ${visible("expertiseVisibility", tier)} THEN p."expertiseLabels" END AS "expertise",
-        CASE WHEN ${visible("availabilityVisibility", tier)} THEN p."openToSecondment" END AS "openToSecondment",
-        CASE WHEN ${visible("availabilityVisibility", tier)} THEN p."openToCollaboration" END AS "openToCollaboration",
-        ${snippet} AS "snippet",
-        count(*) OVER () AS "total"
-      ${from}
-      WHERE ${where}
-      ORDER BY ${order}
-      LIMIT ${PAGE_SIZE} OFFSET ${offset}`;
-
-    let total = rows[0] ? Number(rows[0].total) : 0;
-    if (!rows.length && offset > 0) {
-      const counted = await tx.$queryRaw<
-        { n: bigint }[]
-      >`SELECT count(*) AS n ${from} WHERE ${where}`;
-      total = Number(counted[0]?.n ?? 0);
-    }
-
-    const facetRows = await tx.$queryRaw<
-      { facet: string; value: string; label: string; count: bigint }[]
-    >`
-      WITH matched AS (
-        SELECT p.*, u."instituteId", i."code" AS "instituteCode", i."name" AS "instituteName", ${tier} AS tier
-        ${from} WHERE ${where}
+    return tx.$queryRaw<Row[]>`
+      WITH matched AS MATERIALIZED (
+        SELECT p."userId", u."displayName", i."code" AS "instituteCode", i."name" AS "instituteName",
+          ${tier} AS tier, ${rank} AS rank,
+          p."expertiseIds", p."expertiseLabels", p."expertiseVisibility", p."availabilityVisibility",
+          p."openToSecondment", p."openToCollaboration", p."locationVisibility", p."location"
+        FROM ${candidates} c
+        JOIN "Profile" p ON p."userId" = c."userId"
+        JOIN "User" u ON u."id" = p."userId"
+        JOIN "Institute" i ON i."id" = u."instituteId"
+        WHERE ${where}
+      ),
+      facet_rows AS (
+        SELECT 'institute' AS facet, "instituteCode" AS value, "instituteName" AS label, count(*) AS count
+          FROM matched GROUP BY "instituteCode", "instituteName"
+        UNION ALL
+        SELECT 'expertise', e.id, e.label, count(*)
+          FROM matched m, unnest(m."expertiseIds", m."expertiseLabels") AS e(id, label)
+          WHERE visibility_rank(m."expertiseVisibility") <= m.tier GROUP BY e.id, e.label
+        UNION ALL
+        SELECT 'availability', 'secondment', 'Open to secondment', count(*) FROM matched
+          WHERE visibility_rank("availabilityVisibility") <= tier AND "openToSecondment"
+        UNION ALL
+        SELECT 'availability', 'collaboration', 'Open to collaboration', count(*) FROM matched
+          WHERE visibility_rank("availabilityVisibility") <= tier AND "openToCollaboration"
+        UNION ALL
+        SELECT 'location', "location", "location", count(*) FROM matched
+          WHERE visibility_rank("locationVisibility") <= tier AND "location" <> '' GROUP BY "location"
+      ),
+      meta AS (
+        SELECT (SELECT count(*) FROM matched) AS total,
+          (SELECT json_agg(json_build_object('facet', facet, 'value', value, 'label', label, 'count', count))
+             FROM facet_rows WHERE count > 0) AS facets
+      ),
+      pg AS (
+        SELECT "userId", tier, rank, "displayName", "instituteCode", "instituteName",
+          CASE WHEN visibility_rank("expertiseVisibility") <= tier THEN "expertiseLabels" END AS expertise,
+          CASE WHEN visibility_rank("availabilityVisibility") <= tier THEN "openToSecondment" END AS "openToSecondment",
+          CASE WHEN visibility_rank("availabilityVisibility") <= tier THEN "openToCollaboration" END AS "openToCollaboration"
+        FROM matched
+        ORDER BY rank DESC, "displayName" ASC, "userId" ASC
+        LIMIT ${PAGE_SIZE} OFFSET ${offset}
       )
-      SELECT 'institute' AS facet, "instituteCode" AS value, "instituteName" AS label, count(*) AS count
-        FROM matched GROUP BY "instituteCode", "instituteName"
-      UNION ALL
-      SELECT 'expertise', e.id, e.label, count(*)
-        FROM matched m, unnest(m."expertiseIds", m."expertiseLabels") AS e(id, label)
-        WHERE visibility_rank(m."expertiseVisibility") <= m.tier GROUP BY e.id, e.label
-      UNION ALL
-      SELECT 'availability', 'secondment', 'Open to secondment', count(*) FROM matched
-        WHERE visibility_rank("availabilityVisibility") <= tier AND "openToSecondment"
-      UNION ALL
-      SELECT 'availability', 'collaboration', 'Open to collaboration', count(*) FROM matched
-        WHERE visibility_rank("availabilityVisibility") <= tier AND "openToCollaboration"
-      UNION ALL
-      SELECT 'location', "location", "location", count(*) FROM matched
-        WHERE visibility_rank("locationVisibility") <= tier AND "location" <> '' GROUP BY "location"`;
+      SELECT meta.total, meta.facets, pg."userId", pg."displayName", u."jobTitle", pg."instituteCode",
+        pg."instituteName", pg.expertise, pg."openToSecondment", pg."openToCollaboration",
+        ${snippet} AS snippet
+      FROM meta
+      LEFT JOIN pg ON TRUE
+      LEFT JOIN "Profile" p ON p."userId" = pg."userId"
+      LEFT JOIN "User" u ON u."id" = pg."userId"
+      ORDER BY pg.rank DESC, pg."displayName" ASC, pg."userId" ASC`;
+  });
 
-    const facets: SearchResult["facets"] = {
-      institute: [],
-      expertise: [],
-      availability: [],
-      location: [],
-    };
-    for (const f of facetRows) {
-      const count = Number(f.count);
-      if (count === 0) continue;
-      facets[f.facet as keyof SearchResult["facets"]].push({
-        value: f.value,
-        label: f.label,
-        count,
-      });
-    }
-    for (const list of Object.values(facets))
-      list.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
-
-    return {
-      hits: rows.map((r) => ({
-        userId: r.userId,
+  const first = rows[0];
+  const total = first ? Number(first.total) : 0;
+  const facets: SearchResult["facets"] = {
+    institute: [],
+    expertise: [],
+    availability: [],
+    location: [],
+  };
+  for (const f of first?.facets ?? []) {
+    facets[f.facet].push({ value: f.value, label: f.label, count: Number(f.count) });
+  }
+  for (const list of Object.values(facets)) {
+    list.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  }
+  return {
+    hits: rows
+      .filter((r) => r.userId !== null)
+      .map((r) => ({
+        userId: r.userId!,
         displayName: r.displayName,
         jobTitle: r.jobTitle,
         instituteCode: r.instituteCode,
@@ -231,12 +254,11 @@ export async function searchDirectory(
         openToSecondment: r.openToSecondment,
         openToCollaboration: r.openToCollaboration,
       })),
-      total,
-      page,
-      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-      facets,
-    };
-  });
+    total,
+    page,
+    pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    facets,
+  };
 }
 
 export type ProfileView = {
