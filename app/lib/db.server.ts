@@ -9,6 +9,12 @@ import { PrismaClient } from "~/generated/prisma/client";
 import { getEnv } from "./env.server";
 import { applyMigrations, type MigrationConnection } from "./migrate.server";
 
+/**
+ * Settings every connection gets. The directory's typo-tolerant name search uses pg_trgm's `<%`
+ * operator (served by the trigram index), whose threshold is a session setting.
+ */
+const SESSION_SETTINGS: [string, string][] = [["pg_trgm.word_similarity_threshold", "0.45"]];
+
 export type Database = {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
@@ -42,7 +48,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         await client.end();
       }
     }
-    const adapter = new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const adapter = new PrismaPg({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      options: `-c ${SESSION_SETTINGS.map(([k, v]) => `${k}=${v}`).join(" -c ")}`,
+    });
     const prisma = new PrismaClient({ adapter });
     return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
   }
@@ -54,6 +64,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
   }
   if (options.migrationsDir) await applyMigrations(pgliteConnection(pglite), options.migrationsDir);
+  for (const [name, value] of SESSION_SETTINGS)
+    await pglite.query(`SELECT set_config($1, $2, false)`, [name, value]);
   // The PGlite adapter is typed against an older driver-adapter-utils than Prisma 6.19's; it works.
   const prisma = new PrismaClient({
     adapter: withBytesParameters(new PrismaPGlite(pglite)) as unknown as PrismaPg,

@@ -170,10 +170,8 @@ export async function searchDirectory(
     openToCollaboration: boolean | null;
   };
 
-  // The word-similarity operator's threshold is per session: set it for this transaction only.
-  const rows = await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', '0.45', true)`;
-    return tx.$queryRaw<Row[]>`
+  // The `<%` threshold is set on every connection (see db.server.ts).
+  const rows = await db.$queryRaw<Row[]>`
       WITH matched AS MATERIALIZED (
         SELECT p."userId", u."displayName", i."code" AS "instituteCode", i."name" AS "instituteName",
           ${tier} AS tier, ${rank} AS rank,
@@ -224,7 +222,6 @@ export async function searchDirectory(
       LEFT JOIN "Profile" p ON p."userId" = pg."userId"
       LEFT JOIN "User" u ON u."id" = pg."userId"
       ORDER BY pg.rank DESC, pg."displayName" ASC, pg."userId" ASC`;
-  });
 
   const first = rows[0];
   const total = first ? Number(first.total) : 0;
