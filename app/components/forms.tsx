@@ -4,6 +4,7 @@ import type { FormEvent } from "react";
 import { useForm, type DefaultValues, type FieldValues } from "react-hook-form";
 import type { z } from "zod";
 import type { FieldErrors } from "~/lib/forms";
+import { Alert, ErrorList } from "./ui";
 
 /**
  * react-hook-form driven by the same zod schema the action parses with. With JavaScript the form
@@ -58,4 +59,16 @@ export function useZodForm<S extends z.ZodType<FieldValues, FieldValues>>(
     errorsFor,
     formErrors: options.serverErrors?.[""],
   };
+}
+
+/** Errors that belong to the whole form rather than one field, in an alert above it. */
+export function FormErrors({ errors, title }: { errors?: string[] | null; title?: string }) {
+  if (!errors?.length) return null;
+  return (
+    <div className="mb-4">
+      <Alert tone="error" title={title}>
+        <ErrorList errors={errors} />
+      </Alert>
+    </div>
+  );
 }

@@ -33,3 +33,8 @@ export function mustHaveMfa(actor: Pick<Actor, "roles">) {
 export function assertHrOf(actor: Pick<Actor, "roles" | "instituteId">, instituteId: string): void {
   if (!isHrOf(actor, instituteId)) throw new Response("Not found", { status: 404 });
 }
+
+/** For administration services: anyone but an admin is told the thing does not exist. */
+export function assertAdmin(actor: Pick<Actor, "roles">): void {
+  if (!isAdmin(actor)) throw new Response("Not found", { status: 404 });
+}

@@ -1,18 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useZodForm } from "~/components/forms";
+import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
-import {
-  Alert,
-  Badge,
-  ErrorList,
-  Field,
-  PageHeader,
-  StatusButton,
-  Table,
-  TextareaField,
-} from "~/components/ui";
+import { Badge, Field, PageHeader, StatusButton, Table, TextareaField } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formDataToObject, parseForm } from "~/lib/forms";
@@ -110,13 +101,7 @@ export default function ExpertiseAreas() {
         <h2 id="add-area" className="mb-4 text-xl font-semibold">
           Add an area
         </h2>
-        {formErrors?.length ? (
-          <div className="mb-4">
-            <Alert tone="error">
-              <ErrorList errors={formErrors} />
-            </Alert>
-          </div>
-        ) : null}
+        <FormErrors errors={formErrors} />
         <Form method="post" noValidate onSubmit={onSubmit} className="space-y-4">
           <Field
             label="Name"

@@ -1,14 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useZodForm } from "~/components/forms";
+import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import {
-  Alert,
   Badge,
   Button,
   CheckboxGroup,
-  ErrorList,
   Field,
   PageHeader,
   SelectField,
@@ -86,13 +84,7 @@ export default function EditUser() {
         )}
         <Badge>{user._count.sessions} active sessions</Badge>
       </p>
-      {formErrors?.length ? (
-        <div className="mb-4">
-          <Alert tone="error">
-            <ErrorList errors={formErrors} />
-          </Alert>
-        </div>
-      ) : null}
+      <FormErrors errors={formErrors} />
       <Form method="post" noValidate onSubmit={onSubmit} className="space-y-4">
         <Field
           label="Full name"

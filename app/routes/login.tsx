@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { useZodForm } from "~/components/forms";
-import { Alert, ErrorList, Field, PageHeader, StatusButton } from "~/components/ui";
+import { FormErrors, useZodForm } from "~/components/forms";
+import { Field, PageHeader, StatusButton } from "~/components/ui";
 import { requireAnonymous } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
 import { requestInfo, safeRedirect } from "~/lib/request.server";
@@ -45,13 +45,7 @@ export default function Login() {
         title="Sign in"
         description="Use the email address your institute registered for you."
       />
-      {formErrors?.length ? (
-        <div className="mb-4">
-          <Alert tone="error" title="You could not be signed in">
-            <ErrorList errors={formErrors} />
-          </Alert>
-        </div>
-      ) : null}
+      <FormErrors errors={formErrors} title="You could not be signed in" />
       <Form method="post" noValidate onSubmit={onSubmit} className="space-y-4">
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
         <Field

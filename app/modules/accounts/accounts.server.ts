@@ -11,7 +11,7 @@ import {
   verifyAgainstDummy,
   verifyPassword,
 } from "~/lib/password.server";
-import { isAdmin, type Actor } from "~/lib/permissions";
+import { assertAdmin, type Actor } from "~/lib/permissions";
 import { createSession, invalidateSession, invalidateUserSessions } from "~/lib/session.server";
 import {
   clearFailures,
@@ -527,10 +527,6 @@ export async function changePassword(
 
 // ---------------------------------------------------------------- administration of users
 
-function requireAdmin(actor: Actor) {
-  if (!isAdmin(actor)) throw new Response("Not found", { status: 404 });
-}
-
 async function lineManagerProblem(
   lineManagerId: string | undefined,
   instituteId: string,
@@ -560,7 +556,7 @@ export async function inviteUser(
   invite: InviteInput,
   req: RequestInfo,
 ): Promise<ServiceResult<{ userId: string }>> {
-  requireAdmin(actor);
+  assertAdmin(actor);
   // Sign-in matches addresses in lower case; store them so.
   const input = { ...invite, email: invite.email.trim().toLowerCase() };
   const institute = await db.institute.findUnique({
@@ -639,7 +635,7 @@ export async function updateUser(
   input: EditUserInput,
   req: RequestInfo,
 ): Promise<ServiceResult> {
-  requireAdmin(actor);
+  assertAdmin(actor);
   const before = await db.user.findUnique({
     where: { id: userId },
     select: { id: true, roles: true, instituteId: true },
@@ -697,7 +693,7 @@ export async function setUserActive(
   active: boolean,
   req: RequestInfo,
 ): Promise<ServiceResult> {
-  requireAdmin(actor);
+  assertAdmin(actor);
   if (userId === actor.id)
     return { ok: false, errors: { "": ["You cannot deactivate your own account."] } };
   const user = await db.user.findUnique({
@@ -729,7 +725,7 @@ export async function listUsers(
   actor: Actor,
   filter: { q?: string; institute?: string; status?: string; page?: number },
 ) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   const where: Prisma.UserWhereInput = {
     ...(filter.q
       ? {
@@ -780,7 +776,7 @@ export async function listUsers(
 }
 
 export async function getUserForAdmin(actor: Actor, userId: string) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   const user = await db.user.findUnique({
     where: { id: userId },
     select: {
@@ -810,7 +806,7 @@ export async function getUserForAdmin(actor: Actor, userId: string) {
 
 /** Institutes and their active people, for the invitation form's choices. */
 export async function invitationChoices(actor: Actor) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   return db.institute.findMany({
     orderBy: { code: "asc" },
     select: {

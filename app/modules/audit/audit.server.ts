@@ -1,6 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
-import type { Actor } from "~/lib/permissions";
+import { assertAdmin, type Actor } from "~/lib/permissions";
 import { chainHash, GENESIS_HASH } from "./chain";
 
 type Tx = Prisma.TransactionClient;
@@ -98,7 +98,7 @@ export const AUDIT_PAGE_SIZE = 50;
 
 /** Admins only: filtered, newest first. */
 export async function listAuditEvents(actor: Actor, filter: AuditFilter) {
-  if (!actor.roles.includes("ADMIN")) throw new Response("Not found", { status: 404 });
+  assertAdmin(actor);
   const where: Prisma.AuditEventWhereInput = {
     ...(filter.action ? { action: { startsWith: filter.action } } : {}),
     ...(filter.actorEmail

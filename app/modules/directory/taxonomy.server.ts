@@ -1,6 +1,6 @@
 import { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
-import { isAdmin, type Actor } from "~/lib/permissions";
+import { assertAdmin, type Actor } from "~/lib/permissions";
 import {
   isUniqueViolation,
   type RequestInfo,
@@ -10,9 +10,6 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import type { AreaInput } from "./taxonomy-schema";
 
 // The expertise taxonomy is administered centrally; to anyone else these functions do not exist.
-function requireAdmin(actor: Actor) {
-  if (!isAdmin(actor)) throw new Response("Not found", { status: 404 });
-}
 
 const notFound = () => new Response("Not found", { status: 404 });
 
@@ -36,7 +33,7 @@ export async function listAreas(
   actor: Actor,
   { includeRetired = false }: { includeRetired?: boolean } = {},
 ): Promise<AreaRow[]> {
-  requireAdmin(actor);
+  assertAdmin(actor);
   return db.$queryRaw<AreaRow[]>`
     SELECT a."id", a."name", a."description", a."retiredAt",
            coalesce(c."n", 0)::int AS "profileCount"
@@ -52,7 +49,7 @@ export async function listAreas(
 
 /** One area for its admin page, with the active areas it could be merged into. */
 export async function getAreaForAdmin(actor: Actor, id: string) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   const area = await db.expertiseArea.findUnique({
     where: { id },
     select: { id: true, name: true, description: true, retiredAt: true },
@@ -89,7 +86,7 @@ export async function createArea(
   input: AreaInput,
   req: RequestInfo,
 ): Promise<ServiceResult<{ areaId: string }>> {
-  requireAdmin(actor);
+  assertAdmin(actor);
   try {
     const areaId = await db.$transaction(async (tx) => {
       if (await nameTaken(tx, input.name)) throw new DuplicateName();
@@ -126,7 +123,7 @@ export async function renameArea(
   input: AreaInput,
   req: RequestInfo,
 ): Promise<ServiceResult<{ profilesUpdated: number }>> {
-  requireAdmin(actor);
+  assertAdmin(actor);
   try {
     const profilesUpdated = await db.$transaction(async (tx) => {
       const before = await tx.expertiseArea.findUnique({
@@ -175,7 +172,7 @@ export async function mergeArea(
   intoId: string,
   req: RequestInfo,
 ): Promise<ServiceResult<{ profilesMoved: number }>> {
-  requireAdmin(actor);
+  assertAdmin(actor);
   if (fromId === intoId)
     return { ok: false, errors: { intoId: ["Choose a different area to merge into."] } };
   const result = await db.$transaction(async (tx) => {
@@ -235,7 +232,7 @@ export function restoreArea(actor: Actor, id: string, req: RequestInfo) {
 }
 
 async function setRetired(actor: Actor, id: string, retire: boolean, req: RequestInfo) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   await db.$transaction(async (tx) => {
     const area = await tx.expertiseArea.findUnique({
       where: { id },

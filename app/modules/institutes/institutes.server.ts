@@ -1,14 +1,10 @@
 import { db } from "~/lib/db.server";
-import { isAdmin, type Actor } from "~/lib/permissions";
+import { assertAdmin, type Actor } from "~/lib/permissions";
 import type { RequestInfo } from "~/modules/accounts/accounts.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 
-function requireAdmin(actor: Actor) {
-  if (!isAdmin(actor)) throw new Response("Not found", { status: 404 });
-}
-
 export async function listInstitutes(actor: Actor) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   return db.institute.findMany({
     orderBy: { code: "asc" },
     select: {
@@ -24,7 +20,7 @@ export async function listInstitutes(actor: Actor) {
 }
 
 export async function getInstitute(actor: Actor, id: string) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   const institute = await db.institute.findUnique({
     where: { id },
     select: { id: true, code: true, name: true, country: true, timeZone: true, locale: true },

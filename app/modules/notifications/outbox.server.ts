@@ -1,6 +1,6 @@
 import type { OutboxStatus, Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
-import { isAdmin, type Actor } from "~/lib/permissions";
+import { assertAdmin, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { OutboxFilter } from "./schema";
 
@@ -8,13 +8,9 @@ export const OUTBOX_PAGE_SIZE = 50;
 
 const STATUSES: OutboxStatus[] = ["QUEUED", "SENDING", "SENT", "FAILED"];
 
-function requireAdmin(actor: Actor) {
-  if (!isAdmin(actor)) throw new Response("Not found", { status: 404 });
-}
-
 /** Admins only: newest first, with how many emails are in each state. */
 export async function listOutbox(actor: Actor, filter: OutboxFilter = {}) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   const where: Prisma.OutboxEmailWhereInput = filter.status ? { status: filter.status } : {};
   const page = Math.max(1, filter.page ?? 1);
   const [emails, total, grouped] = await Promise.all([
@@ -55,7 +51,7 @@ export async function listOutbox(actor: Actor, filter: OutboxFilter = {}) {
  * resets), so each viewing is audited.
  */
 export async function getOutboxEmail(actor: Actor, id: string) {
-  requireAdmin(actor);
+  assertAdmin(actor);
   return db.$transaction(async (tx) => {
     const email = await tx.outboxEmail.findUnique({
       where: { id },
@@ -91,7 +87,7 @@ export type RetryResult = { ok: true } | { ok: false; error: string };
 
 /** Admins only: gives a FAILED email a fresh set of attempts, due now. */
 export async function retryOutboxEmail(actor: Actor, id: string): Promise<RetryResult> {
-  requireAdmin(actor);
+  assertAdmin(actor);
   return db.$transaction(async (tx) => {
     // Conditional on FAILED so a retry cannot race the worker over a row it is sending.
     const { count } = await tx.outboxEmail.updateMany({

@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
-import { useZodForm } from "~/components/forms";
+import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
-import { Alert, ErrorList, Field, PageHeader, StatusButton } from "~/components/ui";
+import { Field, PageHeader, StatusButton } from "~/components/ui";
 import type { FieldErrors } from "~/lib/forms";
 import { setPasswordSchema } from "../schema";
 
@@ -43,13 +43,7 @@ export function SetPasswordPage({
       <p className="mb-4 text-slate-700">
         Account: <strong>{link.email}</strong>
       </p>
-      {formErrors?.length ? (
-        <div className="mb-4">
-          <Alert tone="error">
-            <ErrorList errors={formErrors} />
-          </Alert>
-        </div>
-      ) : null}
+      <FormErrors errors={formErrors} />
       <Form method="post" noValidate onSubmit={onSubmit} className="space-y-4">
         <input
           type="text"
