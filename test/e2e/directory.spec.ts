@@ -113,3 +113,24 @@ test("edit one's own profile; a private bio is hidden from a partner institute",
   await visit(partner, "/directory?q=sabre-tooth");
   await expect(partner.getByRole("link", { name: directoryEditor.displayName })).toHaveCount(0);
 });
+
+test("a profile can be edited without JavaScript, and saved values survive a second save", async ({
+  openPage,
+}) => {
+  const page = await openPage({ javaScriptEnabled: false });
+  const user = e2eState().users.directoryNoJs;
+  await signIn(page, user);
+  await visit(page, "/directory/me/edit");
+  await page.getByRole("textbox", { name: "Skills", exact: true }).fill("Threat modelling, Rust");
+  await page.getByRole("textbox", { name: "Location", exact: true }).fill("Edinburgh");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: user.displayName })).toBeVisible();
+  await expect(page.getByText("Threat modelling, Rust")).toBeVisible();
+  await expectNoAxeViolations(page);
+  // Saving again untouched keeps everything (the form was rendered with its values).
+  await visit(page, "/directory/me/edit");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Threat modelling, Rust")).toBeVisible();
+  await expect(page.getByText("Edinburgh", { exact: true })).toBeVisible();
+  await expectNoAxeViolations(page);
+});

@@ -72,6 +72,7 @@ try {
       directorySearcher: await person("e2e.searcher@uk-aisi.example", "Sage Searcher", uk),
       directoryEditor: await person("e2e.editor@us-aisi.example", "Eden Editor", us),
       directoryPartner: await person("e2e.partner@uk-aisi.example", "Pat Partner", uk),
+      directoryNoJs: await person("e2e.nojs.editor@uk-aisi.example", "Nico Nojs", uk),
       adminPages: await person("e2e.admin.pages@us-aisi.example", "Avery Pages", us, {
         roles: ["ADMIN"],
         mfa: true,

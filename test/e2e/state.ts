@@ -27,6 +27,7 @@ export type E2eState = {
     directoryEditor: E2eUser;
     directoryPartner: E2eUser;
     adminPages: E2eUser;
+    directoryNoJs: E2eUser;
   };
 };
 
