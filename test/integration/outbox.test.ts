@@ -2,7 +2,13 @@ import type { AddressInfo } from "node:net";
 import nodemailer, { type Transporter } from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { createWorld } from "#test/factories";
 import { db } from "~/lib/db.server";
+import {
+  inspectOneTimeToken,
+  requestPasswordReset,
+  setPasswordWithToken,
+} from "~/modules/accounts/accounts.server";
 import {
   deliverDueEmails,
   queueEmail,
@@ -20,7 +26,7 @@ import {
 
 const MAX_ATTEMPTS = 3;
 
-type Received = { from: string; to: string[]; subject: string; messageId: string };
+type Received = { from: string; to: string[]; subject: string; messageId: string; raw: string };
 
 /** A real SMTP server on a random local port, recording what it accepts. */
 async function startSmtp() {
@@ -49,6 +55,7 @@ async function startSmtp() {
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: header("Subject"),
           messageId: header("Message-ID"),
+          raw,
         });
         callback();
       });
@@ -399,5 +406,38 @@ describe("admin outbox", () => {
     expect((missing as Response).status).toBe(404);
     const missingRetry = await retryOutboxEmail(admin, "no-such-id").catch((e: unknown) => e);
     expect((missingRetry as Response).status).toBe(404);
+  });
+});
+
+describe("the whole path of a password reset", () => {
+  test("Forgot password queues the email; the worker delivers it over SMTP; its link resets the password", async () => {
+    const world = await createWorld(db);
+    await requestPasswordReset(world.usStaff.email, { ipAddress: "127.0.0.1" });
+    expect(await deliverDueEmails({ transport: transport() })).toEqual({
+      sent: 1,
+      failed: 0,
+      retried: 0,
+    });
+
+    const message = smtp.received.find((m) => m.to.includes(world.usStaff.email))!;
+    expect(message.subject).toBe("Reset your Exchange portal password");
+    // Undo quoted-printable soft breaks and escapes before looking for the link.
+    const body = message.raw
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const token = /https:\/\/exchange\.example\.org\/reset-password\/([a-z2-7]{32})/.exec(
+      body,
+    )?.[1];
+    expect(token).toBeDefined();
+    expect(await inspectOneTimeToken(token!, "PASSWORD_RESET")).toMatchObject({
+      email: world.usStaff.email,
+    });
+    const result = await setPasswordWithToken(
+      token!,
+      "PASSWORD_RESET",
+      "a brand new long passphrase",
+      { ipAddress: "127.0.0.1" },
+    );
+    expect(result.ok).toBe(true);
   });
 });
