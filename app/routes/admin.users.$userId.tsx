@@ -3,22 +3,14 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
-import {
-  Badge,
-  Button,
-  CheckboxGroup,
-  Field,
-  PageHeader,
-  SelectField,
-  StatusButton,
-} from "~/components/ui";
+import { Badge, Button, Field, PageHeader, StatusButton } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { requestInfo } from "~/lib/request.server";
 import { getUserForAdmin, setUserActive, updateUser } from "~/modules/accounts/accounts.server";
-import { ROLE_LABELS } from "~/modules/accounts/components/role-labels";
-import { EditUserSchema, ROLES } from "~/modules/accounts/schema";
+import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
+import { EditUserSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "User | Exchange portal" }];
 
@@ -97,22 +89,12 @@ export default function EditUser() {
           errors={errorsFor("jobTitle")}
         />
         <Field label="Team" inputProps={{ ...register("team") }} errors={errorsFor("team")} />
-        <SelectField
-          label="Line manager"
-          selectProps={register("lineManagerId")}
-          options={[
-            { value: "", label: "None" },
-            ...managers.map((m) => ({ value: m.id, label: m.displayName })),
-          ]}
-          errors={errorsFor("lineManagerId")}
-        />
-        <CheckboxGroup
-          legend="Roles"
-          name="roles"
-          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-          defaultValue={user.roles}
-          inputProps={register("roles")}
-          errors={errorsFor("roles")}
+        <ManagerAndRolesFields
+          managers={managers}
+          managerProps={register("lineManagerId")}
+          rolesProps={register("roles")}
+          defaultRoles={user.roles}
+          errorsFor={errorsFor}
         />
         <StatusButton type="submit" name="intent" value="save" pending={pending}>
           Save changes

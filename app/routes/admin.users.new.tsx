@@ -3,14 +3,14 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
-import { CheckboxGroup, Field, PageHeader, SelectField, StatusButton } from "~/components/ui";
+import { Field, PageHeader, SelectField, StatusButton } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { requestInfo } from "~/lib/request.server";
 import { invitationChoices, inviteUser } from "~/modules/accounts/accounts.server";
-import { ROLE_LABELS } from "~/modules/accounts/components/role-labels";
-import { InviteUserSchema, ROLES } from "~/modules/accounts/schema";
+import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
+import { InviteUserSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "Invite a user | Exchange portal" }];
 
@@ -76,23 +76,12 @@ export default function InviteUser() {
           options={institutes.map((i) => ({ value: i.id, label: `${i.code} · ${i.name}` }))}
           errors={errorsFor("instituteId")}
         />
-        <SelectField
-          label="Line manager"
-          hint="Must belong to the same institute. They approve this person's secondment applications."
-          selectProps={register("lineManagerId")}
-          options={[
-            { value: "", label: "None" },
-            ...managers.map((m) => ({ value: m.id, label: m.displayName })),
-          ]}
-          errors={errorsFor("lineManagerId")}
-        />
-        <CheckboxGroup
-          legend="Roles"
-          name="roles"
-          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-          defaultValue={["STAFF"]}
-          inputProps={register("roles")}
-          errors={errorsFor("roles")}
+        <ManagerAndRolesFields
+          managers={managers}
+          managerProps={register("lineManagerId")}
+          rolesProps={register("roles")}
+          defaultRoles={["STAFF"]}
+          errorsFor={errorsFor}
         />
         <StatusButton type="submit" pending={pending}>
           Send invitation
