@@ -1,41 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { Button, Field, PageHeader, Pagination, SelectField, Table } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
 import { auditActions, listAuditEvents } from "~/modules/audit/audit.server";
+import { AuditFilterSchema } from "~/modules/audit/schema";
 
 export const meta: MetaFunction = () => [{ title: "Audit log | Exchange portal" }];
-
-const dateParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
-
-const AuditFilterSchema = z.object({
-  action: z.string().max(100).optional().catch(undefined),
-  actor: z.string().max(320).optional().catch(undefined),
-  from: dateParam,
-  to: dateParam,
-  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
   const filter = AuditFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const to = filter.to ? new Date(`${filter.to}T00:00:00Z`) : undefined;
   const [result, actions] = await Promise.all([
-    listAuditEvents(actor, {
-      action: filter.action,
-      actorEmail: filter.actor,
-      from: filter.from ? new Date(`${filter.from}T00:00:00Z`) : undefined,
-      // "to" is inclusive of the whole day
-      to: to ? new Date(to.getTime() + 86_400_000) : undefined,
-      page: filter.page,
-    }),
-    auditActions(),
+    listAuditEvents(actor, filter),
+    auditActions(actor),
   ]);
   return {
     ...result,

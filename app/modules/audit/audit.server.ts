@@ -2,6 +2,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { chainHash, GENESIS_HASH } from "./chain";
+import type { AuditFilterParams } from "./schema";
 
 type Tx = Prisma.TransactionClient;
 
@@ -86,19 +87,20 @@ export async function verifyAuditChain(batchSize = 2000): Promise<VerifyResult> 
   }
 }
 
-export type AuditFilter = {
-  action?: string;
-  actorEmail?: string;
-  from?: Date;
-  to?: Date;
-  page?: number;
-};
-
 export const AUDIT_PAGE_SIZE = 50;
 
 /** Admins only: filtered, newest first. */
-export async function listAuditEvents(actor: Actor, filter: AuditFilter) {
+/** Admins only: filtered by URL parameters (whole UTC days, "to" inclusive), newest first. */
+export async function listAuditEvents(actor: Actor, params: AuditFilterParams) {
   assertAdmin(actor);
+  const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
+  const filter = {
+    action: params.action,
+    actorEmail: params.actor,
+    from: params.from ? dayStart(params.from) : undefined,
+    to: params.to ? new Date(dayStart(params.to).getTime() + 86_400_000) : undefined,
+    page: params.page,
+  };
   const where: Prisma.AuditEventWhereInput = {
     ...(filter.action ? { action: { startsWith: filter.action } } : {}),
     ...(filter.actorEmail
@@ -141,7 +143,8 @@ export async function listAuditEvents(actor: Actor, filter: AuditFilter) {
   };
 }
 
-export async function auditActions() {
+export async function auditActions(actor: Actor) {
+  assertAdmin(actor);
   const rows = await db.auditEvent.findMany({
     distinct: ["action"],
     select: { action: true },
