@@ -58,6 +58,7 @@ export const EnvSchema = z
       .int()
       .min(1024)
       .default(10 * 1024 * 1024),
+    DIRECTORY_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1000),
   })
   .transform((env) => ({
     ...env,

@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { Badge, Button, PageHeader, Pagination } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
-import { searchDirectory, type FacetValue } from "~/modules/directory/directory.server";
+import { type FacetValue } from "~/modules/directory/directory.server";
+import { cachedSearchDirectory } from "~/modules/directory/search-cache.server";
 import {
   directorySearchQuery,
   parseDirectorySearch,
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Directory of expertise | Exch
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const search = parseDirectorySearch(new URL(request.url).searchParams);
-  return { search, result: await searchDirectory(user, search) };
+  return { search, result: await cachedSearchDirectory(user, search) };
 }
 
 const FACETS: { key: "institute" | "expertise" | "availability" | "location"; legend: string }[] = [
