@@ -1,5 +1,13 @@
 import { render } from "@react-email/render";
 import { createElement, type ReactElement } from "react";
+import ApplicationSubmittedEmail, {
+  subject as applicationSubmittedSubject,
+  type ApplicationSubmittedEmailProps,
+} from "#emails/application-submitted";
+import ApplicationUpdateEmail, {
+  subject as applicationUpdateSubject,
+  type ApplicationUpdateEmailProps,
+} from "#emails/application-update";
 import InvitationEmail, {
   subject as invitationSubject,
   type InvitationEmailProps,
@@ -12,11 +20,18 @@ import PasswordResetEmail, {
   subject as passwordResetSubject,
   type PasswordResetEmailProps,
 } from "#emails/password-reset";
+import ReviewerAssignedEmail, {
+  subject as reviewerAssignedSubject,
+  type ReviewerAssignedEmailProps,
+} from "#emails/reviewer-assigned";
 
 export type EmailMessage =
   | { template: "invitation"; props: InvitationEmailProps }
   | { template: "password-reset"; props: PasswordResetEmailProps }
-  | { template: "mfa-enrolled"; props: MfaEnrolledEmailProps };
+  | { template: "mfa-enrolled"; props: MfaEnrolledEmailProps }
+  | { template: "application-submitted"; props: ApplicationSubmittedEmailProps }
+  | { template: "application-update"; props: ApplicationUpdateEmailProps }
+  | { template: "reviewer-assigned"; props: ReviewerAssignedEmailProps };
 
 export type EmailTemplate = EmailMessage["template"];
 
@@ -44,6 +59,21 @@ function build(message: EmailMessage): { subject: string; element: ReactElement 
       return {
         subject: mfaEnrolledSubject(message.props),
         element: createElement(MfaEnrolledEmail, message.props),
+      };
+    case "application-submitted":
+      return {
+        subject: applicationSubmittedSubject(message.props),
+        element: createElement(ApplicationSubmittedEmail, message.props),
+      };
+    case "application-update":
+      return {
+        subject: applicationUpdateSubject(message.props),
+        element: createElement(ApplicationUpdateEmail, message.props),
+      };
+    case "reviewer-assigned":
+      return {
+        subject: reviewerAssignedSubject(message.props),
+        element: createElement(ReviewerAssignedEmail, message.props),
       };
     default: {
       const unknown: never = message;

@@ -1,0 +1,81 @@
+/**
+ * Wall-clock times in a named zone. A posting's deadline is typed as the host's local date and
+ * time; it is stored as an instant and shown to each viewer in their own zone.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsIn(date: Date, timeZone: string) {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, f);
+  }
+  const out: Record<string, number> = {};
+  for (const p of f.formatToParts(date)) if (p.type !== "literal") out[p.type] = Number(p.value);
+  return out as Record<"year" | "month" | "day" | "hour" | "minute" | "second", number>;
+}
+
+/** Minutes the zone is ahead of UTC at this instant. */
+export function zoneOffsetMinutes(date: Date, timeZone: string) {
+  const p = partsIn(date, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+}
+
+export function isValidTimeZone(timeZone: string) {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+/**
+ * The instant when clocks in `timeZone` show `local` ("2026-12-31T17:00"); null if it is not a
+ * real date and time. In the hour skipped when clocks go forward, the later reading is used.
+ */
+export function zonedLocalToInstant(local: string, timeZone: string): Date | null {
+  const m = LOCAL.exec(local);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const check = new Date(wall);
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59
+  )
+    return null;
+  // Two passes settle the offset either side of a change of clocks.
+  let instant = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
+  instant = wall - zoneOffsetMinutes(new Date(instant), timeZone) * 60_000;
+  return new Date(instant);
+}
+
+/** The inverse, for filling a datetime-local input: "YYYY-MM-DDTHH:mm" as clocks in the zone show it. */
+export function instantToZonedLocal(date: Date, timeZone: string) {
+  const p = partsIn(date, timeZone);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}

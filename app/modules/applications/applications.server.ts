@@ -1,0 +1,1053 @@
+import type { Prisma } from "~/generated/prisma/client";
+import type { ApplicationStatus, NoteSide } from "~/generated/prisma/enums";
+import { db } from "~/lib/db.server";
+import { queueEmail } from "~/lib/email/outbox.server";
+import { renderEmail } from "~/lib/email/render.server";
+import { getEnv } from "~/lib/env.server";
+import { safeFilename, sha256Hex, sniffDocument } from "~/lib/files.server";
+import type { FieldErrors } from "~/lib/forms";
+import { isHrOf, type Actor } from "~/lib/permissions";
+import { isUniqueViolation } from "~/modules/accounts/accounts.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { applyRefusal } from "~/modules/postings/postings.server";
+import { canMovePosting } from "~/modules/postings/workflow";
+import { RUBRIC, type ApplicationInput, type ReviewInput, type TransitionInput } from "./schema";
+import { canMove, isFinal, movesFor, needsReason, type Party } from "./workflow";
+
+type Tx = Prisma.TransactionClient;
+
+const notFound = () => new Response("Not found", { status: 404 });
+const forbidden = () => new Response("Forbidden", { status: 403 });
+
+export type ApplicationResult<T = object> =
+  ({ ok: true } & T) | { ok: false; errors: FieldErrors; conflict?: boolean };
+
+const CHANGED =
+  "This application changed since you opened it (someone else acted on it). The page now shows its current state; check it and try again.";
+const stale = (): ApplicationResult => ({ ok: false, conflict: true, errors: { "": [CHANGED] } });
+const refused = (message: string, field = ""): ApplicationResult => ({
+  ok: false,
+  errors: { [field]: [message] },
+});
+
+const applicationUrl = (id: string) => new URL(`/applications/${id}`, getEnv().APP_URL).toString();
+
+/** Everything the access rules look at, loaded in one query. */
+const ACCESS_SELECT = {
+  id: true,
+  status: true,
+  version: true,
+  applicantId: true,
+  lineManagerId: true,
+  postingId: true,
+  cvFileId: true,
+  statement: true,
+  availableFrom: true,
+  availableUntil: true,
+  declaredClearance: true,
+  submittedAt: true,
+  applicant: {
+    select: {
+      id: true,
+      displayName: true,
+      email: true,
+      instituteId: true,
+      lineManagerId: true,
+      institute: { select: { code: true, name: true } },
+    },
+  },
+  lineManager: { select: { id: true, displayName: true, email: true } },
+  posting: {
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      deadline: true,
+      places: true,
+      eligibleInstituteIds: true,
+      hostInstituteId: true,
+      hostInstitute: { select: { code: true, name: true } },
+      contactHr: { select: { displayName: true, email: true } },
+    },
+  },
+} satisfies Prisma.ApplicationSelect;
+
+type Loaded = Prisma.ApplicationGetPayload<{ select: typeof ACCESS_SELECT }>;
+
+type Standing = {
+  parties: Party[];
+  /** The reviewer's assignment, if the actor is one (recused reviewers have none: no access). */
+  review: {
+    id: string;
+    declaration: "PENDING" | "NO_CONFLICT" | "RECUSED";
+    submittedAt: Date | null;
+  } | null;
+};
+
+/** How the actor stands towards the application. A draft is its applicant's alone. */
+async function standing(tx: Tx, actor: Actor, app: Loaded): Promise<Standing> {
+  const parties: Party[] = [];
+  if (app.applicantId === actor.id) parties.push("APPLICANT");
+  const submitted = app.status !== "DRAFT";
+  if (submitted && app.lineManagerId === actor.id) parties.push("LINE_MANAGER");
+  if (submitted && isHrOf(actor, app.applicant.instituteId)) parties.push("HOME_HR");
+  if (submitted && isHrOf(actor, app.posting.hostInstituteId)) parties.push("HOST_HR");
+  let review: Standing["review"] = null;
+  if (submitted) {
+    const a = await tx.reviewAssignment.findUnique({
+      where: { applicationId_reviewerId: { applicationId: app.id, reviewerId: actor.id } },
+      select: { id: true, declaration: true, submittedAt: true },
+    });
+    if (a && a.declaration !== "RECUSED") {
+      parties.push("REVIEWER");
+      review = a;
+    }
+  }
+  return { parties, review };
+}
+
+async function load(tx: Tx, actor: Actor, applicationId: string) {
+  const app = await tx.application.findUnique({
+    where: { id: applicationId },
+    select: ACCESS_SELECT,
+  });
+  if (!app) throw notFound();
+  const s = await standing(tx, actor, app);
+  if (!s.parties.length) throw notFound();
+  return { app, ...s };
+}
+
+function noteSides(parties: Party[]): NoteSide[] {
+  const sides: NoteSide[] = [];
+  if (parties.includes("LINE_MANAGER") || parties.includes("HOME_HR")) sides.push("HOME");
+  if (parties.includes("HOST_HR") || parties.includes("REVIEWER")) sides.push("HOST");
+  return sides;
+}
+
+// Starting and editing ------------------------------------------------------------------------
+
+/** Opens (or returns) the actor's draft for a posting. A replayed request finds the same one. */
+export async function startApplication(
+  actor: Actor,
+  postingId: string,
+  now = new Date(),
+): Promise<ApplicationResult<{ applicationId: string }>> {
+  const posting = await db.posting.findFirst({
+    where: {
+      id: postingId,
+      OR: [
+        { status: "OPEN", eligibleInstituteIds: { has: actor.instituteId } },
+        { status: "OPEN", hostInstituteId: actor.instituteId },
+        { applications: { some: { applicantId: actor.id } } },
+      ],
+    },
+    select: {
+      status: true,
+      deadline: true,
+      eligibleInstituteIds: true,
+      hostInstituteId: true,
+      applications: { where: { applicantId: actor.id }, select: { id: true } },
+    },
+  });
+  if (!posting) throw notFound();
+  const existing = posting.applications[0];
+  if (existing) return { ok: true, applicationId: existing.id };
+  const refusal = applyRefusal(posting, actor, now);
+  if (refusal) return refused(refusal) as ApplicationResult<{ applicationId: string }>;
+  try {
+    const created = await db.$transaction(async (tx) => {
+      const app = await tx.application.create({
+        data: { postingId, applicantId: actor.id },
+        select: { id: true },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "application.start",
+        targetType: "Application",
+        targetId: app.id,
+        details: { postingId },
+      });
+      return app;
+    });
+    return { ok: true, applicationId: created.id };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const again = await db.application.findUniqueOrThrow({
+      where: { postingId_applicantId: { postingId, applicantId: actor.id } },
+      select: { id: true },
+    });
+    return { ok: true, applicationId: again.id };
+  }
+}
+
+export type CvUpload = { name: string; bytes: Uint8Array } | null;
+
+function formatBytes(n: number) {
+  return n >= 1024 * 1024 ? `${Math.floor(n / 1024 / 1024)} MB` : `${Math.floor(n / 1024)} KB`;
+}
+
+/** Checks an uploaded CV by content and size; returns the error message or the document kind. */
+export function checkCv(cv: { name: string; bytes: Uint8Array }) {
+  const max = getEnv().UPLOAD_MAX_BYTES;
+  if (cv.bytes.byteLength === 0) return { error: "The selected file is empty" } as const;
+  if (cv.bytes.byteLength > max)
+    return { error: `The CV must be ${formatBytes(max)} or smaller` } as const;
+  const kind = sniffDocument(cv.bytes);
+  if (!kind) return { error: "The CV must be a PDF or a Word (DOCX) document" } as const;
+  return { kind } as const;
+}
+
+/**
+ * Saves the applicant's draft (and a new CV if one was chosen); with intent "submit" also submits
+ * it, which asks their line manager to release them. All or nothing.
+ */
+export async function saveApplication(
+  actor: Actor,
+  applicationId: string,
+  input: ApplicationInput,
+  cv: CvUpload,
+  now = new Date(),
+): Promise<ApplicationResult<{ submitted: boolean }>> {
+  let checked: ReturnType<typeof checkCv> | null = null;
+  if (cv) {
+    checked = checkCv(cv);
+    if (checked.error !== undefined)
+      return refused(checked.error, "cv") as ApplicationResult<{ submitted: boolean }>;
+  }
+  return db
+    .$transaction(async (tx) => {
+      const { app, parties } = await load(tx, actor, applicationId);
+      if (!parties.includes("APPLICANT")) throw forbidden();
+      if (app.status !== "DRAFT")
+        return refused(
+          "This application is already submitted and can no longer be edited.",
+        ) as ApplicationResult<{
+          submitted: boolean;
+        }>;
+      if (input.version !== app.version)
+        return stale() as ApplicationResult<{ submitted: boolean }>;
+
+      let cvFileId = app.cvFileId;
+      if (cv && checked && "kind" in checked) {
+        const file = await tx.storedFile.create({
+          data: {
+            ownerId: actor.id,
+            filename: safeFilename(cv.name, checked.kind.extension),
+            contentType: checked.kind.contentType,
+            size: cv.bytes.byteLength,
+            sha256: sha256Hex(cv.bytes),
+            data: Buffer.from(cv.bytes),
+          },
+          select: { id: true },
+        });
+        cvFileId = file.id;
+      }
+
+      const submitting = input.intent === "submit";
+      if (submitting) {
+        const errors: FieldErrors = {};
+        if (!input.statement) errors.statement = ["Enter your statement"];
+        if (!input.availableFrom) errors.availableFrom = ["Enter the date you are available from"];
+        if (!input.availableUntil)
+          errors.availableUntil = ["Enter the date you are available until"];
+        if (!cvFileId) errors.cv = ["Attach your CV (PDF or DOCX)"];
+        const refusal = applyRefusal(app.posting, actor, now);
+        if (refusal) errors[""] = [refusal];
+        else if (!app.applicant.lineManagerId)
+          errors[""] = [
+            "You have no line manager on record, and they must release you. Ask your HR coordinator to add one, then submit.",
+          ];
+        if (Object.keys(errors).length) {
+          // Nothing is kept, not even the new file: the form shows the errors with the typed values.
+          throw new Rollback({ ok: false, errors });
+        }
+      }
+
+      const updated = await tx.application.updateMany({
+        where: { id: applicationId, version: app.version, status: "DRAFT" },
+        data: {
+          statement: input.statement,
+          availableFrom: input.availableFrom ? new Date(`${input.availableFrom}T00:00:00Z`) : null,
+          availableUntil: input.availableUntil
+            ? new Date(`${input.availableUntil}T00:00:00Z`)
+            : null,
+          declaredClearance: input.declaredClearance,
+          cvFileId,
+          version: { increment: 1 },
+          ...(submitting
+            ? { status: "SUBMITTED", submittedAt: now, lineManagerId: app.applicant.lineManagerId }
+            : {}),
+        },
+      });
+      if (updated.count !== 1) throw new Rollback(stale());
+      if (cvFileId !== app.cvFileId && app.cvFileId)
+        await tx.storedFile.delete({ where: { id: app.cvFileId } });
+      if (cvFileId !== app.cvFileId)
+        await recordAudit(tx, {
+          actor,
+          action: "application.cv.upload",
+          targetType: "Application",
+          targetId: applicationId,
+          details: { sha256: sha256Hex(cv!.bytes), size: cv!.bytes.byteLength },
+        });
+      if (submitting) await afterMove(tx, actor, app, "SUBMITTED", "");
+      return { ok: true as const, submitted: submitting };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof Rollback)
+        return error.result as ApplicationResult<{ submitted: boolean }>;
+      throw error;
+    });
+}
+
+/** Thrown inside a transaction to undo it and answer with a result instead. */
+class Rollback extends Error {
+  constructor(readonly result: ApplicationResult) {
+    super("rolled back");
+  }
+}
+
+// Moving through the pipeline -----------------------------------------------------------------
+
+/**
+ * One move of the pipeline, by whoever may make it, at the version the actor saw. Two people acting
+ * at once: exactly one succeeds; the other is told the application changed.
+ */
+export async function transitionApplication(
+  actor: Actor,
+  applicationId: string,
+  input: TransitionInput,
+  now = new Date(),
+): Promise<ApplicationResult> {
+  return db
+    .$transaction(async (tx) => {
+      const { app, parties } = await load(tx, actor, applicationId);
+      const to = input.to as ApplicationStatus;
+      const mover = parties.find((p) => canMove(app.status, to, p));
+      if (!mover) {
+        // Someone who may make this move, but not from this state, is told so; anyone else is forbidden.
+        const couldEver = parties.some((p) =>
+          (
+            [
+              "DRAFT",
+              "SUBMITTED",
+              "HOME_RELEASED",
+              "UNDER_REVIEW",
+              "SHORTLISTED",
+              "INTERVIEW",
+              "OFFERED",
+            ] as const
+          ).some((from) => canMove(from, to, p)),
+        );
+        if (!couldEver) throw forbidden();
+        if (input.version !== app.version) return stale();
+        return refused(
+          isFinal(app.status)
+            ? "This application is closed: no further moves are possible."
+            : "That move is not possible from the application's current stage.",
+        );
+      }
+      if (input.version !== app.version) return stale();
+      if (to === "SUBMITTED") return refused("Submit the application from its form.");
+      if (needsReason(to) && !input.comment)
+        return refused("Give a reason: the applicant will see it", "comment");
+      if (to === "OFFERED" && !canMovePosting(app.posting.status, "FILLED", "SYSTEM"))
+        return refused("The posting is no longer open for offers.");
+
+      const updated = await tx.application.updateMany({
+        where: { id: applicationId, version: app.version, status: app.status },
+        data: { status: to, version: { increment: 1 } },
+      });
+      if (updated.count !== 1) throw new Rollback(stale());
+      await afterMove(tx, actor, app, to, input.comment, now);
+      return { ok: true } as ApplicationResult;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof Rollback) return error.result;
+      throw error;
+    });
+}
+
+/** The timeline entry, the audit event, the emails, and what an acceptance sets off. */
+async function afterMove(
+  tx: Tx,
+  actor: Actor,
+  app: Loaded,
+  to: ApplicationStatus,
+  comment: string,
+  now = new Date(),
+) {
+  await tx.applicationEvent.create({
+    data: {
+      applicationId: app.id,
+      actorId: actor.id,
+      fromStatus: app.status,
+      toStatus: to,
+      comment,
+    },
+  });
+  await recordAudit(tx, {
+    actor,
+    action: "application.transition",
+    targetType: "Application",
+    targetId: app.id,
+    instituteId: app.posting.hostInstituteId,
+    details: { from: app.status, to, postingId: app.postingId },
+  });
+
+  const url = applicationUrl(app.id);
+  const base = {
+    applicantName: app.applicant.displayName,
+    postingTitle: app.posting.title,
+    hostInstitute: app.posting.hostInstitute.name,
+    url,
+  };
+  if (to === "SUBMITTED") {
+    await queueEmail(
+      tx,
+      app.applicant.email,
+      await renderEmail({
+        template: "application-submitted",
+        props: { ...base, audience: "applicant", recipientName: app.applicant.displayName },
+      }),
+    );
+    const manager = await tx.user.findUnique({
+      where: { id: app.applicant.lineManagerId! },
+      select: { displayName: true, email: true },
+    });
+    if (manager)
+      await queueEmail(
+        tx,
+        manager.email,
+        await renderEmail({
+          template: "application-submitted",
+          props: { ...base, audience: "lineManager", recipientName: manager.displayName },
+        }),
+      );
+    return;
+  }
+  const update = (recipientName: string) =>
+    renderEmail({
+      template: "application-update",
+      props: { ...base, recipientName, status: to as never, comment },
+    });
+  const toApplicant = [
+    "HOME_RELEASED",
+    "HOME_DECLINED",
+    "UNDER_REVIEW",
+    "SHORTLISTED",
+    "INTERVIEW",
+    "OFFERED",
+    "REJECTED",
+  ].includes(to);
+  if (toApplicant)
+    await queueEmail(tx, app.applicant.email, await update(app.applicant.displayName));
+  if (["HOME_RELEASED", "ACCEPTED", "DECLINED", "WITHDRAWN"].includes(to)) {
+    const contact = app.posting.contactHr;
+    await queueEmail(tx, contact.email, await update(contact.displayName));
+  }
+  if (to === "WITHDRAWN" && app.lineManager)
+    await queueEmail(tx, app.lineManager.email, await update(app.lineManager.displayName));
+
+  if (to === "ACCEPTED") {
+    await tx.placement.create({
+      data: {
+        applicationId: app.id,
+        postingId: app.postingId,
+        secondeeId: app.applicantId,
+        homeInstituteId: app.applicant.instituteId,
+        hostInstituteId: app.posting.hostInstituteId,
+        startDate: app.availableFrom,
+      },
+    });
+    const accepted = await tx.application.count({
+      where: { postingId: app.postingId, status: "ACCEPTED" },
+    });
+    if (accepted >= app.posting.places && canMovePosting(app.posting.status, "FILLED", "SYSTEM")) {
+      await tx.posting.update({
+        where: { id: app.postingId },
+        data: { status: "FILLED", version: { increment: 1 } },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "posting.status",
+        targetType: "Posting",
+        targetId: app.postingId,
+        instituteId: app.posting.hostInstituteId,
+        details: { from: app.posting.status, to: "FILLED", reason: "places taken" },
+      });
+    }
+  }
+  void now;
+}
+
+// Notes ---------------------------------------------------------------------------------------
+
+/** An internal note on the actor's side (home or host); the other side and the applicant never see it. */
+export async function addNote(actor: Actor, applicationId: string, body: string) {
+  return db.$transaction(async (tx) => {
+    const { app, parties, review } = await load(tx, actor, applicationId);
+    if (review && review.declaration === "PENDING" && !parties.includes("HOST_HR"))
+      throw forbidden();
+    const side = noteSides(parties)[0];
+    if (!side) throw forbidden();
+    await tx.applicationNote.create({
+      data: { applicationId: app.id, authorId: actor.id, side, body },
+    });
+    return { ok: true } as const;
+  });
+}
+
+// Reviews -------------------------------------------------------------------------------------
+
+/** Host HR ask a colleague of the host institute to review. */
+export async function assignReviewer(
+  actor: Actor,
+  applicationId: string,
+  reviewerId: string,
+): Promise<ApplicationResult> {
+  return db.$transaction(async (tx) => {
+    const { app, parties } = await load(tx, actor, applicationId);
+    if (!parties.includes("HOST_HR")) throw forbidden();
+    if (!["UNDER_REVIEW", "SHORTLISTED", "INTERVIEW"].includes(app.status))
+      return refused("Reviewers can be assigned once the review has started.");
+    const reviewer = await tx.user.findFirst({
+      where: {
+        id: reviewerId,
+        instituteId: app.posting.hostInstituteId,
+        deactivatedAt: null,
+        NOT: { id: app.applicantId },
+      },
+      select: { id: true, displayName: true, email: true },
+    });
+    if (!reviewer) return refused("Choose a colleague of the host institute", "reviewerId");
+    const existing = await tx.reviewAssignment.findUnique({
+      where: { applicationId_reviewerId: { applicationId, reviewerId } },
+      select: { id: true },
+    });
+    if (existing) return refused("This person is already assigned", "reviewerId");
+    await tx.reviewAssignment.create({
+      data: { applicationId, reviewerId, assignedById: actor.id },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "application.reviewer.assign",
+      targetType: "Application",
+      targetId: applicationId,
+      instituteId: app.posting.hostInstituteId,
+      details: { reviewerId },
+    });
+    await queueEmail(
+      tx,
+      reviewer.email,
+      await renderEmail({
+        template: "reviewer-assigned",
+        props: {
+          reviewerName: reviewer.displayName,
+          applicantName: app.applicant.displayName,
+          postingTitle: app.posting.title,
+          url: applicationUrl(applicationId),
+        },
+      }),
+    );
+    return { ok: true };
+  });
+}
+
+/** A reviewer declares no conflict of interest, or recuses (losing access and any draft score). */
+export async function declareConflict(
+  actor: Actor,
+  applicationId: string,
+  declaration: "NO_CONFLICT" | "RECUSED",
+): Promise<ApplicationResult> {
+  return db.$transaction(async (tx) => {
+    const { app, review } = await load(tx, actor, applicationId);
+    if (!review) throw forbidden();
+    if (declaration === "NO_CONFLICT" && review.declaration !== "PENDING")
+      return refused("You have already declared.");
+    await tx.reviewAssignment.update({
+      where: { id: review.id },
+      data:
+        declaration === "RECUSED"
+          ? { declaration, declaredAt: new Date(), scores: {}, comment: "", submittedAt: null }
+          : { declaration, declaredAt: new Date() },
+    });
+    await recordAudit(tx, {
+      actor,
+      action:
+        declaration === "RECUSED"
+          ? "application.reviewer.recuse"
+          : "application.reviewer.no-conflict",
+      targetType: "Application",
+      targetId: applicationId,
+      instituteId: app.posting.hostInstituteId,
+    });
+    return { ok: true };
+  });
+}
+
+type StoredScores = Partial<Record<string, { score: number | null; comment: string }>>;
+
+/** Saves a reviewer's rubric; "submit" requires every score and makes the others' visible to them. */
+export async function saveReview(
+  actor: Actor,
+  applicationId: string,
+  input: ReviewInput,
+): Promise<ApplicationResult> {
+  return db.$transaction(async (tx) => {
+    const { app, review } = await load(tx, actor, applicationId);
+    if (!review) throw forbidden();
+    if (review.declaration !== "NO_CONFLICT")
+      return refused("Declare that you have no conflict of interest first.");
+    if (review.submittedAt) return refused("Your review is already submitted.");
+    if (isFinal(app.status)) return refused("This application is closed.");
+    const scores: StoredScores = {};
+    const errors: FieldErrors = {};
+    for (const c of RUBRIC) {
+      const raw = input[`score_${c.key}`];
+      scores[c.key] = { score: raw ? Number(raw) : null, comment: input[`comment_${c.key}`] };
+      if (input.intent === "submit" && !raw) errors[`score_${c.key}`] = ["Score from 1 to 4"];
+    }
+    if (Object.keys(errors).length) return { ok: false, errors };
+    await tx.reviewAssignment.update({
+      where: { id: review.id },
+      data: {
+        scores,
+        comment: input.comment,
+        ...(input.intent === "submit" ? { submittedAt: new Date() } : {}),
+      },
+    });
+    if (input.intent === "submit")
+      await recordAudit(tx, {
+        actor,
+        action: "application.review.submit",
+        targetType: "Application",
+        targetId: applicationId,
+        instituteId: app.posting.hostInstituteId,
+      });
+    return { ok: true };
+  });
+}
+
+// Reading -------------------------------------------------------------------------------------
+
+export type ReviewView = {
+  reviewerName: string;
+  declaration: string;
+  submitted: boolean;
+  scores: { key: string; label: string; score: number | null; comment: string }[];
+  comment: string;
+  mine: boolean;
+};
+
+function reviewView(
+  a: {
+    reviewer: { id: string; displayName: string };
+    declaration: string;
+    submittedAt: Date | null;
+    scores: unknown;
+    comment: string;
+  },
+  actorId: string,
+): ReviewView {
+  const stored = (a.scores ?? {}) as StoredScores;
+  return {
+    reviewerName: a.reviewer.displayName,
+    declaration: a.declaration,
+    submitted: a.submittedAt !== null,
+    scores: RUBRIC.map((c) => ({
+      key: c.key,
+      label: c.label,
+      score: stored[c.key]?.score ?? null,
+      comment: stored[c.key]?.comment ?? "",
+    })),
+    comment: a.comment,
+    mine: a.reviewer.id === actorId,
+  };
+}
+
+/** The application page: the shared record, plus exactly what the actor's standing allows. */
+export async function getApplication(actor: Actor, applicationId: string) {
+  return db.$transaction(async (tx) => {
+    const { app, parties, review } = await load(tx, actor, applicationId);
+    const pendingReviewer =
+      review?.declaration === "PENDING" && parties.length === 1 && parties[0] === "REVIEWER";
+    const sides = pendingReviewer ? [] : noteSides(parties);
+    const [events, notes, assignments, cv] = await Promise.all([
+      tx.applicationEvent.findMany({
+        where: { applicationId },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          fromStatus: true,
+          toStatus: true,
+          comment: true,
+          createdAt: true,
+          actor: { select: { displayName: true } },
+        },
+      }),
+      tx.applicationNote.findMany({
+        where: { applicationId, side: { in: sides } },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          side: true,
+          body: true,
+          createdAt: true,
+          author: { select: { displayName: true } },
+        },
+      }),
+      parties.includes("HOST_HR") || parties.includes("REVIEWER")
+        ? tx.reviewAssignment.findMany({
+            where: { applicationId },
+            orderBy: { createdAt: "asc" },
+            select: {
+              declaration: true,
+              submittedAt: true,
+              scores: true,
+              comment: true,
+              reviewer: { select: { id: true, displayName: true } },
+            },
+          })
+        : Promise.resolve([]),
+      app.cvFileId && !pendingReviewer
+        ? tx.storedFile.findUnique({
+            where: { id: app.cvFileId },
+            select: { filename: true, size: true },
+          })
+        : Promise.resolve(null),
+    ]);
+
+    // HR see every review and the aggregate; a reviewer sees their own, and the others' only
+    // after submitting theirs. Recused reviewers' rows carry nothing.
+    const isHost = parties.includes("HOST_HR");
+    const ownSubmitted = review?.submittedAt != null;
+    const reviews = assignments
+      .filter((a) => isHost || a.reviewer.id === actor.id || (ownSubmitted && a.submittedAt))
+      .map((a) => reviewView(a, actor.id));
+    const submittedScores = assignments
+      .filter((a) => a.submittedAt)
+      .flatMap((a) => Object.values((a.scores ?? {}) as StoredScores).map((s) => s?.score ?? null))
+      .filter((n): n is number => typeof n === "number");
+    const aggregate =
+      isHost || ownSubmitted
+        ? {
+            reviews: assignments.filter((a) => a.submittedAt).length,
+            assigned: assignments.filter((a) => a.declaration !== "RECUSED").length,
+            mean: submittedScores.length
+              ? submittedScores.reduce((s, n) => s + n, 0) / submittedScores.length
+              : null,
+          }
+        : null;
+
+    const reviewers = isHost
+      ? await tx.user.findMany({
+          where: {
+            instituteId: app.posting.hostInstituteId,
+            deactivatedAt: null,
+            NOT: { id: { in: [app.applicantId, ...assignments.map((a) => a.reviewer.id)] } },
+          },
+          orderBy: { displayName: "asc" },
+          select: { id: true, displayName: true, jobTitle: true },
+          take: 500,
+        })
+      : [];
+
+    return {
+      application: pendingReviewer
+        ? {
+            id: app.id,
+            status: app.status,
+            version: app.version,
+            applicant: {
+              displayName: app.applicant.displayName,
+              institute: app.applicant.institute,
+            },
+            posting: {
+              id: app.posting.id,
+              title: app.posting.title,
+              hostInstitute: app.posting.hostInstitute,
+            },
+            statement: null,
+            availableFrom: null,
+            availableUntil: null,
+            declaredClearance: null,
+            submittedAt: app.submittedAt,
+            lineManager: null,
+          }
+        : {
+            id: app.id,
+            status: app.status,
+            version: app.version,
+            applicant: {
+              displayName: app.applicant.displayName,
+              institute: app.applicant.institute,
+            },
+            posting: {
+              id: app.posting.id,
+              title: app.posting.title,
+              hostInstitute: app.posting.hostInstitute,
+            },
+            statement: app.statement,
+            availableFrom: app.availableFrom,
+            availableUntil: app.availableUntil,
+            declaredClearance: app.declaredClearance,
+            submittedAt: app.submittedAt,
+            lineManager: app.lineManager ? { displayName: app.lineManager.displayName } : null,
+          },
+      parties,
+      moves: movesFor(app.status, parties).filter((to) => to !== "SUBMITTED"),
+      timeline: events,
+      notes,
+      canAddNote: sides.length > 0,
+      cv,
+      review: review ? { declaration: review.declaration, submitted: ownSubmitted } : null,
+      reviews,
+      aggregate,
+      reviewers,
+    };
+  });
+}
+
+/** The draft form's values (applicant only, draft only). */
+export async function getApplicationForm(actor: Actor, applicationId: string) {
+  const app = await db.application.findFirst({
+    where: { id: applicationId, applicantId: actor.id },
+    select: {
+      id: true,
+      status: true,
+      version: true,
+      statement: true,
+      availableFrom: true,
+      availableUntil: true,
+      declaredClearance: true,
+      cvFile: { select: { filename: true, size: true } },
+      posting: {
+        select: {
+          id: true,
+          title: true,
+          deadline: true,
+          hostInstitute: { select: { name: true, timeZone: true } },
+        },
+      },
+    },
+  });
+  if (!app) throw notFound();
+  return app;
+}
+
+/** The CV for download by those allowed to see it; every download is audited. */
+export async function downloadCv(actor: Actor, applicationId: string, ipAddress = "") {
+  return db.$transaction(async (tx) => {
+    const { app, parties, review } = await load(tx, actor, applicationId);
+    const pendingReviewer =
+      review?.declaration === "PENDING" && parties.length === 1 && parties[0] === "REVIEWER";
+    if (pendingReviewer || !app.cvFileId) throw notFound();
+    const file = await tx.storedFile.findUniqueOrThrow({
+      where: { id: app.cvFileId },
+      select: { filename: true, contentType: true, size: true, data: true, sha256: true },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "application.cv.download",
+      targetType: "Application",
+      targetId: applicationId,
+      instituteId: app.posting.hostInstituteId,
+      ipAddress,
+      details: { sha256: file.sha256 },
+    });
+    return file;
+  });
+}
+
+export type ApplicationListItem = {
+  id: string;
+  status: ApplicationStatus;
+  postingId: string;
+  postingTitle: string;
+  hostCode: string;
+  applicantName: string;
+  homeCode: string;
+  submittedAt: Date | null;
+  updatedAt: Date;
+};
+
+const LIST_SELECT = {
+  id: true,
+  status: true,
+  submittedAt: true,
+  updatedAt: true,
+  posting: { select: { id: true, title: true, hostInstitute: { select: { code: true } } } },
+  applicant: { select: { displayName: true, institute: { select: { code: true } } } },
+} satisfies Prisma.ApplicationSelect;
+
+function listItem(
+  a: Prisma.ApplicationGetPayload<{ select: typeof LIST_SELECT }>,
+): ApplicationListItem {
+  return {
+    id: a.id,
+    status: a.status,
+    postingId: a.posting.id,
+    postingTitle: a.posting.title,
+    hostCode: a.posting.hostInstitute.code,
+    applicantName: a.applicant.displayName,
+    homeCode: a.applicant.institute.code,
+    submittedAt: a.submittedAt,
+    updatedAt: a.updatedAt,
+  };
+}
+
+/** The applications page: mine; releases I must decide; my staff's (home HR); my reviews. */
+export async function listApplicationsFor(actor: Actor) {
+  const isHr = actor.roles.includes("HR");
+  const [mine, releases, staff, reviews] = await Promise.all([
+    db.application.findMany({
+      where: { applicantId: actor.id },
+      orderBy: { updatedAt: "desc" },
+      select: LIST_SELECT,
+    }),
+    db.application.findMany({
+      where: { lineManagerId: actor.id, status: { not: "DRAFT" } },
+      orderBy: [{ status: "asc" }, { submittedAt: "desc" }],
+      select: LIST_SELECT,
+    }),
+    isHr
+      ? db.application.findMany({
+          where: { applicant: { instituteId: actor.instituteId }, status: { not: "DRAFT" } },
+          orderBy: { updatedAt: "desc" },
+          select: LIST_SELECT,
+          take: 200,
+        })
+      : Promise.resolve([]),
+    db.application.findMany({
+      where: {
+        status: { not: "DRAFT" },
+        assignments: { some: { reviewerId: actor.id, declaration: { not: "RECUSED" } } },
+      },
+      orderBy: { updatedAt: "desc" },
+      select: LIST_SELECT,
+    }),
+  ]);
+  return {
+    mine: mine.map(listItem),
+    releases: releases.map(listItem),
+    staff: staff.map(listItem),
+    reviews: reviews.map(listItem),
+  };
+}
+
+/** Host HR's pipeline for one posting: submitted applications by stage, with counts. */
+export async function getPipeline(actor: Actor, postingId: string) {
+  const posting = await db.posting.findUnique({
+    where: { id: postingId },
+    select: { id: true, title: true, status: true, places: true, hostInstituteId: true },
+  });
+  if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
+  const apps = await db.application.findMany({
+    where: { postingId, status: { not: "DRAFT" } },
+    orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
+    select: {
+      ...LIST_SELECT,
+      assignments: { select: { submittedAt: true, declaration: true } },
+    },
+  });
+  const byStage = new Map<ApplicationStatus, (ApplicationListItem & { reviews: string })[]>();
+  for (const a of apps) {
+    const list = byStage.get(a.status) ?? [];
+    const active = a.assignments.filter((x) => x.declaration !== "RECUSED");
+    list.push({
+      ...listItem(a),
+      reviews: `${active.filter((x) => x.submittedAt).length} of ${active.length}`,
+    });
+    byStage.set(a.status, list);
+  }
+  return { posting, byStage: [...byStage.entries()].map(([status, items]) => ({ status, items })) };
+}
+
+const FORMULA = /^[=+\-@\t\r]/;
+/** A CSV cell: quoted, quotes doubled, and formula-looking text neutralised for spreadsheets. */
+export function csvCell(value: unknown) {
+  let s = value == null ? "" : value instanceof Date ? value.toISOString() : String(value);
+  if (FORMULA.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** A posting's applications as CSV (host HR): the shared record and review aggregate, no notes. */
+export async function exportApplicationsCsv(actor: Actor, postingId: string) {
+  const posting = await db.posting.findUnique({
+    where: { id: postingId },
+    select: { title: true, hostInstituteId: true },
+  });
+  if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
+  const apps = await db.application.findMany({
+    where: { postingId, status: { not: "DRAFT" } },
+    orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      status: true,
+      submittedAt: true,
+      availableFrom: true,
+      availableUntil: true,
+      declaredClearance: true,
+      applicant: {
+        select: {
+          displayName: true,
+          email: true,
+          jobTitle: true,
+          institute: { select: { code: true } },
+        },
+      },
+      assignments: { select: { submittedAt: true, scores: true } },
+    },
+  });
+  const header = [
+    "Application",
+    "Applicant",
+    "Email",
+    "Job title",
+    "Home institute",
+    "Status",
+    "Submitted",
+    "Available from",
+    "Available until",
+    "Declared clearance",
+    "Reviews submitted",
+    "Mean score",
+  ];
+  const lines = [header.map(csvCell).join(",")];
+  for (const a of apps) {
+    const scores = a.assignments
+      .filter((x) => x.submittedAt)
+      .flatMap((x) => Object.values((x.scores ?? {}) as StoredScores).map((s) => s?.score))
+      .filter((n): n is number => typeof n === "number");
+    lines.push(
+      [
+        a.id,
+        a.applicant.displayName,
+        a.applicant.email,
+        a.applicant.jobTitle,
+        a.applicant.institute.code,
+        a.status,
+        a.submittedAt,
+        a.availableFrom?.toISOString().slice(0, 10),
+        a.availableUntil?.toISOString().slice(0, 10),
+        a.declaredClearance,
+        a.assignments.filter((x) => x.submittedAt).length,
+        scores.length ? (scores.reduce((s, n) => s + n, 0) / scores.length).toFixed(2) : "",
+      ]
+        .map(csvCell)
+        .join(","),
+    );
+  }
+  await db.$transaction((tx) =>
+    recordAudit(tx, {
+      actor,
+      action: "posting.applications.export",
+      targetType: "Posting",
+      targetId: postingId,
+      instituteId: posting.hostInstituteId,
+      details: { rows: apps.length },
+    }),
+  );
+  return { filename: `applications-${postingId}.csv`, csv: `${lines.join("\r\n")}\r\n` };
+}

@@ -1,0 +1,51 @@
+import type { PostingInput } from "~/modules/postings/schema";
+
+// Shared by prisma/seed.ts and the tests: valid postings and documents.
+
+/** A valid posting form, as host HR would fill it in; deadline in the host's local time. */
+export function postingInput(
+  overrides: Partial<PostingInput> & Pick<PostingInput, "contactHrId" | "eligibleInstitutes">,
+): PostingInput {
+  return {
+    title: "Evaluations research secondment",
+    team: "Frontier evaluations",
+    description:
+      "Join the **evaluations** team to design and run dangerous-capability evaluations of frontier models.",
+    requiredExpertise: [],
+    desiredExpertise: [],
+    minClearance: "BASELINE",
+    workMode: "HYBRID",
+    location: "Washington, DC",
+    durationMonths: 6,
+    earliestStart: "2027-03-01",
+    latestStart: "2027-06-01",
+    places: 1,
+    deadline: "2027-01-31T17:00",
+    ...overrides,
+  };
+}
+
+/** The smallest bytes that pass as a PDF by content. */
+export function pdfBytes(text = "curriculum vitae") {
+  return new TextEncoder().encode(
+    `%PDF-1.4\n% ${text}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n`,
+  );
+}
+
+/** A minimal DOCX-shaped ZIP: the local headers name the two entries a Word document has. */
+export function docxBytes() {
+  const parts = [
+    "PK\u0003\u0004",
+    "[Content_Types].xml",
+    "<Types/>",
+    "PK\u0003\u0004",
+    "word/document.xml",
+    "<w:document/>",
+  ];
+  return new TextEncoder().encode(parts.join("\u0000\u0000"));
+}
+
+/** What an attacker might upload under a .pdf name: a Windows executable header. */
+export function exeBytes() {
+  return new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00]);
+}

@@ -1,0 +1,413 @@
+import { beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { docxBytes, exeBytes, pdfBytes } from "#test/factories/postings";
+import { db } from "~/lib/db.server";
+import { resetEnvCache } from "~/lib/env.server";
+import {
+  addNote,
+  assignReviewer,
+  csvCell,
+  declareConflict,
+  downloadCv,
+  exportApplicationsCsv,
+  getApplication,
+  listApplicationsFor,
+  saveApplication,
+  saveReview,
+  startApplication,
+  transitionApplication,
+} from "~/modules/applications/applications.server";
+import { verifyAuditChain } from "~/modules/audit/audit.server";
+import {
+  advance,
+  APPLICATION_FORM,
+  BEFORE_DEADLINE,
+  createPipelineWorld,
+  openPosting,
+  submittedApplication,
+  type World,
+} from "./pipeline-world";
+
+let w: World;
+beforeAll(async () => {
+  w = await createPipelineWorld();
+});
+
+const outboxTo = (email: string) =>
+  db.outboxEmail.findMany({ where: { to: email }, select: { subject: true, text: true } });
+
+async function expectStatus(id: string, status: string) {
+  const app = await db.application.findUniqueOrThrow({ where: { id }, select: { status: true } });
+  expect(app.status).toBe(status);
+}
+
+async function expect404(promise: Promise<unknown>) {
+  await expect(promise).rejects.toSatisfy(
+    (r: unknown) => r instanceof Response && r.status === 404,
+  );
+}
+async function expectDenied(promise: Promise<unknown>) {
+  await expect(promise).rejects.toSatisfy(
+    (r: unknown) => r instanceof Response && (r.status === 404 || r.status === 403),
+  );
+}
+
+describe("the journey: apply, release, review, offer, accept", () => {
+  test("every step, its emails, its timeline, the placement and the filled posting", async () => {
+    const postingId = await openPosting(w, { title: "Autonomy evaluations secondment" });
+    const started = await startApplication(w.applicant, postingId, BEFORE_DEADLINE);
+    expect(started.ok).toBe(true);
+    const id = (started as { applicationId: string }).applicationId;
+    // A replayed "Apply" finds the same draft: one application per person per posting.
+    expect(await startApplication(w.applicant, postingId, BEFORE_DEADLINE)).toEqual(started);
+
+    // Nobody else sees a draft.
+    await expect404(getApplication(w.hostHr, id));
+    await expect404(getApplication(w.manager, id));
+
+    const saved = await saveApplication(
+      w.applicant,
+      id,
+      { ...APPLICATION_FORM, intent: "submit", version: 0 },
+      { name: "Amir CV.pdf", bytes: pdfBytes() },
+      BEFORE_DEADLINE,
+    );
+    expect(saved).toEqual({ ok: true, submitted: true });
+    await expectStatus(id, "SUBMITTED");
+    expect((await outboxTo(w.applicant.email)).map((m) => m.subject)).toContain(
+      "Application submitted: Autonomy evaluations secondment",
+    );
+    expect((await outboxTo(w.manager.email)).map((m) => m.subject)).toContain(
+      "Release requested: Amir Applicant applied for Autonomy evaluations secondment",
+    );
+
+    // Home HR see it; the line manager releases with a comment.
+    expect((await listApplicationsFor(w.homeHr)).staff.map((a) => a.id)).toContain(id);
+    expect((await listApplicationsFor(w.manager)).releases.map((a) => a.id)).toContain(id);
+    await advance(w, id, ["HOME_RELEASED", "UNDER_REVIEW"]);
+
+    // Reviewers: assigned by host HR, declare before seeing anything.
+    expect((await assignReviewer(w.hostHr, id, w.reviewer.id)).ok).toBe(true);
+    expect((await assignReviewer(w.hostHr, id, w.reviewer2.id)).ok).toBe(true);
+    expect((await outboxTo(w.reviewer.email)).map((m) => m.subject)).toContain(
+      "You are asked to review an application: Autonomy evaluations secondment",
+    );
+    const pending = await getApplication(w.reviewer, id);
+    expect(pending.application.statement).toBeNull();
+    expect(pending.cv).toBeNull();
+    await expect404(downloadCv(w.reviewer, id));
+    expect((await declareConflict(w.reviewer, id, "NO_CONFLICT")).ok).toBe(true);
+    expect((await declareConflict(w.reviewer2, id, "NO_CONFLICT")).ok).toBe(true);
+    expect((await getApplication(w.reviewer, id)).application.statement).toContain("evaluations");
+
+    // Scores: a reviewer sees the others' only after submitting their own.
+    const scores = {
+      score_expertise: "4",
+      comment_expertise: "Deep autonomy evals work",
+      score_fit: "3",
+      comment_fit: "",
+      score_contribution: "4",
+      comment_contribution: "",
+      score_readiness: "3",
+      comment_readiness: "SC held",
+      comment: "Strong candidate",
+    };
+    expect((await saveReview(w.reviewer, id, { ...scores, intent: "submit" })).ok).toBe(true);
+    expect(
+      (await saveReview(w.reviewer2, id, { ...scores, score_fit: "2", intent: "save" })).ok,
+    ).toBe(true);
+    const r2 = await getApplication(w.reviewer2, id);
+    expect(r2.reviews.map((r) => r.reviewerName)).toEqual(["Raj Reviewer"]);
+    expect(r2.aggregate).toBeNull();
+    const r1 = await getApplication(w.reviewer, id);
+    expect(r1.aggregate).not.toBeNull();
+    // Reviewer 1 submitted, so sees reviewer 2's row only once it too is submitted.
+    expect(r1.reviews.map((r) => r.reviewerName)).toEqual(["Rita Reviewer"]);
+    expect((await saveReview(w.reviewer2, id, { ...scores, intent: "submit" })).ok).toBe(true);
+    expect((await getApplication(w.reviewer, id)).reviews).toHaveLength(2);
+    const hr = await getApplication(w.hostHr, id);
+    expect(hr.aggregate).toEqual({ reviews: 2, assigned: 2, mean: 3.5 });
+
+    // The applicant never sees scores or notes, of either side.
+    await addNote(w.hostHr, id, "Host note: check team capacity");
+    await addNote(w.manager, id, "Home note: covering their work with Sam");
+    const own = await getApplication(w.applicant, id);
+    expect(own.reviews).toEqual([]);
+    expect(own.aggregate).toBeNull();
+    expect(own.notes).toEqual([]);
+    expect(JSON.stringify(own)).not.toMatch(/Host note|Home note|Strong candidate|autonomy evals/);
+    // Each side sees its own notes only.
+    expect((await getApplication(w.homeHr, id)).notes.map((n) => n.body)).toEqual([
+      "Home note: covering their work with Sam",
+    ]);
+    expect((await getApplication(w.hostHr, id)).notes.map((n) => n.body)).toEqual([
+      "Host note: check team capacity",
+    ]);
+    expect((await getApplication(w.homeHr, id)).reviews).toEqual([]);
+
+    await advance(w, id, ["SHORTLISTED", "INTERVIEW", "OFFERED"]);
+    expect((await outboxTo(w.applicant.email)).map((m) => m.subject)).toContain(
+      "You have been offered the secondment: Autonomy evaluations secondment",
+    );
+    await advance(w, id, ["ACCEPTED"]);
+
+    const placement = await db.placement.findUniqueOrThrow({ where: { applicationId: id } });
+    expect(placement).toMatchObject({
+      secondeeId: w.applicant.id,
+      hostInstituteId: w.us.id,
+      homeInstituteId: w.uk.id,
+      status: "PLANNED",
+    });
+    const posting = await db.posting.findUniqueOrThrow({ where: { id: postingId } });
+    expect(posting.status).toBe("FILLED");
+
+    const timeline = (await getApplication(w.applicant, id)).timeline.map(
+      (e) => `${e.fromStatus}>${e.toStatus}`,
+    );
+    expect(timeline).toEqual([
+      "DRAFT>SUBMITTED",
+      "SUBMITTED>HOME_RELEASED",
+      "HOME_RELEASED>UNDER_REVIEW",
+      "UNDER_REVIEW>SHORTLISTED",
+      "SHORTLISTED>INTERVIEW",
+      "INTERVIEW>OFFERED",
+      "OFFERED>ACCEPTED",
+    ]);
+    expect((await outboxTo(w.hostHr.email)).map((m) => m.subject)).toContain(
+      "Amir Applicant accepted the offer: Autonomy evaluations secondment",
+    );
+    expect((await verifyAuditChain()).firstBreak).toBeNull();
+  });
+});
+
+describe("recusal", () => {
+  test("removes access and any draft score", async () => {
+    const postingId = await openPosting(w);
+    const id = await submittedApplication(w, postingId, w.ukStaff);
+    const app = await db.application.findUniqueOrThrow({ where: { id } });
+    await transitionApplication(w.manager, id, {
+      to: "HOME_RELEASED",
+      version: app.version,
+      comment: "",
+    });
+    await transitionApplication(w.hostHr, id, {
+      to: "UNDER_REVIEW",
+      version: app.version + 1,
+      comment: "",
+    });
+    await assignReviewer(w.hostHr, id, w.reviewer.id);
+    await declareConflict(w.reviewer, id, "NO_CONFLICT");
+    await saveReview(w.reviewer, id, {
+      score_expertise: "2",
+      comment_expertise: "draft",
+      score_fit: "",
+      comment_fit: "",
+      score_contribution: "",
+      comment_contribution: "",
+      score_readiness: "",
+      comment_readiness: "",
+      comment: "",
+      intent: "save",
+    });
+    expect((await declareConflict(w.reviewer, id, "RECUSED")).ok).toBe(true);
+    await expect404(getApplication(w.reviewer, id));
+    await expect404(downloadCv(w.reviewer, id));
+    const row = await db.reviewAssignment.findFirstOrThrow({
+      where: { applicationId: id, reviewerId: w.reviewer.id },
+    });
+    expect(row.scores).toEqual({});
+    expect(row.declaration).toBe("RECUSED");
+    expect((await listApplicationsFor(w.reviewer)).reviews.map((a) => a.id)).not.toContain(id);
+  });
+});
+
+describe("refused, and nothing changes", () => {
+  let postingId: string;
+  beforeEach(async () => {
+    postingId = await openPosting(w);
+  });
+
+  test("a CV that is an executable renamed .pdf, an empty file, an oversize file", async () => {
+    const started = await startApplication(w.applicant, postingId, BEFORE_DEADLINE);
+    const id = (started as { applicationId: string }).applicationId;
+    const filesBefore = await db.storedFile.count();
+    const base = { ...APPLICATION_FORM, intent: "save" as const, version: 0 };
+    expect(
+      await saveApplication(w.applicant, id, base, { name: "cv.pdf", bytes: exeBytes() }),
+    ).toEqual({ ok: false, errors: { cv: ["The CV must be a PDF or a Word (DOCX) document"] } });
+    expect(
+      await saveApplication(w.applicant, id, base, { name: "cv.pdf", bytes: new Uint8Array() }),
+    ).toEqual({ ok: false, errors: { cv: ["The selected file is empty"] } });
+    process.env.UPLOAD_MAX_BYTES = "2048";
+    resetEnvCache();
+    try {
+      expect(
+        await saveApplication(w.applicant, id, base, {
+          name: "cv.pdf",
+          bytes: new Uint8Array(4096).fill(0x25),
+        }),
+      ).toEqual({ ok: false, errors: { cv: ["The CV must be 2 KB or smaller"] } });
+    } finally {
+      delete process.env.UPLOAD_MAX_BYTES;
+      resetEnvCache();
+    }
+    expect(await db.storedFile.count()).toBe(filesBefore);
+    const app = await db.application.findUniqueOrThrow({ where: { id } });
+    expect(app.version).toBe(0);
+    expect(app.statement).toBe("");
+    // A real DOCX is accepted, judged by content whatever its name.
+    expect(
+      (await saveApplication(w.applicant, id, base, { name: "my cv.bin", bytes: docxBytes() })).ok,
+    ).toBe(true);
+    const file = await db.storedFile.findFirstOrThrow({ where: { application: { id } } });
+    expect(file.filename).toBe("my cv.docx");
+  });
+
+  test("submitting after the deadline, to a closed posting, or incomplete", async () => {
+    const started = await startApplication(w.applicant, postingId, BEFORE_DEADLINE);
+    const id = (started as { applicationId: string }).applicationId;
+    const late = await saveApplication(
+      w.applicant,
+      id,
+      { ...APPLICATION_FORM, intent: "submit", version: 0 },
+      { name: "cv.pdf", bytes: pdfBytes() },
+      new Date("2027-02-01T00:00:00Z"),
+    );
+    expect(late).toEqual({
+      ok: false,
+      errors: { "": ["The deadline for this posting has passed."] },
+    });
+    const incomplete = await saveApplication(
+      w.applicant,
+      id,
+      { ...APPLICATION_FORM, statement: "", availableFrom: "", intent: "submit", version: 0 },
+      null,
+      BEFORE_DEADLINE,
+    );
+    expect(incomplete.ok).toBe(false);
+    expect(Object.keys((incomplete as { errors: object }).errors).sort()).toEqual([
+      "availableFrom",
+      "cv",
+      "statement",
+    ]);
+    const app = await db.application.findUniqueOrThrow({ where: { id } });
+    expect(app).toMatchObject({ status: "DRAFT", version: 0, cvFileId: null });
+    expect(
+      await db.storedFile.count({ where: { ownerId: w.applicant.id, application: { id } } }),
+    ).toBe(0);
+    // After the deadline nobody can start an application either, closer run or not.
+    expect(await startApplication(w.ukStaff, postingId, new Date("2027-02-01T00:00:00Z"))).toEqual({
+      ok: false,
+      errors: { "": ["The deadline for this posting has passed."] },
+    });
+  });
+
+  test("moves out of order, by the wrong person, or at a stale version", async () => {
+    const id = await submittedApplication(w, postingId);
+    const eventsBefore = await db.applicationEvent.count({ where: { applicationId: id } });
+    // Host HR cannot act before the home release: a clear message.
+    expect(
+      await transitionApplication(w.hostHr, id, { to: "UNDER_REVIEW", version: 1, comment: "" }),
+    ).toEqual({
+      ok: false,
+      errors: { "": ["That move is not possible from the application's current stage."] },
+    });
+    // The applicant cannot release themselves; home HR cannot release either.
+    await expectDenied(
+      transitionApplication(w.applicant, id, { to: "HOME_RELEASED", version: 1, comment: "" }),
+    );
+    await expectDenied(
+      transitionApplication(w.homeHr, id, { to: "HOME_RELEASED", version: 1, comment: "" }),
+    );
+    // Strangers are told it does not exist.
+    for (const stranger of [w.jpStaff, w.jpHr, w.usStaff, w.admin, w.reviewer])
+      await expect404(
+        transitionApplication(stranger, id, { to: "HOME_RELEASED", version: 1, comment: "" }),
+      );
+    // A tampered version: the move is refused as a conflict.
+    expect(
+      await transitionApplication(w.manager, id, { to: "HOME_RELEASED", version: 0, comment: "" }),
+    ).toMatchObject({ ok: false, conflict: true });
+    // A decline needs a reason.
+    expect(
+      await transitionApplication(w.manager, id, { to: "HOME_DECLINED", version: 1, comment: "" }),
+    ).toEqual({ ok: false, errors: { comment: ["Give a reason: the applicant will see it"] } });
+    await expectStatus(id, "SUBMITTED");
+    expect(await db.applicationEvent.count({ where: { applicationId: id } })).toBe(eventsBefore);
+  });
+
+  test("withdrawal until a final state, and not after", async () => {
+    const id = await submittedApplication(w, postingId);
+    await advance(w, id, ["HOME_RELEASED", "UNDER_REVIEW", "WITHDRAWN"]);
+    await expectStatus(id, "WITHDRAWN");
+    const v = (await db.application.findUniqueOrThrow({ where: { id } })).version;
+    expect(
+      await transitionApplication(w.applicant, id, { to: "WITHDRAWN", version: v, comment: "" }),
+    ).toEqual({
+      ok: false,
+      errors: { "": ["This application is closed: no further moves are possible."] },
+    });
+  });
+
+  test("rejection carries its reason to the applicant", async () => {
+    const id = await submittedApplication(w, postingId, w.ukStaff);
+    const app = await db.application.findUniqueOrThrow({ where: { id } });
+    await transitionApplication(w.manager, id, {
+      to: "HOME_RELEASED",
+      version: app.version,
+      comment: "Go for it",
+    });
+    await transitionApplication(w.hostHr, id, {
+      to: "REJECTED",
+      version: app.version + 1,
+      comment: "We need deeper cyber experience for this role.",
+    });
+    await expectStatus(id, "REJECTED");
+    const mails = await outboxTo(w.ukStaff.email);
+    const rejection = mails.find((m) =>
+      m.subject.startsWith("Your application was not successful"),
+    );
+    expect(rejection?.text).toContain("We need deeper cyber experience for this role.");
+  });
+});
+
+describe("CV download and CSV export", () => {
+  test("each download is audited; those without standing get a 404", async () => {
+    const postingId = await openPosting(w);
+    const id = await submittedApplication(w, postingId);
+    for (const allowed of [w.applicant, w.manager, w.homeHr, w.hostHr]) {
+      const file = await downloadCv(allowed, id, "203.0.113.9");
+      expect(Buffer.from(file.data).subarray(0, 5).toString()).toBe("%PDF-");
+    }
+    expect(
+      await db.auditEvent.count({
+        where: { action: "application.cv.download", targetId: id, ipAddress: "203.0.113.9" },
+      }),
+    ).toBe(4);
+    for (const stranger of [w.usStaff, w.jpHr, w.admin, w.ukStaff, w.reviewer])
+      await expect404(downloadCv(stranger, id));
+  });
+
+  test("cells are quoted and formulas neutralised; notes are not exported", async () => {
+    expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
+    for (const lead of ["=", "+", "-", "@"]) expect(csvCell(`${lead}1`)).toBe(`"'${lead}1"`);
+    expect(csvCell("plain, text")).toBe(`"plain, text"`);
+
+    const postingId = await openPosting(w);
+    const evil = await db.user.create({
+      data: {
+        email: `evil.${Date.now()}@test.example`,
+        displayName: "=cmd|' /C calc'!A0",
+        instituteId: w.uk.id,
+        lineManagerId: w.manager.id,
+      },
+    });
+    const evilActor = { id: evil.id, email: evil.email, roles: evil.roles, instituteId: w.uk.id };
+    const id = await submittedApplication(w, postingId, evilActor);
+    await addNote(w.manager, id, "secret home note");
+    const { csv } = await exportApplicationsCsv(w.hostHr, postingId);
+    expect(csv).toContain(`"'=cmd|' /C calc'!A0"`);
+    expect(csv).not.toContain("secret home note");
+    await expect404(exportApplicationsCsv(w.homeHr, postingId));
+    await expect404(exportApplicationsCsv(w.reviewer, postingId));
+  });
+});
