@@ -91,6 +91,12 @@ function Header() {
             <NavLink to="/directory" className={navClass}>
               Directory
             </NavLink>
+            <NavLink to="/postings" className={navClass}>
+              Postings
+            </NavLink>
+            <NavLink to="/applications" className={navClass}>
+              Applications
+            </NavLink>
             {user.roles.includes("ADMIN") ? (
               <>
                 <NavLink to="/admin/users" className={navClass}>

@@ -7,6 +7,7 @@ import {
   ensureProfile,
   type ProfileSpec,
 } from "../test/factories/profiles";
+import { ensureDemoPosting } from "../test/factories/pipeline";
 import { ensureTaxonomy, type ExpertiseAreaName } from "../test/factories/taxonomy";
 
 // Demo data for a first look at the portal. Idempotent: running it again changes nothing new.
@@ -122,6 +123,187 @@ export async function seed() {
     await ensureGeneratedPeople(db, { institute, people: generated, passwordHash, taxonomy });
     people += generated.length;
   }
+
+  // Postings at both institutes, with applications in every stage of the pipeline. Applicants
+  // are generated people who have a line manager, so every release has someone to decide it.
+  const applicants = async (instituteId: string) =>
+    db.user.findMany({
+      where: {
+        instituteId,
+        lineManagerId: { not: null },
+        email: { notIn: users.map((u) => u.email) },
+      },
+      orderBy: { email: "asc" },
+      take: 14,
+      select: { id: true, instituteId: true, lineManagerId: true },
+    });
+  const ukApplicants = await applicants(uk.id);
+  const usApplicants = await applicants(us.id);
+  const stages = [
+    "SUBMITTED",
+    "HOME_RELEASED",
+    "HOME_DECLINED",
+    "UNDER_REVIEW",
+    "SHORTLISTED",
+    "INTERVIEW",
+    "OFFERED",
+    "ACCEPTED",
+    "DECLINED",
+    "REJECTED",
+    "WITHDRAWN",
+    "DRAFT",
+  ] as const;
+  const usHost = { id: us.id, timeZone: us.timeZone };
+  const ukHost = { id: uk.id, timeZone: uk.timeZone };
+  await ensureDemoPosting(
+    db,
+    {
+      title: "Frontier model evaluations secondment",
+      team: "Evaluations",
+      description:
+        "Join the US AISI evaluations team for six months to design and run pre-deployment evaluations of frontier models.\n\n- Build agentic tasks in Inspect\n- Run joint testing exercises with the UK AISI\n- Write up findings for model developers",
+      host: usHost,
+      eligible: [uk],
+      contactHrId: usHr.id,
+      required: ["Evaluations"],
+      desired: ["Autonomy & agents", "Evaluations infrastructure"],
+      minClearance: "BASELINE",
+      workMode: "HYBRID",
+      location: "Washington DC",
+      durationMonths: 6,
+      places: 3,
+      deadlineInDays: 40,
+      status: "OPEN",
+      // The demo line manager (Tom Whitfield) has Aisha Rahman's release to decide.
+      applications: stages.map((status, i) => ({
+        applicant: status === "SUBMITTED" ? ukStaff : ukApplicants[i]!,
+        status,
+      })),
+    },
+    taxonomy,
+    usManager,
+  );
+  await ensureDemoPosting(
+    db,
+    {
+      title: "Cyber ranges engineer",
+      team: "Cyber evaluations",
+      description:
+        "Help us build cyber ranges for evaluating model-assisted offensive capabilities. Remote, with two weeks on site at the start.",
+      host: usHost,
+      eligible: [uk],
+      contactHrId: usHr.id,
+      required: ["Cyber security"],
+      minClearance: "SECURITY_CHECK",
+      workMode: "REMOTE",
+      location: "",
+      durationMonths: 3,
+      places: 1,
+      deadlineInDays: 21,
+      status: "OPEN",
+    },
+    taxonomy,
+    usManager,
+  );
+  await ensureDemoPosting(
+    db,
+    {
+      title: "Interpretability research secondment",
+      team: "Interpretability",
+      description:
+        "Work with the UK AISI interpretability team on sparse autoencoders and probes for auditing frontier models.",
+      host: ukHost,
+      eligible: [us],
+      contactHrId: ukHr.id,
+      required: ["Interpretability"],
+      desired: ["Alignment research"],
+      minClearance: "BASELINE",
+      workMode: "ON_SITE",
+      location: "London",
+      durationMonths: 9,
+      places: 2,
+      deadlineInDays: 55,
+      status: "OPEN",
+      applications: [
+        { applicant: usApplicants[0]!, status: "UNDER_REVIEW" },
+        { applicant: usApplicants[1]!, status: "SUBMITTED" },
+        { applicant: usApplicants[2]!, status: "SHORTLISTED" },
+        { applicant: usStaff, status: "DRAFT" },
+      ],
+    },
+    taxonomy,
+    ukManager,
+  );
+  await ensureDemoPosting(
+    db,
+    {
+      title: "Safeguards red-teaming secondment",
+      team: "Safeguards",
+      description:
+        "Red-team model safeguards alongside the US safeguards team. Applications are closed.",
+      host: usHost,
+      eligible: [uk],
+      contactHrId: usHr.id,
+      required: ["Red-teaming"],
+      minClearance: "BASELINE",
+      workMode: "ON_SITE",
+      location: "New York",
+      durationMonths: 4,
+      places: 1,
+      deadlineInDays: -10,
+      status: "CLOSED",
+      applications: [{ applicant: ukApplicants[12]!, status: "UNDER_REVIEW" }],
+    },
+    taxonomy,
+    usManager,
+  );
+  await ensureDemoPosting(
+    db,
+    {
+      title: "Evaluations platform secondment",
+      team: "Platform",
+      description:
+        "Shared evaluation infrastructure with the UK AISI platform team. This place is filled.",
+      host: ukHost,
+      eligible: [us],
+      contactHrId: ukHr.id,
+      required: ["Evaluations infrastructure"],
+      minClearance: "BASELINE",
+      workMode: "HYBRID",
+      location: "London",
+      durationMonths: 6,
+      places: 1,
+      deadlineInDays: -30,
+      status: "FILLED",
+      applications: [
+        { applicant: usApplicants[3]!, status: "ACCEPTED" },
+        { applicant: usApplicants[4]!, status: "REJECTED" },
+      ],
+    },
+    taxonomy,
+    ukManager,
+  );
+  await ensureDemoPosting(
+    db,
+    {
+      title: "AI policy fellowship",
+      team: "Policy",
+      description: "A draft: a policy fellowship for UK staff. Not yet published.",
+      host: usHost,
+      eligible: [uk],
+      contactHrId: usHr.id,
+      required: ["Policy & governance"],
+      minClearance: "NONE",
+      workMode: "HYBRID",
+      location: "Washington DC",
+      durationMonths: 12,
+      places: 1,
+      deadlineInDays: 80,
+      status: "DRAFT",
+    },
+    taxonomy,
+    usManager,
+  );
 
   return { institutes: [us, uk], users, people };
 }

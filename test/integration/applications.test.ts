@@ -111,9 +111,9 @@ describe("the journey: apply, release, review, offer, accept", () => {
       comment_readiness: "SC held",
       comment: "Strong candidate",
     };
-    expect((await saveReview(w.reviewer, id, { ...scores, intent: "submit" })).ok).toBe(true);
+    expect((await saveReview(w.reviewer, id, { ...scores, stage: "submit" })).ok).toBe(true);
     expect(
-      (await saveReview(w.reviewer2, id, { ...scores, score_fit: "2", intent: "save" })).ok,
+      (await saveReview(w.reviewer2, id, { ...scores, score_fit: "2", stage: "save" })).ok,
     ).toBe(true);
     const r2 = await getApplication(w.reviewer2, id);
     expect(r2.reviews.map((r) => r.reviewerName)).toEqual(["Raj Reviewer"]);
@@ -122,7 +122,7 @@ describe("the journey: apply, release, review, offer, accept", () => {
     expect(r1.aggregate).not.toBeNull();
     // Reviewer 1 submitted, so sees reviewer 2's row only once it too is submitted.
     expect(r1.reviews.map((r) => r.reviewerName)).toEqual(["Rita Reviewer"]);
-    expect((await saveReview(w.reviewer2, id, { ...scores, intent: "submit" })).ok).toBe(true);
+    expect((await saveReview(w.reviewer2, id, { ...scores, stage: "submit" })).ok).toBe(true);
     expect((await getApplication(w.reviewer, id)).reviews).toHaveLength(2);
     const hr = await getApplication(w.hostHr, id);
     expect(hr.aggregate).toEqual({ reviews: 2, assigned: 2, mean: 3.5 });
@@ -206,7 +206,7 @@ describe("recusal", () => {
       score_readiness: "",
       comment_readiness: "",
       comment: "",
-      intent: "save",
+      stage: "save",
     });
     expect((await declareConflict(w.reviewer, id, "RECUSED")).ok).toBe(true);
     await expect404(getApplication(w.reviewer, id));

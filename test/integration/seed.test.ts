@@ -47,3 +47,68 @@ test(
     expect(await verifyPassword(users[0]!.password!.hash, DEMO_PASSWORD)).toBe(true);
   },
 );
+
+test(
+  "the demo seed gives each role a realistic pipeline: postings in each state, applications in every stage",
+  { timeout: 60_000 },
+  async () => {
+    await seed();
+    const pipeline = async () => ({
+      postings: await db.posting.count(),
+      applications: await db.application.count(),
+      events: await db.applicationEvent.count(),
+      placements: await db.placement.count(),
+    });
+    const first = await pipeline();
+    await seed();
+    expect(await pipeline()).toEqual(first);
+
+    const postings = await db.posting.findMany({
+      select: { status: true, hostInstitute: { select: { code: true } } },
+    });
+    const states = (code: string) =>
+      new Set(postings.filter((p) => p.hostInstitute.code === code).map((p) => p.status));
+    expect([...states("US-AISI")]).toEqual(expect.arrayContaining(["OPEN", "CLOSED", "DRAFT"]));
+    expect([...states("UK-AISI")]).toEqual(expect.arrayContaining(["OPEN", "FILLED"]));
+
+    const stages = new Set(
+      (await db.application.findMany({ select: { status: true } })).map((a) => a.status),
+    );
+    expect([...stages].sort()).toEqual(
+      [
+        "ACCEPTED",
+        "DECLINED",
+        "DRAFT",
+        "HOME_DECLINED",
+        "HOME_RELEASED",
+        "INTERVIEW",
+        "OFFERED",
+        "REJECTED",
+        "SHORTLISTED",
+        "SUBMITTED",
+        "UNDER_REVIEW",
+        "WITHDRAWN",
+      ].sort(),
+    );
+    // Every submitted application has a line manager and a timeline that ends at its status.
+    const apps = await db.application.findMany({
+      where: { status: { not: "DRAFT" } },
+      select: {
+        status: true,
+        lineManagerId: true,
+        events: { orderBy: { createdAt: "desc" }, take: 1, select: { toStatus: true } },
+      },
+    });
+    for (const a of apps) {
+      expect(a.lineManagerId).not.toBeNull();
+      expect(a.events[0]?.toStatus).toBe(a.status);
+    }
+    // The demo line manager has a release to decide.
+    const tom = await db.user.findUniqueOrThrow({
+      where: { email: "tom.whitfield@uk-aisi.example" },
+    });
+    expect(
+      await db.application.count({ where: { lineManagerId: tom.id, status: "SUBMITTED" } }),
+    ).toBe(1);
+  },
+);

@@ -606,7 +606,7 @@ export async function saveReview(
     for (const c of RUBRIC) {
       const raw = input[`score_${c.key}`];
       scores[c.key] = { score: raw ? Number(raw) : null, comment: input[`comment_${c.key}`] };
-      if (input.intent === "submit" && !raw) errors[`score_${c.key}`] = ["Score from 1 to 4"];
+      if (input.stage === "submit" && !raw) errors[`score_${c.key}`] = ["Score from 1 to 4"];
     }
     if (Object.keys(errors).length) return { ok: false, errors };
     await tx.reviewAssignment.update({
@@ -614,10 +614,10 @@ export async function saveReview(
       data: {
         scores,
         comment: input.comment,
-        ...(input.intent === "submit" ? { submittedAt: new Date() } : {}),
+        ...(input.stage === "submit" ? { submittedAt: new Date() } : {}),
       },
     });
-    if (input.intent === "submit")
+    if (input.stage === "submit")
       await recordAudit(tx, {
         actor,
         action: "application.review.submit",

@@ -78,6 +78,7 @@ export const ReviewSchema = z.object({
   score_readiness: score,
   comment_readiness: multiLine("a comment", 2000),
   comment: multiLine("an overall comment", 5000),
-  intent: z.enum(["save", "submit"]).default("save"),
+  /** Save a draft, or submit (every score then required). */
+  stage: z.enum(["save", "submit"]).default("save"),
 });
 export type ReviewInput = z.output<typeof ReviewSchema>;

@@ -1,0 +1,22 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { requireUser } from "~/lib/auth.server";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { startApplication } from "~/modules/applications/applications.server";
+
+// Starting twice (a double click, a replayed POST) opens the same draft.
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const postingId = params.postingId ?? "";
+  const result = await startApplication(user, postingId);
+  if (!result.ok)
+    return redirectWithFlash(`/postings/${postingId}`, {
+      tone: "error",
+      message: result.errors[""]?.[0] ?? "You cannot apply for this posting.",
+    });
+  return redirect(`/applications/${result.applicationId}/edit`);
+}
+
+export function loader() {
+  throw new Response("Not found", { status: 404 });
+}

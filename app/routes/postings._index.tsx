@@ -1,0 +1,204 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Badge, Button, PageHeader, Pagination } from "~/components/ui";
+import { requireUser } from "~/lib/auth.server";
+import { formatDate, formatDateTime } from "~/lib/format";
+import { listOpenPostings } from "~/modules/postings/postings.server";
+import {
+  DURATION_LABELS,
+  parsePostingFilter,
+  WORK_MODE_LABELS,
+  WORK_MODES,
+} from "~/modules/postings/schema";
+
+export const meta: MetaFunction = () => [{ title: "Secondment postings | Exchange portal" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const filter = parsePostingFilter(new URL(request.url).searchParams);
+  return {
+    filter,
+    result: await listOpenPostings(user, filter),
+    where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
+    isHr: user.roles.includes("HR"),
+  };
+}
+
+function Checks({
+  legend,
+  name,
+  options,
+  selected,
+}: {
+  legend: string;
+  name: string;
+  options: { value: string; label: string }[];
+  selected: string[];
+}) {
+  return (
+    <fieldset className="mb-4">
+      <legend className="mb-1 font-semibold">{legend}</legend>
+      <ul className="space-y-1">
+        {options.map((o) => (
+          <li key={o.value}>
+            <label className="flex items-center gap-2">
+              <input
+                type="checkbox"
+                name={name}
+                value={o.value}
+                defaultChecked={selected.includes(o.value)}
+                className="h-4 w-4"
+              />
+              {o.label}
+            </label>
+          </li>
+        ))}
+      </ul>
+    </fieldset>
+  );
+}
+
+export default function Postings() {
+  const { filter, result, where, isHr } = useLoaderData<typeof loader>();
+  const makeHref = (page: number) => {
+    const params = new URLSearchParams();
+    if (filter.q) params.set("q", filter.q);
+    for (const key of ["institute", "expertise", "duration", "workMode"] as const)
+      for (const v of filter[key]) params.append(key, v);
+    if (filter.startFrom) params.set("startFrom", filter.startFrom);
+    if (filter.startTo) params.set("startTo", filter.startTo);
+    if (page > 1) params.set("page", String(page));
+    return `/postings${params.size ? `?${params}` : ""}`;
+  };
+  return (
+    <>
+      <PageHeader
+        title="Secondment postings"
+        description="Open secondments at partner institutes that staff of your institute may apply for."
+        actions={
+          isHr ? (
+            <Link
+              to="/postings/manage"
+              className="rounded border-2 border-brand-700 px-4 py-2 font-semibold text-brand-700"
+            >
+              Manage your institute's postings
+            </Link>
+          ) : null
+        }
+      />
+      <Form method="get" role="search" aria-label="Postings">
+        <div className="mb-6 flex flex-wrap items-end gap-3">
+          <div className="min-w-0 flex-1">
+            <label htmlFor="postings-q" className="block font-semibold">
+              Search titles, teams, descriptions and locations
+            </label>
+            <input
+              id="postings-q"
+              type="search"
+              name="q"
+              defaultValue={filter.q}
+              maxLength={200}
+              className="mt-1 block w-full rounded border-2 border-gray-600 bg-white px-3 py-2"
+            />
+          </div>
+          <Button type="submit">Search</Button>
+        </div>
+        <div className="grid gap-8 md:grid-cols-[16rem_1fr]">
+          <aside aria-label="Filters">
+            <h2 className="mb-3 text-lg font-semibold">Filters</h2>
+            <Checks
+              legend="Host institute"
+              name="institute"
+              options={result.institutes.map((i) => ({ value: i.code, label: i.name }))}
+              selected={filter.institute}
+            />
+            <Checks
+              legend="Expertise"
+              name="expertise"
+              options={result.areas.map((a) => ({ value: a.id, label: a.name }))}
+              selected={filter.expertise}
+            />
+            <Checks
+              legend="Duration"
+              name="duration"
+              options={Object.entries(DURATION_LABELS).map(([value, label]) => ({ value, label }))}
+              selected={filter.duration}
+            />
+            <Checks
+              legend="On site or remote"
+              name="workMode"
+              options={WORK_MODES.map((m) => ({ value: m, label: WORK_MODE_LABELS[m] }))}
+              selected={filter.workMode}
+            />
+            <fieldset className="mb-4">
+              <legend className="mb-1 font-semibold">Could start between</legend>
+              <label htmlFor="startFrom" className="block text-sm">
+                From
+              </label>
+              <input
+                id="startFrom"
+                type="date"
+                name="startFrom"
+                defaultValue={filter.startFrom}
+                className="mb-2 block rounded border-2 border-gray-600 px-2 py-1"
+              />
+              <label htmlFor="startTo" className="block text-sm">
+                To
+              </label>
+              <input
+                id="startTo"
+                type="date"
+                name="startTo"
+                defaultValue={filter.startTo}
+                className="block rounded border-2 border-gray-600 px-2 py-1"
+              />
+            </fieldset>
+            <Button type="submit" variant="secondary" size="sm">
+              Apply filters
+            </Button>
+          </aside>
+          <section aria-labelledby="postings-heading">
+            <h2 id="postings-heading" className="mb-3 text-lg font-semibold" aria-live="polite">
+              {result.total === 1 ? "1 open posting" : `${result.total} open postings`}
+            </h2>
+            {result.items.length === 0 ? (
+              <p>No open posting matches. Remove a filter or check back later.</p>
+            ) : (
+              <ul className="space-y-3">
+                {result.items.map((p) => (
+                  <li key={p.id} className="rounded border border-slate-200 bg-white p-4">
+                    <h3 className="text-lg font-semibold">
+                      <Link to={`/postings/${p.id}`} className="text-brand-700 underline">
+                        {p.title}
+                      </Link>
+                    </h3>
+                    <p className="text-slate-700">
+                      {[p.hostName, p.team].filter(Boolean).join(" · ")}
+                    </p>
+                    <p className="mt-1 text-sm">
+                      {WORK_MODE_LABELS[p.workMode as keyof typeof WORK_MODE_LABELS]}
+                      {p.location ? `, ${p.location}` : ""} · {p.durationMonths} months · starts{" "}
+                      {formatDate(p.earliestStart, { ...where, timeZone: "UTC" })} to{" "}
+                      {formatDate(p.latestStart, { ...where, timeZone: "UTC" })}
+                    </p>
+                    <p className="mt-1 text-sm">
+                      Apply by <strong>{formatDateTime(p.deadline, where)}</strong>
+                    </p>
+                    {p.expertise.length ? (
+                      <p className="mt-1 flex flex-wrap gap-1">
+                        {p.expertise.map((e) => (
+                          <Badge key={e}>{e}</Badge>
+                        ))}
+                      </p>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+            <Pagination page={filter.page} pageCount={result.pageCount} makeHref={makeHref} />
+          </section>
+        </div>
+      </Form>
+    </>
+  );
+}
