@@ -327,7 +327,9 @@ export default function ApplicationPage() {
               }}
               errors={errors("review")?.comment}
             />
-            <p className="text-sm">You see the other reviewers' scores once you submit yours.</p>
+            <p className="text-sm">
+              You see the other reviewers&rsquo; scores once you submit yours.
+            </p>
             <div className="flex gap-3">
               <Button
                 type="submit"

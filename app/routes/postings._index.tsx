@@ -81,7 +81,7 @@ export default function Postings() {
               to="/postings/manage"
               className="rounded border-2 border-brand-700 px-4 py-2 font-semibold text-brand-700"
             >
-              Manage your institute's postings
+              Manage your institute&rsquo;s postings
             </Link>
           ) : null
         }
