@@ -333,20 +333,14 @@ export default function ApplicationPage() {
             <div className="flex gap-3">
               <Button
                 type="submit"
-                name="intent"
-                value="review"
+                name="stage"
+                value="save"
                 variant="secondary"
                 disabled={pending}
               >
                 Save draft
               </Button>
-              <StatusButton
-                type="submit"
-                name="intent"
-                value="review"
-                pending={pending}
-                formAction="?submit"
-              >
+              <StatusButton type="submit" name="stage" value="submit" pending={pending}>
                 Submit review
               </StatusButton>
             </div>

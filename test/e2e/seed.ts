@@ -25,7 +25,7 @@ try {
     email: string,
     displayName: string,
     institute: typeof us,
-    extra: { roles?: ("HR" | "ADMIN")[]; mfa?: boolean } = {},
+    extra: { roles?: ("HR" | "ADMIN")[]; mfa?: boolean; lineManagerEmail?: string } = {},
   ): Promise<E2eUser> {
     const user = await ensureUser(db, {
       email,
@@ -35,6 +35,9 @@ try {
       password,
       mfaKey: extra.mfa ? true : undefined,
       jobTitle: "End-to-end tester",
+      lineManagerId: extra.lineManagerEmail
+        ? (await db.user.findUniqueOrThrow({ where: { email: extra.lineManagerEmail } })).id
+        : null,
     });
     return {
       email,
@@ -77,6 +80,21 @@ try {
         roles: ["ADMIN"],
         mfa: true,
       }),
+      // The application journey: a UK researcher, their manager, US HR and a US reviewer.
+      journeyManager: await person("e2e.journey.manager@uk-aisi.example", "Morwenna Manager", uk),
+      journeyApplicant: await person(
+        "e2e.journey.applicant@uk-aisi.example",
+        "Idris Applicant",
+        uk,
+        {
+          lineManagerEmail: "e2e.journey.manager@uk-aisi.example",
+        },
+      ),
+      journeyHostHr: await person("e2e.journey.hr@us-aisi.example", "Hollis Host", us, {
+        roles: ["HR"],
+        mfa: true,
+      }),
+      journeyReviewer: await person("e2e.journey.reviewer@us-aisi.example", "Rhea Reviewer", us),
     },
   };
   fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));

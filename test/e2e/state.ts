@@ -28,6 +28,10 @@ export type E2eState = {
     directoryPartner: E2eUser;
     adminPages: E2eUser;
     directoryNoJs: E2eUser;
+    journeyApplicant: E2eUser;
+    journeyManager: E2eUser;
+    journeyHostHr: E2eUser;
+    journeyReviewer: E2eUser;
   };
 };
 
