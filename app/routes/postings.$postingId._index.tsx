@@ -9,6 +9,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { parseForm } from "~/lib/forms";
 import { STATUS_LABELS } from "~/modules/applications/workflow";
+import { suggestedPeopleForPosting } from "~/modules/postings/matching.server";
 import { getPosting, movePosting } from "~/modules/postings/postings.server";
 import { CLEARANCE_LABELS, PostingMoveSchema, WORK_MODE_LABELS } from "~/modules/postings/schema";
 import {
@@ -25,7 +26,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const view = await getPosting(user, params.postingId ?? "");
-  return { ...view, where: { locale: user.institute.locale, timeZone: user.institute.timeZone } };
+  return {
+    ...view,
+    suggestions: view.isHost ? await suggestedPeopleForPosting(user, view.posting.id) : [],
+    where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -51,7 +56,8 @@ function Fact({ term, children }: { term: string; children: React.ReactNode }) {
 }
 
 export default function PostingPage() {
-  const { posting, isHost, myApplication, applyRefusal, where } = useLoaderData<typeof loader>();
+  const { posting, isHost, myApplication, applyRefusal, suggestions, where } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const pending = useIsPending();
   const hostWhere = { ...where, timeZone: posting.hostInstitute.timeZone };
@@ -109,6 +115,32 @@ export default function PostingPage() {
               </Form>
             ))}
           </div>
+        </section>
+      ) : null}
+
+      {isHost ? (
+        <section aria-labelledby="suggested-heading" className="mb-6">
+          <h2 id="suggested-heading" className="mb-2 text-lg font-semibold">
+            Suggested people
+          </h2>
+          {suggestions.length === 0 ? (
+            <p>
+              No one at an eligible institute who is open to secondment shares this posting&rsquo;s
+              expertise (as far as their profiles show you).
+            </p>
+          ) : (
+            <ul className="space-y-2">
+              {suggestions.map((s) => (
+                <li key={s.userId}>
+                  <Link to={`/directory/${s.userId}`} className="text-brand-700 underline">
+                    {s.displayName}
+                  </Link>{" "}
+                  ({[s.jobTitle, s.instituteCode].filter(Boolean).join(", ")}) · shares:{" "}
+                  {s.shared.join(", ")}
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
       ) : null}
 

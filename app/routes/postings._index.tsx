@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Badge, Button, PageHeader, Pagination } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDate, formatDateTime } from "~/lib/format";
+import { suggestedPostingsFor } from "~/modules/postings/matching.server";
 import { listOpenPostings } from "~/modules/postings/postings.server";
 import {
   DURATION_LABELS,
@@ -19,6 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     filter,
     result: await listOpenPostings(user, filter),
+    suggested: await suggestedPostingsFor(user),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
     isHr: user.roles.includes("HR"),
   };
@@ -59,7 +61,7 @@ function Checks({
 }
 
 export default function Postings() {
-  const { filter, result, where, isHr } = useLoaderData<typeof loader>();
+  const { filter, result, suggested, where, isHr } = useLoaderData<typeof loader>();
   const makeHref = (page: number) => {
     const params = new URLSearchParams();
     if (filter.q) params.set("q", filter.q);
@@ -86,6 +88,26 @@ export default function Postings() {
           ) : null
         }
       />
+      {suggested.length ? (
+        <section
+          aria-labelledby="suggested-heading"
+          className="mb-6 rounded border border-brand-700 p-4"
+        >
+          <h2 id="suggested-heading" className="mb-2 text-lg font-semibold">
+            Suggested for you
+          </h2>
+          <ul className="space-y-1">
+            {suggested.map((p) => (
+              <li key={p.id}>
+                <Link to={`/postings/${p.id}`} className="text-brand-700 underline">
+                  {p.title}
+                </Link>{" "}
+                ({p.hostName}) · matches your expertise: {p.shared.join(", ")}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <Form method="get" role="search" aria-label="Postings">
         <div className="mb-6 flex flex-wrap items-end gap-3">
           <div className="min-w-0 flex-1">
