@@ -56,6 +56,8 @@ export async function createPipelineWorld() {
         email: uniqueEmail(name.toLowerCase().replace(/\W+/g, ".")),
         displayName: name,
         instituteId: institute.id,
+        // HR and admins must have MFA to use any page (see requireUser).
+        mfaKey: extra.roles?.length ? true : undefined,
         ...extra,
       }),
     );
