@@ -70,6 +70,11 @@ test("a UK researcher applies to a US posting: release, review, offer and accept
   await clickAndCheck(hr, "Publish", TITLE);
   await expect(hr.getByText("Open", { exact: true })).toBeVisible();
   const postingUrl = hr.url();
+  // The edit form shows the deadline as it was typed, in the host's zone.
+  await visit(hr, `${postingUrl}/edit`);
+  await expect(hr.getByLabel("Application deadline", { exact: true })).toHaveValue(
+    "2027-01-31T17:00",
+  );
 
   // 2. The UK researcher finds it, is refused a disguised executable, and applies.
   const applicant = await openPage({ label: "applicant" });
@@ -192,4 +197,29 @@ test("a UK researcher applies to a US posting: release, review, offer and accept
   // The posting's one place is taken: it is filled.
   await visit(hr, postingUrl);
   await expect(hr.getByText("Filled", { exact: true })).toBeVisible();
+});
+
+test("applying works without JavaScript: start, fill in, attach a CV, submit", async ({
+  openPage,
+}) => {
+  const page = await openPage({ javaScriptEnabled: false });
+  await signIn(page, e2eState().users.applicantNoJs);
+  await visit(page, "/postings?q=Cyber+ranges");
+  await page.getByRole("link", { name: "Cyber ranges engineer" }).click();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Cyber ranges engineer" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+  await clickAndCheck(page, "Start an application", "Your application", /\/edit$/);
+  await page
+    .getByLabel("Personal statement", { exact: true })
+    .fill("I build cyber ranges at the UK AISI.");
+  await page.getByLabel("Available from", { exact: true }).fill("2027-04-01");
+  await page.getByLabel("Available until", { exact: true }).fill("2027-07-01");
+  await page
+    .getByLabel("CV", { exact: true })
+    .setInputFiles({ name: "cv.pdf", mimeType: "application/pdf", buffer: PDF });
+  await clickAndCheck(page, "Submit application", "Your application", /\/applications\/[^/]+$/);
+  await expectStatus(page, "Awaiting release");
+  await expect(page.getByRole("link", { name: /Download CV \(cv\.pdf/ })).toBeVisible();
 });

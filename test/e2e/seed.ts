@@ -95,6 +95,9 @@ try {
         mfa: true,
       }),
       journeyReviewer: await person("e2e.journey.reviewer@us-aisi.example", "Rhea Reviewer", us),
+      applicantNoJs: await person("e2e.applicant.nojs@uk-aisi.example", "Nell Nojs", uk, {
+        lineManagerEmail: "e2e.journey.manager@uk-aisi.example",
+      }),
     },
   };
   fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));

@@ -32,6 +32,7 @@ export type E2eState = {
     journeyManager: E2eUser;
     journeyHostHr: E2eUser;
     journeyReviewer: E2eUser;
+    applicantNoJs: E2eUser;
   };
 };
 

@@ -335,6 +335,46 @@ describe("refused, and nothing changes", () => {
     expect(await db.applicationEvent.count({ where: { applicationId: id } })).toBe(eventsBefore);
   });
 
+  test("a replayed submission and another application's id are refused; nothing doubles", async () => {
+    const started = await startApplication(w.applicant, postingId, BEFORE_DEADLINE);
+    const id = (started as { applicationId: string }).applicationId;
+    const submit = () =>
+      saveApplication(
+        w.applicant,
+        id,
+        { ...APPLICATION_FORM, intent: "submit", version: 0 },
+        { name: "cv.pdf", bytes: pdfBytes() },
+        BEFORE_DEADLINE,
+      );
+    const mailsBefore = (await outboxTo(w.manager.email)).length;
+    expect((await submit()).ok).toBe(true);
+    // The same POST again (a double click that got through, or a replay).
+    expect(await submit()).toEqual({
+      ok: false,
+      errors: { "": ["This application is already submitted and can no longer be edited."] },
+    });
+    expect(await db.applicationEvent.count({ where: { applicationId: id } })).toBe(1);
+    expect((await outboxTo(w.manager.email)).length).toBe(mailsBefore + 1);
+    expect(
+      await db.storedFile.count({ where: { ownerId: w.applicant.id, application: { id } } }),
+    ).toBe(1);
+
+    // Someone else's application id in the form: to them it does not exist.
+    const other = await submittedApplication(w, postingId, w.ukStaff);
+    await expect404(
+      transitionApplication(w.applicant, other, { to: "WITHDRAWN", version: 1, comment: "" }),
+    );
+    await expect404(
+      saveApplication(
+        w.applicant,
+        other,
+        { ...APPLICATION_FORM, intent: "save", version: 1 },
+        null,
+      ),
+    );
+    await expectStatus(other, "SUBMITTED");
+  });
+
   test("withdrawal until a final state, and not after", async () => {
     const id = await submittedApplication(w, postingId);
     await advance(w, id, ["HOME_RELEASED", "UNDER_REVIEW", "WITHDRAWN"]);

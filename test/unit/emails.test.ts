@@ -81,3 +81,77 @@ describe("email templates", () => {
     for (const email of rendered) expect(email.html).not.toMatch(/<img/i);
   });
 });
+
+describe("application emails", () => {
+  const appUrl = "https://exchange.example.org/applications/app1";
+  const base = {
+    applicantName: "Idris Applicant",
+    postingTitle: "Joint testing secondment",
+    hostInstitute: "US AI Safety Institute",
+    url: appUrl,
+  };
+
+  test("submitted: the applicant is told, the line manager is asked to release", async () => {
+    const mine = await renderEmail({
+      template: "application-submitted",
+      props: { ...base, audience: "applicant", recipientName: "Idris Applicant" },
+    });
+    expect(mine.subject).toBe("Application submitted: Joint testing secondment");
+    expect(mine.text).toContain("line manager has been asked to release you");
+    const manager = await renderEmail({
+      template: "application-submitted",
+      props: { ...base, audience: "lineManager", recipientName: "Morwenna Manager" },
+    });
+    expect(manager.subject).toBe(
+      "Release requested: Idris Applicant applied for Joint testing secondment",
+    );
+    expect(manager.text).toContain("Please release them or decline");
+    expect(manager.html).toContain(`href="${appUrl}"`);
+  });
+
+  test("each status change has its own headline; reasons are shown as text, never as HTML", async () => {
+    const headlines: Record<string, string> = {
+      HOME_RELEASED: "Idris Applicant has been released by their line manager",
+      HOME_DECLINED: "Your line manager did not release you for this secondment",
+      UNDER_REVIEW: "Your application is under review",
+      SHORTLISTED: "You have been shortlisted",
+      INTERVIEW: "You are invited to interview",
+      OFFERED: "You have been offered the secondment",
+      ACCEPTED: "Idris Applicant accepted the offer",
+      DECLINED: "Idris Applicant declined the offer",
+      REJECTED: "Your application was not successful",
+      WITHDRAWN: "Idris Applicant withdrew their application",
+    };
+    for (const [status, headline] of Object.entries(headlines)) {
+      const email = await renderEmail({
+        template: "application-update",
+        props: {
+          ...base,
+          recipientName: "Someone",
+          status: status as never,
+          comment: status === "REJECTED" ? "<script>alert(1)</script> Not this time" : "",
+        },
+      });
+      expect(email.subject).toBe(`${headline}: Joint testing secondment`);
+      if (status === "REJECTED") {
+        expect(email.text).toContain("Reason: <script>alert(1)</script> Not this time");
+        expect(email.html).not.toContain("<script>");
+        expect(email.html).toContain("&lt;script&gt;");
+      }
+    }
+  });
+
+  test("reviewer assigned: asks for a conflict declaration first", async () => {
+    const email = await renderEmail({
+      template: "reviewer-assigned",
+      props: {
+        reviewerName: "Rhea Reviewer",
+        applicantName: "Idris Applicant",
+        postingTitle: "Joint testing secondment",
+        url: appUrl,
+      },
+    });
+    expect(email.subject).toBe("You are asked to review an application: Joint testing secondment");
+    expect(email.text).toContain("declare that you have no conflict of interest");
+  });
+});
