@@ -1,4 +1,4 @@
-import { e2eState, expect, signIn, test, visit } from "./fixtures";
+import { e2eState, expect, expectNoAxeViolations, signIn, test, visit } from "./fixtures";
 
 // Hostile or broken input straight at the server (no browser-side checks to hide behind):
 // every answer is a clear 4xx with the message by the field, never a 5xx.
@@ -92,4 +92,58 @@ test("a signed-in user's password change refuses bad input and keeps the old pas
   await signIn(other, user);
   await expect(other.getByRole("heading", { name: `Welcome, ${user.displayName}` })).toBeVisible();
   await fresh.close();
+});
+
+test("CV uploads: oversize, empty and disguised files are refused by the server with a message; nothing is attached", async ({
+  page,
+}) => {
+  await signIn(page, e2eState().users.uploadTester);
+  await visit(page, "/postings?q=Cyber+ranges");
+  await page.getByRole("link", { name: "Cyber ranges engineer" }).click();
+  await page.getByRole("button", { name: "Start an application" }).click();
+  await expect(page).toHaveURL(/\/applications\/[^/]+\/edit$/);
+  await expectNoAxeViolations(page);
+  const editUrl = new URL(page.url()).pathname;
+  const fields = {
+    statement: "Statement",
+    availableFrom: "",
+    availableUntil: "",
+    declaredClearance: "NONE",
+    intent: "save",
+    version: "0",
+  };
+  const cases = [
+    {
+      cv: {
+        name: "cv.pdf",
+        mimeType: "application/pdf",
+        buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 0x25),
+      },
+      message: "The CV must be 10 MB or smaller",
+    },
+    {
+      cv: { name: "cv.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(0) },
+      message: "The selected file is empty",
+    },
+    {
+      cv: {
+        name: "cv.pdf",
+        mimeType: "application/pdf",
+        buffer: Buffer.from("MZ\x90\x00\x03\x00", "latin1"),
+      },
+      message: "The CV must be a PDF or a Word (DOCX) document",
+    },
+  ];
+  for (const { cv, message } of cases) {
+    const response = await page.request.post(editUrl, {
+      multipart: { ...fields, cv },
+      maxRedirects: 0,
+    });
+    expect(response.status(), message).toBe(400);
+    expect(await response.text()).toContain(message);
+  }
+  // Nothing was saved: no CV attached, the statement still empty.
+  await visit(page, editUrl);
+  await expect(page.getByText("You need to attach a CV before you can submit.")).toBeVisible();
+  await expect(page.getByLabel("Personal statement", { exact: true })).toHaveValue("");
 });

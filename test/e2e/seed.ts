@@ -98,6 +98,9 @@ try {
       applicantNoJs: await person("e2e.applicant.nojs@uk-aisi.example", "Nell Nojs", uk, {
         lineManagerEmail: "e2e.journey.manager@uk-aisi.example",
       }),
+      uploadTester: await person("e2e.upload@uk-aisi.example", "Una Upload", uk, {
+        lineManagerEmail: "e2e.journey.manager@uk-aisi.example",
+      }),
     },
   };
   fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));

@@ -33,6 +33,7 @@ export type E2eState = {
     journeyHostHr: E2eUser;
     journeyReviewer: E2eUser;
     applicantNoJs: E2eUser;
+    uploadTester: E2eUser;
   };
 };
 

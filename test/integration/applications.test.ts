@@ -17,6 +17,7 @@ import {
   transitionApplication,
 } from "~/modules/applications/applications.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
+import { movePosting } from "~/modules/postings/postings.server";
 import {
   advance,
   APPLICATION_FORM,
@@ -294,8 +295,22 @@ describe("refused, and nothing changes", () => {
     expect(
       await db.storedFile.count({ where: { ownerId: w.applicant.id, application: { id } } }),
     ).toBe(0);
+    // A posting closed by HR takes no more submissions, even from drafts started before.
+    const posting = await db.posting.findUniqueOrThrow({ where: { id: postingId } });
+    expect((await movePosting(w.hostHr, postingId, "CLOSED", posting.version)).ok).toBe(true);
+    expect(
+      await saveApplication(
+        w.applicant,
+        id,
+        { ...APPLICATION_FORM, intent: "submit", version: 0 },
+        { name: "cv.pdf", bytes: pdfBytes() },
+        BEFORE_DEADLINE,
+      ),
+    ).toEqual({ ok: false, errors: { "": ["This posting is not open for applications."] } });
+    await movePosting(w.hostHr, postingId, "CANCELLED", posting.version + 1);
     // After the deadline nobody can start an application either, closer run or not.
-    expect(await startApplication(w.ukStaff, postingId, new Date("2027-02-01T00:00:00Z"))).toEqual({
+    const open = await openPosting(w);
+    expect(await startApplication(w.ukStaff, open, new Date("2027-02-01T00:00:00Z"))).toEqual({
       ok: false,
       errors: { "": ["The deadline for this posting has passed."] },
     });

@@ -479,3 +479,45 @@ test("every route and action, for every role: exactly the allowed ones work; the
   expect(mismatches).toEqual([]);
   expect(await snapshot()).not.toBe(before);
 });
+
+test("two HR users deciding at once through the page: one succeeds, the other is told it changed", async () => {
+  const id = await submittedApplication(w, await openPosting(w), w.ukStaff);
+  await advance(w, id, ["HOME_RELEASED"]);
+  const v = (await db.application.findUniqueOrThrow({ where: { id } })).version;
+  const hr2 = await createSession(w.hostHr2.id, { mfaVerified: true });
+  const move = (cookie: string, to: string) =>
+    outcomeOf(() =>
+      Promise.resolve(
+        call(
+          applicationPage.action,
+          post(`/applications/${id}`, cookie, {
+            intent: "move",
+            to,
+            version: String(v),
+            comment: "Reason",
+          }),
+          { applicationId: id },
+        ),
+      ),
+    );
+  const first = await move(cookies.hostHr, "UNDER_REVIEW");
+  expect(first.status).toBe(302);
+  const second = await call(
+    applicationPage.action,
+    post(`/applications/${id}`, `${sessionCookieName()}=${hr2.token}`, {
+      intent: "move",
+      to: "REJECTED",
+      version: String(v),
+      comment: "Reason",
+    }),
+    { applicationId: id },
+  );
+  const result = second as { init: { status: number }; data: { errors: Record<string, string[]> } };
+  expect(result.init.status).toBe(409);
+  expect(result.data.errors[""]![0]).toMatch(/^This application changed since you opened it/);
+  // The page then shows the current state: under review, with one move on the timeline.
+  const page = (await call(applicationPage.loader, get(`/applications/${id}`, cookies.hostHr), {
+    applicationId: id,
+  })) as { view: { application: { status: string }; timeline: unknown[] } };
+  expect(page.view.application.status).toBe("UNDER_REVIEW");
+});
