@@ -1,0 +1,153 @@
+import { describe, expect, test } from "vitest";
+import {
+  activationBlockers,
+  canMoveItem,
+  dueDate,
+  effectiveStatuses,
+  findCycle,
+  progress,
+  unknownDependencies,
+  type ItemActor,
+  type ItemStatus,
+  type OwnerSide,
+  type StoredItemStatus,
+} from "~/modules/checklists/logic";
+import {
+  canMovePlacement,
+  PLACEMENT_STATUSES,
+  type PlacementMover,
+} from "~/modules/placements/workflow";
+
+describe("placement workflow", () => {
+  const ALLOWED = new Set([
+    "PLANNED>CLEARING:HOST_HR",
+    "PLANNED>CLEARING:HOME_HR",
+    "CLEARING>ACTIVE:HOST_HR",
+    "ACTIVE>COMPLETED:HOST_HR",
+    "PLANNED>CANCELLED:HOST_HR",
+    "PLANNED>CANCELLED:HOME_HR",
+    "CLEARING>CANCELLED:HOST_HR",
+    "CLEARING>CANCELLED:HOME_HR",
+    "ACTIVE>CANCELLED:HOST_HR",
+    "ACTIVE>CANCELLED:HOME_HR",
+  ]);
+  test("every (from, to, mover) combination", () => {
+    const wrong: string[] = [];
+    for (const from of PLACEMENT_STATUSES)
+      for (const to of PLACEMENT_STATUSES)
+        for (const by of ["HOST_HR", "HOME_HR"] as PlacementMover[]) {
+          const key = `${from}>${to}:${by}`;
+          if (canMovePlacement(from, to, by) !== ALLOWED.has(key)) wrong.push(key);
+        }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe("checklist items", () => {
+  const SIDES: OwnerSide[] = ["HOME", "HOST", "SECONDEE"];
+  const ACTORS: ItemActor[] = ["HOME", "HOST", "SECONDEE", "HR"];
+  const SHOWN: ItemStatus[] = ["TODO", "IN_PROGRESS", "DONE", "WAIVED", "BLOCKED"];
+  const TARGETS: StoredItemStatus[] = ["TODO", "IN_PROGRESS", "DONE", "WAIVED"];
+
+  test("every (from, to, owner, actor) combination: owners work their own, HR alone waive and reopen", () => {
+    const wrong: string[] = [];
+    for (const from of SHOWN)
+      for (const to of TARGETS)
+        for (const owner of SIDES)
+          for (const actor of ACTORS) {
+            const works = actor === "HR" || actor === owner;
+            const expected =
+              (to === "IN_PROGRESS" && works && from === "TODO") ||
+              (to === "DONE" && works && (from === "TODO" || from === "IN_PROGRESS")) ||
+              (to === "WAIVED" &&
+                actor === "HR" &&
+                ["TODO", "IN_PROGRESS", "BLOCKED"].includes(from)) ||
+              (to === "TODO" && actor === "HR" && (from === "DONE" || from === "WAIVED"));
+            if (canMoveItem(from, to, owner, actor) !== expected)
+              wrong.push(`${from}>${to} owner ${owner} by ${actor}`);
+          }
+    expect(wrong).toEqual([]);
+    // Spot checks, in words: a blocked item cannot be completed by anyone, even HR.
+    for (const actor of ACTORS) expect(canMoveItem("BLOCKED", "DONE", "HOST", actor)).toBe(false);
+    expect(canMoveItem("TODO", "DONE", "HOST", "HOME")).toBe(false);
+  });
+
+  test("a dependency cycle is found and named; a chain is not a cycle", () => {
+    expect(
+      findCycle([
+        { id: "vetting", dependsOn: [] },
+        { id: "nda", dependsOn: [] },
+        { id: "it", dependsOn: ["vetting", "nda"] },
+      ]),
+    ).toBeNull();
+    expect(
+      findCycle([
+        { id: "a", dependsOn: ["b"] },
+        { id: "b", dependsOn: ["c"] },
+        { id: "c", dependsOn: ["a"] },
+      ]),
+    ).toEqual(["a", "b", "c", "a"]);
+    expect(findCycle([{ id: "self", dependsOn: ["self"] }])).toEqual(["self", "self"]);
+    expect(
+      findCycle([
+        { id: "x", dependsOn: [] },
+        { id: "y", dependsOn: ["z"] },
+        { id: "z", dependsOn: ["y"] },
+      ]),
+    ).toEqual(["y", "z", "y"]);
+  });
+
+  test("dependencies on items of another list are reported", () => {
+    expect(
+      unknownDependencies([
+        { id: "a", dependsOn: ["b"] },
+        { id: "b", dependsOn: ["elsewhere"] },
+      ]),
+    ).toEqual([{ id: "b", missing: "elsewhere" }]);
+  });
+
+  test("an item is blocked while a dependency is open, and unblocks when it is done or waived", () => {
+    const items = (vetting: StoredItemStatus, nda: StoredItemStatus) => [
+      { id: "vetting", dependsOn: [], status: vetting },
+      { id: "nda", dependsOn: [], status: nda },
+      { id: "it", dependsOn: ["vetting", "nda"], status: "TODO" as const },
+    ];
+    expect(effectiveStatuses(items("TODO", "DONE")).get("it")).toBe("BLOCKED");
+    expect(effectiveStatuses(items("IN_PROGRESS", "DONE")).get("it")).toBe("BLOCKED");
+    expect(effectiveStatuses(items("DONE", "TODO")).get("it")).toBe("BLOCKED");
+    expect(effectiveStatuses(items("DONE", "DONE")).get("it")).toBe("TODO");
+    expect(effectiveStatuses(items("WAIVED", "DONE")).get("it")).toBe("TODO");
+    // A settled item is shown as settled whatever its dependencies.
+    const done = [
+      { id: "a", dependsOn: ["b"], status: "DONE" as const },
+      { id: "b", dependsOn: [], status: "TODO" as const },
+    ];
+    expect(effectiveStatuses(done).get("a")).toBe("DONE");
+  });
+
+  test("due dates count calendar days from the start date, across month and year ends", () => {
+    expect(dueDate("2027-03-01", -60)).toBe("2026-12-31");
+    expect(dueDate("2027-03-01", 0)).toBe("2027-03-01");
+    expect(dueDate("2028-02-28", 1)).toBe("2028-02-29");
+    expect(dueDate("2027-01-15", 30)).toBe("2027-02-14");
+  });
+
+  test("progress per side and overall; the activation gate names what is left", () => {
+    const items = [
+      { id: "1", ownerSide: "HOME" as const, status: "DONE" as const, required: true },
+      { id: "2", ownerSide: "HOME" as const, status: "TODO" as const, required: true },
+      { id: "3", ownerSide: "HOST" as const, status: "WAIVED" as const, required: true },
+      { id: "4", ownerSide: "SECONDEE" as const, status: "IN_PROGRESS" as const, required: false },
+    ];
+    expect(progress(items)).toEqual({
+      per: {
+        HOME: { done: 1, total: 2 },
+        HOST: { done: 1, total: 1 },
+        SECONDEE: { done: 0, total: 1 },
+      },
+      overall: { done: 2, total: 4 },
+    });
+    expect(activationBlockers(items).map((i) => i.id)).toEqual(["2"]);
+    expect(activationBlockers(items.filter((i) => i.id !== "2"))).toEqual([]);
+  });
+});
