@@ -7,6 +7,11 @@ import {
   ensureProfile,
   type ProfileSpec,
 } from "../test/factories/profiles";
+import {
+  ensureChecklistTemplate,
+  UK_HOST_CHECKLIST,
+  US_HOST_CHECKLIST,
+} from "../test/factories/checklists";
 import { ensureDemoPosting } from "../test/factories/pipeline";
 import { ensureTaxonomy, type ExpertiseAreaName } from "../test/factories/taxonomy";
 
@@ -123,6 +128,20 @@ export async function seed() {
     await ensureGeneratedPeople(db, { institute, people: generated, passwordHash, taxonomy });
     people += generated.length;
   }
+
+  // Each host's standard clearance checklist, copied onto every placement it hosts.
+  await ensureChecklistTemplate(db, {
+    hostInstituteId: us.id,
+    homeInstituteId: uk.id,
+    name: "Incoming secondee from the UK AISI",
+    items: US_HOST_CHECKLIST,
+  });
+  await ensureChecklistTemplate(db, {
+    hostInstituteId: uk.id,
+    homeInstituteId: us.id,
+    name: "Incoming secondee from the US AISI",
+    items: UK_HOST_CHECKLIST,
+  });
 
   // Postings at both institutes, with applications in every stage of the pipeline. Applicants
   // are generated people who have a line manager, so every release has someone to decide it.

@@ -70,6 +70,21 @@ export function safeFilename(name: string, extension: string) {
   return `${base || "document"}.${extension}`;
 }
 
+function formatBytes(n: number) {
+  return n >= 1024 * 1024 ? `${Math.floor(n / 1024 / 1024)} MB` : `${Math.floor(n / 1024)} KB`;
+}
+
+/** Checks an uploaded document (PDF or DOCX) by content and size; the error, or its kind. */
+export function checkDocument(file: { bytes: Uint8Array }, label = "The file") {
+  const max = getEnv().UPLOAD_MAX_BYTES;
+  if (file.bytes.byteLength === 0) return { error: "The selected file is empty" };
+  if (file.bytes.byteLength > max)
+    return { error: `${label} must be ${formatBytes(max)} or smaller` };
+  const kind = sniffDocument(file.bytes);
+  if (!kind) return { error: `${label} must be a PDF or a Word (DOCX) document` };
+  return { kind, error: undefined };
+}
+
 export function sha256Hex(bytes: Uint8Array) {
   return createHash("sha256").update(bytes).digest("hex");
 }

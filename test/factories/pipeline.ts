@@ -1,7 +1,8 @@
-import type { PrismaClient } from "~/generated/prisma/client";
+import type { Prisma, PrismaClient } from "~/generated/prisma/client";
 import type { ApplicationStatus, ClearanceLevel, WorkMode } from "~/generated/prisma/enums";
 import { sha256Hex } from "~/lib/files.server";
 import { zonedLocalToInstant } from "~/lib/time-zones";
+import { instantiateChecklist } from "~/modules/checklists/checklists.server";
 import { pdfBytes } from "./postings";
 import type { Taxonomy } from "./taxonomy";
 
@@ -192,15 +193,18 @@ export async function ensureDemoPosting(
       });
     }
     if (status === "ACCEPTED") {
-      await db.placement.create({
+      const placement = await db.placement.create({
         data: {
           applicationId: app.id,
           postingId: posting.id,
           secondeeId: applicant.id,
           homeInstituteId: applicant.instituteId,
           hostInstituteId: spec.host.id,
+          startDate: new Date(`${dayOffset(spec.deadlineInDays + 60)}T00:00:00Z`),
         },
+        select: { id: true, hostInstituteId: true, homeInstituteId: true },
       });
+      await instantiateChecklist(db as unknown as Prisma.TransactionClient, placement);
     }
   }
   return posting.id;

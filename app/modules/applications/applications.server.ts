@@ -4,11 +4,12 @@ import { db } from "~/lib/db.server";
 import { queueEmail } from "~/lib/email/outbox.server";
 import { renderEmail } from "~/lib/email/render.server";
 import { getEnv } from "~/lib/env.server";
-import { safeFilename, sha256Hex, sniffDocument } from "~/lib/files.server";
+import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import type { FieldErrors } from "~/lib/forms";
 import { isHrOf, type Actor } from "~/lib/permissions";
 import { isUniqueViolation } from "~/modules/accounts/accounts.server";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { instantiateChecklist } from "~/modules/checklists/checklists.server";
 import { applyRefusal } from "~/modules/postings/postings.server";
 import { canMovePosting } from "~/modules/postings/workflow";
 import { RUBRIC, type ApplicationInput, type ReviewInput, type TransitionInput } from "./schema";
@@ -182,19 +183,9 @@ export async function startApplication(
 
 export type CvUpload = { name: string; bytes: Uint8Array } | null;
 
-function formatBytes(n: number) {
-  return n >= 1024 * 1024 ? `${Math.floor(n / 1024 / 1024)} MB` : `${Math.floor(n / 1024)} KB`;
-}
-
 /** Checks an uploaded CV by content and size; returns the error message or the document kind. */
 export function checkCv(cv: { name: string; bytes: Uint8Array }) {
-  const max = getEnv().UPLOAD_MAX_BYTES;
-  if (cv.bytes.byteLength === 0) return { error: "The selected file is empty" } as const;
-  if (cv.bytes.byteLength > max)
-    return { error: `The CV must be ${formatBytes(max)} or smaller` } as const;
-  const kind = sniffDocument(cv.bytes);
-  if (!kind) return { error: "The CV must be a PDF or a Word (DOCX) document" } as const;
-  return { kind } as const;
+  return checkDocument(cv, "The CV");
 }
 
 /**
@@ -228,7 +219,7 @@ export async function saveApplication(
         return stale() as ApplicationResult<{ submitted: boolean }>;
 
       let cvFileId = app.cvFileId;
-      if (cv && checked && "kind" in checked) {
+      if (cv && checked?.kind) {
         const file = await tx.storedFile.create({
           data: {
             ownerId: actor.id,
@@ -450,7 +441,7 @@ async function afterMove(
     await queueEmail(tx, app.lineManager.email, await update(app.lineManager.displayName));
 
   if (to === "ACCEPTED") {
-    await tx.placement.create({
+    const placement = await tx.placement.create({
       data: {
         applicationId: app.id,
         postingId: app.postingId,
@@ -459,7 +450,9 @@ async function afterMove(
         hostInstituteId: app.posting.hostInstituteId,
         startDate: app.availableFrom,
       },
+      select: { id: true, hostInstituteId: true, homeInstituteId: true },
     });
+    await instantiateChecklist(tx, placement);
     const accepted = await tx.application.count({
       where: { postingId: app.postingId, status: "ACCEPTED" },
     });

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { idField, multiLine, singleLine } from "~/lib/validation";
+import { MAX_DUE_OFFSET, MIN_DUE_OFFSET, OWNER_SIDES } from "./logic";
+
+export const EVIDENCE_KINDS = ["ATTESTATION", "DOCUMENT"] as const;
+
+/** One checklist item, in a template or on a placement. */
+export const ChecklistItemSchema = z.object({
+  title: singleLine("a title", 150),
+  guidance: multiLine("guidance", 2000),
+  ownerSide: z.enum(OWNER_SIDES, { message: "Choose who does this" }),
+  dueOffsetDays: z
+    .string({ message: "Enter the number of days" })
+    .trim()
+    .refine((s) => /^-?\d{1,4}$/.test(s), {
+      message: "Enter a whole number of days (negative for before the start)",
+    })
+    .transform(Number)
+    .refine((n) => n >= MIN_DUE_OFFSET && n <= MAX_DUE_OFFSET, {
+      message: `Days must be between ${MIN_DUE_OFFSET} and ${MAX_DUE_OFFSET}`,
+    }),
+  required: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  evidenceKind: z.enum(EVIDENCE_KINDS, { message: "Choose the kind of evidence" }),
+  dependsOn: z.array(idField).max(50),
+});
+export type ChecklistItemInput = z.output<typeof ChecklistItemSchema>;
+
+const optionalDate = (label: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (s) =>
+        s === "" ||
+        (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
+      { message: `Enter ${label} as a real date` },
+    );
+
+/** Moving an item; evidence fields apply to DONE, the reason to WAIVED. */
+export const ItemMoveSchema = z.object({
+  to: z.enum(["TODO", "IN_PROGRESS", "DONE", "WAIVED"], { message: "Choose an action" }),
+  version: z.coerce.number({ message: "Reload the page and try again" }).int().min(0),
+  verifiedBy: singleLine("who verified it", 150, { required: false }),
+  verifiedOn: optionalDate("the date it was verified"),
+  reference: singleLine("a reference", 150, { required: false }),
+  level: singleLine("a level", 100, { required: false }),
+  expiresOn: optionalDate("the expiry date"),
+  reason: multiLine("a reason", 1000),
+});
+export type ItemMoveInput = z.output<typeof ItemMoveSchema>;

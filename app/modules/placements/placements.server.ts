@@ -1,0 +1,591 @@
+import type { Prisma } from "~/generated/prisma/client";
+import type { PlacementStatus } from "~/generated/prisma/enums";
+import { db } from "~/lib/db.server";
+import type { FieldErrors } from "~/lib/forms";
+import { isHrOf, type Actor } from "~/lib/permissions";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { checkDependencies } from "~/modules/checklists/checklists.server";
+import {
+  activationBlockers,
+  canMoveItem,
+  dueDate,
+  effectiveStatuses,
+  isSettled,
+  progress,
+  todayIn,
+  type ItemActor,
+  type OwnerSide,
+} from "~/modules/checklists/logic";
+import type { ChecklistItemInput, ItemMoveInput } from "~/modules/checklists/schema";
+import { checkDocument } from "~/lib/files.server";
+import { safeFilename, sha256Hex } from "~/lib/files.server";
+import type { PlacementDetailsInput } from "./schema";
+import {
+  canMovePlacement,
+  isPlacementEditable,
+  placementMovesFor,
+  type PlacementMover,
+} from "./workflow";
+
+type Tx = Prisma.TransactionClient;
+
+const notFound = () => new Response("Not found", { status: 404 });
+const forbidden = () => new Response("Forbidden", { status: 403 });
+
+export type PlacementResult<T = object> =
+  ({ ok: true } & T) | { ok: false; errors: FieldErrors; conflict?: boolean };
+
+const STALE: PlacementResult = {
+  ok: false,
+  conflict: true,
+  errors: {
+    "": ["This changed since you opened it. The page now shows its current state; try again."],
+  },
+};
+const refused = (message: string, field = ""): PlacementResult => ({
+  ok: false,
+  errors: { [field]: [message] },
+});
+
+export type PlacementParty =
+  "SECONDEE" | "LINE_MANAGER" | "HOME_HR" | "HOST_HR" | "HOST_SUPERVISOR";
+
+const PLACEMENT_SELECT = {
+  id: true,
+  status: true,
+  version: true,
+  startDate: true,
+  endDate: true,
+  arrangementType: true,
+  costArrangement: true,
+  homeInstituteId: true,
+  hostInstituteId: true,
+  secondeeId: true,
+  hostSupervisorId: true,
+  secondee: { select: { id: true, displayName: true, email: true, lineManagerId: true } },
+  hostSupervisor: { select: { id: true, displayName: true } },
+  posting: {
+    select: {
+      id: true,
+      title: true,
+      hostInstitute: { select: { name: true, timeZone: true } },
+    },
+  },
+  application: { select: { applicant: { select: { institute: { select: { name: true } } } } } },
+} satisfies Prisma.PlacementSelect;
+type Loaded = Prisma.PlacementGetPayload<{ select: typeof PLACEMENT_SELECT }>;
+
+function partiesOf(actor: Actor, p: Loaded): PlacementParty[] {
+  const parties: PlacementParty[] = [];
+  if (p.secondeeId === actor.id) parties.push("SECONDEE");
+  if (p.secondee.lineManagerId === actor.id) parties.push("LINE_MANAGER");
+  if (isHrOf(actor, p.homeInstituteId)) parties.push("HOME_HR");
+  if (isHrOf(actor, p.hostInstituteId)) parties.push("HOST_HR");
+  if (p.hostSupervisorId === actor.id) parties.push("HOST_SUPERVISOR");
+  return parties;
+}
+
+/** How the actor may act on checklist items: as HR, or as one of the sides. */
+function itemActors(parties: PlacementParty[]): ItemActor[] {
+  const actors: ItemActor[] = [];
+  if (parties.includes("HOME_HR") || parties.includes("HOST_HR")) actors.push("HR");
+  if (parties.includes("SECONDEE")) actors.push("SECONDEE");
+  if (parties.includes("LINE_MANAGER")) actors.push("HOME");
+  if (parties.includes("HOST_SUPERVISOR")) actors.push("HOST");
+  return actors;
+}
+
+function movers(parties: PlacementParty[]): PlacementMover[] {
+  return [
+    ...(parties.includes("HOST_HR") ? (["HOST_HR"] as const) : []),
+    ...(parties.includes("HOME_HR") ? (["HOME_HR"] as const) : []),
+  ];
+}
+
+async function load(tx: Tx, actor: Actor, placementId: string) {
+  const placement = await tx.placement.findUnique({
+    where: { id: placementId },
+    select: PLACEMENT_SELECT,
+  });
+  if (!placement) throw notFound();
+  const parties = partiesOf(actor, placement);
+  if (!parties.length) throw notFound();
+  return { placement, parties };
+}
+
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+/** The placement page: details, the checklist with shown statuses and due dates, progress, gate. */
+export async function getPlacement(actor: Actor, placementId: string, now = new Date()) {
+  return db.$transaction(async (tx) => {
+    const { placement, parties } = await load(tx, actor, placementId);
+    const items = await tx.checklistItem.findMany({
+      where: { placementId },
+      orderBy: [{ position: "asc" }, { id: "asc" }],
+      select: {
+        id: true,
+        title: true,
+        guidance: true,
+        ownerSide: true,
+        dueOffsetDays: true,
+        required: true,
+        evidenceKind: true,
+        dependsOnIds: true,
+        status: true,
+        version: true,
+        verifiedBy: true,
+        verifiedOn: true,
+        reference: true,
+        level: true,
+        expiresOn: true,
+        waivedReason: true,
+        completedAt: true,
+        evidenceFile: { select: { filename: true } },
+      },
+    });
+    const shown = effectiveStatuses(items.map((i) => ({ ...i, dependsOn: i.dependsOnIds })));
+    const start = day(placement.startDate);
+    const today = todayIn(placement.posting.hostInstitute.timeZone, now);
+    const titles = new Map(items.map((i) => [i.id, i.title]));
+    const actors = itemActors(parties);
+    const view = items.map((i) => {
+      const status = shown.get(i.id)!;
+      const due = start ? dueDate(start, i.dueOffsetDays) : null;
+      return {
+        ...i,
+        shownStatus: status,
+        due,
+        overdue: due !== null && due < today && !isSettled(i.status),
+        waitingFor: i.dependsOnIds
+          .filter((d) => !isSettled(items.find((x) => x.id === d)?.status ?? "DONE"))
+          .map((d) => titles.get(d) ?? ""),
+        moves: (["IN_PROGRESS", "DONE", "WAIVED", "TODO"] as const).filter((to) =>
+          actors.some((a) => canMoveItem(status, to, i.ownerSide, a)),
+        ),
+      };
+    });
+    const extensions = await tx.placementExtension.findMany({
+      where: { placementId },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, previousEnd: true, newEnd: true, reason: true, createdAt: true },
+    });
+    return {
+      placement: {
+        ...placement,
+        homeInstituteName: placement.application.applicant.institute.name,
+      },
+      parties,
+      items: view,
+      progress: progress(items),
+      blockers: activationBlockers(items).map((i) => i.title),
+      moves: placementMovesFor(placement.status, movers(parties)),
+      extensions,
+      isHr: parties.includes("HOME_HR") || parties.includes("HOST_HR"),
+    };
+  });
+}
+
+/** Placements the actor deals with: HR see their institute's (hosted or sent); anyone their own. */
+export async function listPlacements(actor: Actor, status?: PlacementStatus) {
+  const isHr = actor.roles.includes("HR");
+  return db.placement.findMany({
+    where: {
+      AND: [
+        {
+          OR: [
+            { secondeeId: actor.id },
+            { secondee: { lineManagerId: actor.id } },
+            { hostSupervisorId: actor.id },
+            ...(isHr
+              ? [{ hostInstituteId: actor.instituteId }, { homeInstituteId: actor.instituteId }]
+              : []),
+          ],
+        },
+        status ? { status } : {},
+      ],
+    },
+    orderBy: [{ startDate: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      status: true,
+      startDate: true,
+      secondee: { select: { displayName: true } },
+      posting: { select: { title: true, hostInstitute: { select: { code: true } } } },
+      _count: { select: { checklistItems: true } },
+    },
+    take: 500,
+  });
+}
+
+/** Moves the placement; ACTIVE only through the gate (every required item done or waived). */
+export async function movePlacement(
+  actor: Actor,
+  placementId: string,
+  to: PlacementStatus,
+  version: number,
+): Promise<PlacementResult> {
+  return db.$transaction(async (tx) => {
+    const { placement, parties } = await load(tx, actor, placementId);
+    const mover = movers(parties).find((m) => canMovePlacement(placement.status, to, m));
+    if (!mover) {
+      if (!movers(parties).length) throw forbidden();
+      return refused("That is not possible in the placement's current state.");
+    }
+    if (version !== placement.version) return STALE;
+    if (to === "ACTIVE") {
+      const items = await tx.checklistItem.findMany({
+        where: { placementId },
+        select: { title: true, required: true, status: true },
+      });
+      const blockers = activationBlockers(items);
+      if (blockers.length)
+        return refused(
+          `It cannot start yet. Still to do or waive: ${blockers.map((b) => b.title).join("; ")}.`,
+        );
+      if (!placement.startDate) return refused("Set the start date before activating.");
+    }
+    const updated = await tx.placement.updateMany({
+      where: { id: placementId, version },
+      data: { status: to, version: { increment: 1 } },
+    });
+    if (updated.count !== 1) return STALE;
+    await recordAudit(tx, {
+      actor,
+      action: "placement.transition",
+      targetType: "Placement",
+      targetId: placementId,
+      instituteId: placement.hostInstituteId,
+      details: { from: placement.status, to },
+    });
+    return { ok: true };
+  });
+}
+
+/** Moves one checklist item, by its owner side or HR, with evidence or a reason as needed. */
+export async function moveChecklistItem(
+  actor: Actor,
+  itemId: string,
+  input: ItemMoveInput,
+): Promise<PlacementResult> {
+  return db.$transaction(async (tx) => {
+    const item = await tx.checklistItem.findUnique({
+      where: { id: itemId },
+      select: {
+        id: true,
+        placementId: true,
+        ownerSide: true,
+        status: true,
+        version: true,
+        evidenceKind: true,
+        title: true,
+        evidenceFileId: true,
+      },
+    });
+    if (!item) throw notFound();
+    const { placement, parties } = await load(tx, actor, item.placementId);
+    if (!isPlacementEditable(placement.status))
+      return refused("This placement is finished; its checklist is a record now.");
+    const siblings = await tx.checklistItem.findMany({
+      where: { placementId: item.placementId },
+      select: { id: true, status: true, dependsOnIds: true },
+    });
+    const shown = effectiveStatuses(siblings.map((s) => ({ ...s, dependsOn: s.dependsOnIds }))).get(
+      item.id,
+    )!;
+    const actors = itemActors(parties);
+    if (!actors.some((a) => canMoveItem(shown, input.to, item.ownerSide as OwnerSide, a))) {
+      const mayTouch = actors.includes("HR") || actors.includes(item.ownerSide as ItemActor);
+      if (!mayTouch) throw forbidden();
+      if (input.version !== item.version) return STALE;
+      if (input.to === "WAIVED" || input.to === "TODO")
+        return refused("Only HR can waive an item or reopen one.");
+      return refused(
+        shown === "BLOCKED"
+          ? "This item is waiting for others to be done first."
+          : "That is not possible for this item now.",
+      );
+    }
+    if (input.version !== item.version) return STALE;
+
+    const data: Prisma.ChecklistItemUpdateManyMutationInput = {
+      status: input.to,
+      version: { increment: 1 },
+    };
+    if (input.to === "DONE") {
+      if (item.evidenceKind === "ATTESTATION") {
+        const errors: FieldErrors = {};
+        if (!input.verifiedBy) errors.verifiedBy = ["Enter who verified it"];
+        if (!input.verifiedOn) errors.verifiedOn = ["Enter the date it was verified"];
+        if (Object.keys(errors).length) return { ok: false, errors };
+        Object.assign(data, {
+          verifiedBy: input.verifiedBy,
+          verifiedOn: new Date(`${input.verifiedOn}T00:00:00Z`),
+          reference: input.reference,
+          level: input.level,
+          expiresOn: input.expiresOn ? new Date(`${input.expiresOn}T00:00:00Z`) : null,
+        });
+      } else if (!item.evidenceFileId) {
+        return refused("Upload the document first", "evidence");
+      }
+      Object.assign(data, { completedById: actor.id, completedAt: new Date(), waivedReason: "" });
+    }
+    if (input.to === "WAIVED") {
+      if (!input.reason) return refused("Give the reason for the waiver", "reason");
+      Object.assign(data, {
+        waivedReason: input.reason,
+        completedById: actor.id,
+        completedAt: new Date(),
+      });
+    }
+    if (input.to === "TODO")
+      Object.assign(data, { completedById: null, completedAt: null, waivedReason: "" });
+    const updated = await tx.checklistItem.updateMany({
+      where: { id: itemId, version: item.version },
+      data,
+    });
+    if (updated.count !== 1) return STALE;
+    await recordAudit(tx, {
+      actor,
+      action: input.to === "WAIVED" ? "checklist.item.waive" : "checklist.item.status",
+      targetType: "ChecklistItem",
+      targetId: itemId,
+      instituteId: placement.hostInstituteId,
+      details: { placementId: placement.id, title: item.title, from: item.status, to: input.to },
+    });
+    return { ok: true };
+  });
+}
+
+/** HR add an item to one placement's checklist. */
+export async function addChecklistItem(
+  actor: Actor,
+  placementId: string,
+  input: ChecklistItemInput,
+): Promise<PlacementResult<{ itemId: string }>> {
+  return db.$transaction(async (tx) => {
+    const { placement, parties } = await load(tx, actor, placementId);
+    if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
+    if (!isPlacementEditable(placement.status))
+      return refused(
+        "This placement is finished; its checklist is a record now.",
+      ) as PlacementResult<{ itemId: string }>;
+    const items = await tx.checklistItem.findMany({
+      where: { placementId },
+      select: { id: true, title: true, dependsOnIds: true, position: true },
+    });
+    const errors = checkDependencies(items, {
+      id: `new-${placementId}`,
+      title: input.title,
+      dependsOn: input.dependsOn,
+    });
+    if (Object.keys(errors).length) return { ok: false, errors };
+    const item = await tx.checklistItem.create({
+      data: {
+        placementId,
+        position: Math.max(0, ...items.map((i) => i.position)) + 1,
+        title: input.title,
+        guidance: input.guidance,
+        ownerSide: input.ownerSide,
+        dueOffsetDays: input.dueOffsetDays,
+        required: input.required,
+        evidenceKind: input.evidenceKind,
+        dependsOnIds: [...new Set(input.dependsOn)],
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "checklist.item.add",
+      targetType: "Placement",
+      targetId: placementId,
+      instituteId: placement.hostInstituteId,
+      details: { itemId: item.id, title: input.title },
+    });
+    return { ok: true, itemId: item.id };
+  });
+}
+
+/** HR remove an item from one placement's checklist (and from other items' dependencies). */
+export async function removeChecklistItem(actor: Actor, itemId: string): Promise<PlacementResult> {
+  return db.$transaction(async (tx) => {
+    const item = await tx.checklistItem.findUnique({
+      where: { id: itemId },
+      select: { placementId: true, title: true },
+    });
+    if (!item) throw notFound();
+    const { placement, parties } = await load(tx, actor, item.placementId);
+    if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
+    if (!isPlacementEditable(placement.status))
+      return refused("This placement is finished; its checklist is a record now.");
+    const dependants = await tx.checklistItem.findMany({
+      where: { placementId: item.placementId, dependsOnIds: { has: itemId } },
+      select: { id: true, dependsOnIds: true },
+    });
+    for (const d of dependants)
+      await tx.checklistItem.update({
+        where: { id: d.id },
+        data: {
+          dependsOnIds: d.dependsOnIds.filter((x) => x !== itemId),
+          version: { increment: 1 },
+        },
+      });
+    await tx.checklistItem.delete({ where: { id: itemId } });
+    await recordAudit(tx, {
+      actor,
+      action: "checklist.item.remove",
+      targetType: "Placement",
+      targetId: item.placementId,
+      instituteId: placement.hostInstituteId,
+      details: { itemId, title: item.title },
+    });
+    return { ok: true };
+  });
+}
+
+/** Uploads (or replaces) the document evidence of an item, by its owner side or HR. */
+export async function uploadEvidence(
+  actor: Actor,
+  itemId: string,
+  file: { name: string; bytes: Uint8Array },
+): Promise<PlacementResult> {
+  const checked = checkDocument(file);
+  if (checked.error !== undefined) return refused(checked.error, "evidence");
+  return db.$transaction(async (tx) => {
+    const item = await tx.checklistItem.findUnique({
+      where: { id: itemId },
+      select: {
+        placementId: true,
+        ownerSide: true,
+        evidenceKind: true,
+        evidenceFileId: true,
+        status: true,
+        title: true,
+      },
+    });
+    if (!item) throw notFound();
+    const { placement, parties } = await load(tx, actor, item.placementId);
+    const actors = itemActors(parties);
+    if (!actors.includes("HR") && !actors.includes(item.ownerSide as ItemActor)) throw forbidden();
+    if (!isPlacementEditable(placement.status))
+      return refused("This placement is finished; its checklist is a record now.");
+    if (item.evidenceKind !== "DOCUMENT")
+      return refused("This item takes an attestation, not a document.", "evidence");
+    if (isSettled(item.status)) return refused("This item is already done or waived.", "evidence");
+    const stored = await tx.storedFile.create({
+      data: {
+        ownerId: actor.id,
+        filename: safeFilename(file.name, checked.kind!.extension),
+        contentType: checked.kind!.contentType,
+        size: file.bytes.byteLength,
+        sha256: sha256Hex(file.bytes),
+        data: Buffer.from(file.bytes),
+      },
+      select: { id: true },
+    });
+    await tx.checklistItem.update({
+      where: { id: itemId },
+      data: { evidenceFileId: stored.id, version: { increment: 1 } },
+    });
+    if (item.evidenceFileId) await tx.storedFile.delete({ where: { id: item.evidenceFileId } });
+    await recordAudit(tx, {
+      actor,
+      action: "checklist.item.evidence.upload",
+      targetType: "ChecklistItem",
+      targetId: itemId,
+      instituteId: placement.hostInstituteId,
+      details: { placementId: placement.id, title: item.title, sha256: sha256Hex(file.bytes) },
+    });
+    return { ok: true };
+  });
+}
+
+/** An item's evidence document, for anyone with standing on the placement; audited. */
+export async function downloadEvidence(actor: Actor, itemId: string, ipAddress = "") {
+  return db.$transaction(async (tx) => {
+    const item = await tx.checklistItem.findUnique({
+      where: { id: itemId },
+      select: { placementId: true, evidenceFileId: true },
+    });
+    if (!item?.evidenceFileId) throw notFound();
+    const { placement } = await load(tx, actor, item.placementId);
+    const file = await tx.storedFile.findUniqueOrThrow({
+      where: { id: item.evidenceFileId },
+      select: { filename: true, contentType: true, size: true, data: true, sha256: true },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "checklist.item.evidence.download",
+      targetType: "ChecklistItem",
+      targetId: itemId,
+      instituteId: placement.hostInstituteId,
+      ipAddress,
+      details: { sha256: file.sha256 },
+    });
+    return file;
+  });
+}
+
+/** HR change the placement's dates, supervisor and terms; a later end date is an extension. */
+export async function updatePlacementDetails(
+  actor: Actor,
+  placementId: string,
+  input: PlacementDetailsInput,
+): Promise<PlacementResult> {
+  return db.$transaction(async (tx) => {
+    const { placement, parties } = await load(tx, actor, placementId);
+    if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
+    if (!isPlacementEditable(placement.status))
+      return refused("A completed or cancelled placement can no longer be changed.");
+    if (input.version !== placement.version) return STALE;
+    const errors: FieldErrors = {};
+    if (input.hostSupervisorId) {
+      const supervisor = await tx.user.findFirst({
+        where: {
+          id: input.hostSupervisorId,
+          instituteId: placement.hostInstituteId,
+          deactivatedAt: null,
+        },
+        select: { id: true },
+      });
+      if (!supervisor) errors.hostSupervisorId = ["Choose someone at the host institute"];
+    }
+    const oldEnd = day(placement.endDate);
+    const extending = placement.status === "ACTIVE" && oldEnd !== null && input.endDate !== oldEnd;
+    if (extending && !input.extensionReason)
+      errors.extensionReason = ["Give the reason for changing the end date"];
+    if (input.startDate && input.endDate && input.endDate < input.startDate)
+      errors.endDate = ["The end must be after the start"];
+    if (Object.keys(errors).length) return { ok: false, errors };
+    const updated = await tx.placement.updateMany({
+      where: { id: placementId, version: input.version },
+      data: {
+        startDate: input.startDate ? new Date(`${input.startDate}T00:00:00Z`) : null,
+        endDate: input.endDate ? new Date(`${input.endDate}T00:00:00Z`) : null,
+        hostSupervisorId: input.hostSupervisorId || null,
+        arrangementType: input.arrangementType,
+        costArrangement: input.costArrangement,
+        version: { increment: 1 },
+      },
+    });
+    if (updated.count !== 1) return STALE;
+    if (extending)
+      await tx.placementExtension.create({
+        data: {
+          placementId,
+          previousEnd: placement.endDate,
+          newEnd: new Date(`${input.endDate}T00:00:00Z`),
+          reason: input.extensionReason,
+          createdById: actor.id,
+        },
+      });
+    await recordAudit(tx, {
+      actor,
+      action: "placement.update",
+      targetType: "Placement",
+      targetId: placementId,
+      instituteId: placement.hostInstituteId,
+      details: { startDate: input.startDate, endDate: input.endDate, extended: extending },
+    });
+    return { ok: true };
+  });
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { idField, multiLine } from "~/lib/validation";
+
+export const ARRANGEMENT_TYPES = [
+  "US_IPA_ASSIGNMENT",
+  "UK_LOAN",
+  "UK_SECONDMENT",
+  "OTHER",
+] as const;
+export const ARRANGEMENT_LABELS: Record<(typeof ARRANGEMENT_TYPES)[number], string> = {
+  US_IPA_ASSIGNMENT: "US IPA assignment",
+  UK_LOAN: "UK loan",
+  UK_SECONDMENT: "UK secondment",
+  OTHER: "Other arrangement",
+};
+export const COST_ARRANGEMENTS = ["HOME_PAYS", "HOST_PAYS", "SHARED"] as const;
+export const COST_LABELS: Record<(typeof COST_ARRANGEMENTS)[number], string> = {
+  HOME_PAYS: "Home institute pays",
+  HOST_PAYS: "Host institute pays",
+  SHARED: "Costs shared",
+};
+
+const optionalDate = (label: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (s) =>
+        s === "" ||
+        (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
+      { message: `Enter ${label} as a real date` },
+    );
+
+export const PlacementDetailsSchema = z.object({
+  startDate: optionalDate("the start date"),
+  endDate: optionalDate("the planned end date"),
+  hostSupervisorId: idField,
+  arrangementType: z.enum(ARRANGEMENT_TYPES, { message: "Choose the arrangement" }),
+  costArrangement: z.enum(COST_ARRANGEMENTS, { message: "Choose who pays" }),
+  extensionReason: multiLine("a reason", 1000),
+  version: z.coerce.number({ message: "Reload the page and try again" }).int().min(0),
+});
+export type PlacementDetailsInput = z.output<typeof PlacementDetailsSchema>;
+
+export const PlacementMoveSchema = z.object({
+  to: z.enum(["CLEARING", "ACTIVE", "COMPLETED", "CANCELLED"], { message: "Choose an action" }),
+  version: z.coerce.number({ message: "Reload the page and try again" }).int().min(0),
+});

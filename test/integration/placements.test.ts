@@ -1,0 +1,371 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
+import { exeBytes, pdfBytes } from "#test/factories/postings";
+import { db } from "~/lib/db.server";
+import { getTemplate, saveTemplateItem } from "~/modules/checklists/checklists.server";
+import {
+  addChecklistItem,
+  downloadEvidence,
+  getPlacement,
+  listPlacements,
+  moveChecklistItem,
+  movePlacement,
+  removeChecklistItem,
+  updatePlacementDetails,
+  uploadEvidence,
+} from "~/modules/placements/placements.server";
+import {
+  advance,
+  createPipelineWorld,
+  openPosting,
+  submittedApplication,
+  type World,
+} from "./pipeline-world";
+
+let w: World;
+let templateId: string;
+
+beforeAll(async () => {
+  w = await createPipelineWorld();
+  templateId = await ensureChecklistTemplate(db, {
+    hostInstituteId: w.us.id,
+    homeInstituteId: w.uk.id,
+    name: "Incoming from the UK",
+    items: US_HOST_CHECKLIST,
+  });
+});
+
+/** An accepted offer, hence a placement with the US checklist. */
+async function newPlacement(applicant = w.applicant) {
+  const postingId = await openPosting(w, { places: 5 });
+  const appId = await submittedApplication(w, postingId, applicant);
+  const saved = { ...w, applicant };
+  await advance(saved, appId, [
+    "HOME_RELEASED",
+    "UNDER_REVIEW",
+    "SHORTLISTED",
+    "OFFERED",
+    "ACCEPTED",
+  ]);
+  const placement = await db.placement.findUniqueOrThrow({ where: { applicationId: appId } });
+  return placement.id;
+}
+
+const move = async (
+  actor: typeof w.hostHr,
+  itemId: string,
+  to: "IN_PROGRESS" | "DONE" | "WAIVED" | "TODO",
+  extra = {},
+) => {
+  const { version } = await db.checklistItem.findUniqueOrThrow({ where: { id: itemId } });
+  return moveChecklistItem(actor, itemId, {
+    to,
+    version,
+    verifiedBy: "",
+    verifiedOn: "",
+    reference: "",
+    level: "",
+    expiresOn: "",
+    reason: "",
+    ...extra,
+  });
+};
+const attest = { verifiedBy: "Pat Vetting", verifiedOn: "2027-01-10", reference: "REF-1" };
+
+async function item(placementId: string, title: string) {
+  return db.checklistItem.findFirstOrThrow({ where: { placementId, title } });
+}
+
+describe("templates", () => {
+  test("a dependency cycle is refused with a message naming it; nothing changes", async () => {
+    const template = await getTemplate(w.hostHr, templateId);
+    const it = template.items.find((i) => i.title === "IT accounts created")!;
+    const suitability = template.items.find(
+      (i) => i.title === "Suitability determination (SF-85P)",
+    )!;
+    const result = await saveTemplateItem(
+      w.hostHr,
+      templateId,
+      {
+        title: suitability.title,
+        guidance: suitability.guidance,
+        ownerSide: "HOST",
+        dueOffsetDays: -45,
+        required: true,
+        evidenceKind: "ATTESTATION",
+        dependsOn: [it.id],
+      },
+      suitability.id,
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        dependsOn: [
+          "These items would wait for each other in a circle: Suitability determination (SF-85P) → IT accounts created → Suitability determination (SF-85P).",
+        ],
+      },
+    });
+    expect(
+      (await db.checklistTemplateItem.findUniqueOrThrow({ where: { id: suitability.id } }))
+        .dependsOnIds,
+    ).toEqual([]);
+  });
+
+  test("a dependency on another template's item is refused; only host HR manage templates", async () => {
+    const other = await db.checklistTemplate.create({
+      data: { hostInstituteId: w.us.id, name: `Other ${Date.now()}` },
+    });
+    const foreign = await db.checklistTemplateItem.create({
+      data: {
+        templateId: other.id,
+        position: 0,
+        title: "Elsewhere",
+        ownerSide: "HOST",
+        dueOffsetDays: 0,
+        evidenceKind: "ATTESTATION",
+      },
+    });
+    const input = {
+      title: "New item",
+      guidance: "",
+      ownerSide: "HOST" as const,
+      dueOffsetDays: -5,
+      required: true,
+      evidenceKind: "ATTESTATION" as const,
+      dependsOn: [foreign.id],
+    };
+    expect(await saveTemplateItem(w.hostHr, templateId, input)).toEqual({
+      ok: false,
+      errors: { dependsOn: ["Choose items of this checklist (not the item itself)"] },
+    });
+    for (const other of [w.homeHr, w.usStaff, w.admin])
+      await expect(
+        saveTemplateItem(other, templateId, { ...input, dependsOn: [] }),
+      ).rejects.toSatisfy((r: unknown) => r instanceof Response && r.status === 404);
+  });
+});
+
+describe("a placement's checklist", () => {
+  test("created from the template on acceptance, with dependencies, blocked items and due dates", async () => {
+    const id = await newPlacement();
+    const view = await getPlacement(w.hostHr, id);
+    expect(view.items.map((i) => i.title)).toEqual(US_HOST_CHECKLIST.map((i) => i.title));
+    const it = view.items.find((i) => i.title === "IT accounts created")!;
+    expect(it.shownStatus).toBe("BLOCKED");
+    expect(it.waitingFor.sort()).toEqual([
+      "Non-disclosure agreement signed",
+      "Suitability determination (SF-85P)",
+    ]);
+    // Start 2027-03-01 (the applicant's availability); IT accounts are due three days before.
+    expect(view.placement.startDate?.toISOString().slice(0, 10)).toBe("2027-03-01");
+    expect(it.due).toBe("2027-02-26");
+    expect(view.progress.overall).toEqual({ done: 0, total: 9 });
+    expect(view.blockers).toHaveLength(8); // the relocation briefing is optional
+
+    // Moving the start date moves every due date.
+    await updatePlacementDetails(w.hostHr, id, {
+      startDate: "2027-04-01",
+      endDate: "2027-10-01",
+      hostSupervisorId: w.reviewer.id,
+      arrangementType: "US_IPA_ASSIGNMENT",
+      costArrangement: "SHARED",
+      extensionReason: "",
+      version: view.placement.version,
+    });
+    expect((await getPlacement(w.hostHr, id)).items.find((i) => i.id === it.id)!.due).toBe(
+      "2027-03-29",
+    );
+  });
+
+  test("each side works its own items; HR alone waive; blocked items unblock; the gate opens last", async () => {
+    const id = await newPlacement(w.ukStaff);
+    const p = await db.placement.findUniqueOrThrow({ where: { id } });
+    await updatePlacementDetails(w.hostHr, id, {
+      startDate: "2027-04-01",
+      endDate: "2027-10-01",
+      hostSupervisorId: w.reviewer.id,
+      arrangementType: "US_IPA_ASSIGNMENT",
+      costArrangement: "HOME_PAYS",
+      extensionReason: "",
+      version: p.version,
+    });
+    const training = await item(id, "Data-handling training completed");
+    // The secondee does their own item, with the attestation.
+    expect(await move(w.ukStaff, training.id, "DONE", {})).toEqual({
+      ok: false,
+      errors: {
+        verifiedBy: ["Enter who verified it"],
+        verifiedOn: ["Enter the date it was verified"],
+      },
+    });
+    expect((await move(w.ukStaff, training.id, "DONE", attest)).ok).toBe(true);
+    // ...but not the host's, nor a waiver; the host supervisor does the host's.
+    const suitability = await item(id, "Suitability determination (SF-85P)");
+    await expect(move(w.ukStaff, suitability.id, "DONE", attest)).rejects.toSatisfy(
+      (r: unknown) => r instanceof Response && r.status === 403,
+    );
+    const nda = await item(id, "Non-disclosure agreement signed");
+    expect(await move(w.ukStaff, nda.id, "WAIVED", { reason: "n/a" })).toEqual({
+      ok: false,
+      errors: { "": ["Only HR can waive an item or reopen one."] },
+    });
+    // A blocked item cannot be completed, even by HR.
+    const it = await item(id, "IT accounts created");
+    expect(await move(w.hostHr, it.id, "DONE", attest)).toEqual({
+      ok: false,
+      errors: { "": ["This item is waiting for others to be done first."] },
+    });
+    expect((await move(w.reviewer, suitability.id, "DONE", attest)).ok).toBe(true);
+    // A document item needs its upload first; an executable is refused by content.
+    expect(await move(w.ukStaff, nda.id, "DONE")).toEqual({
+      ok: false,
+      errors: { evidence: ["Upload the document first"] },
+    });
+    expect(await uploadEvidence(w.ukStaff, nda.id, { name: "nda.pdf", bytes: exeBytes() })).toEqual(
+      {
+        ok: false,
+        errors: { evidence: ["The file must be a PDF or a Word (DOCX) document"] },
+      },
+    );
+    expect(
+      (await uploadEvidence(w.ukStaff, nda.id, { name: "nda.pdf", bytes: pdfBytes("NDA") })).ok,
+    ).toBe(true);
+    expect((await move(w.ukStaff, nda.id, "DONE")).ok).toBe(true);
+    const file = await downloadEvidence(w.hostHr, nda.id, "198.51.100.7");
+    expect(Buffer.from(file.data).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      await db.auditEvent.count({
+        where: { action: "checklist.item.evidence.download", targetId: nda.id },
+      }),
+    ).toBe(1);
+    await expect(downloadEvidence(w.usStaff, nda.id)).rejects.toSatisfy(
+      (r: unknown) => r instanceof Response && r.status === 404,
+    );
+    // IT accounts unblocked now that both dependencies are done.
+    expect((await getPlacement(w.hostHr, id)).items.find((i) => i.id === it.id)!.shownStatus).toBe(
+      "TODO",
+    );
+
+    // Activation is refused while required items remain, and says which.
+    expect(
+      (
+        await movePlacement(
+          w.hostHr,
+          id,
+          "CLEARING",
+          (await db.placement.findUniqueOrThrow({ where: { id } })).version,
+        )
+      ).ok,
+    ).toBe(true);
+    const early = await movePlacement(
+      w.hostHr,
+      id,
+      "ACTIVE",
+      (await db.placement.findUniqueOrThrow({ where: { id } })).version,
+    );
+    expect(early.ok).toBe(false);
+    expect(JSON.stringify(early)).toContain("Home release letter");
+    expect(JSON.stringify(early)).not.toContain("Relocation briefing"); // optional
+
+    // HR waive the rest (a reason is required), then the placement can start.
+    const rest = await db.checklistItem.findMany({
+      where: { placementId: id, status: { notIn: ["DONE", "WAIVED"] }, required: true },
+    });
+    expect(await move(w.hostHr, rest[0]!.id, "WAIVED")).toEqual({
+      ok: false,
+      errors: { reason: ["Give the reason for the waiver"] },
+    });
+    for (const r of rest)
+      expect(
+        (await move(w.hostHr, r.id, "WAIVED", { reason: "Covered by the home institute's checks" }))
+          .ok,
+      ).toBe(true);
+    const version = (await db.placement.findUniqueOrThrow({ where: { id } })).version;
+    expect(await movePlacement(w.homeHr, id, "ACTIVE", version)).toEqual({
+      ok: false,
+      errors: { "": ["That is not possible in the placement's current state."] },
+    });
+    expect((await movePlacement(w.hostHr, id, "ACTIVE", version)).ok).toBe(true);
+    expect(
+      await db.auditEvent.count({
+        where: { action: "checklist.item.waive", details: { path: ["placementId"], equals: id } },
+      }),
+    ).toBe(rest.length);
+
+    // Completed: the checklist is a record; nothing more changes.
+    await movePlacement(w.hostHr, id, "COMPLETED", version + 1);
+    const relocation = await item(id, "Relocation briefing");
+    expect(await move(w.hostHr, relocation.id, "DONE", attest)).toEqual({
+      ok: false,
+      errors: { "": ["This placement is finished; its checklist is a record now."] },
+    });
+    const finished = await db.placement.findUniqueOrThrow({ where: { id } });
+    expect(
+      await updatePlacementDetails(w.hostHr, id, {
+        startDate: "2027-05-01",
+        endDate: "2027-11-01",
+        hostSupervisorId: "",
+        arrangementType: "OTHER",
+        costArrangement: "HOME_PAYS",
+        extensionReason: "x",
+        version: finished.version,
+      }),
+    ).toEqual({
+      ok: false,
+      errors: { "": ["A completed or cancelled placement can no longer be changed."] },
+    });
+  });
+
+  test("HR add and remove items on one placement; dependencies stay within it", async () => {
+    const id = await newPlacement();
+    const elsewhere = await db.checklistItem.findFirstOrThrow({
+      where: { placementId: { not: id } },
+    });
+    expect(
+      await addChecklistItem(w.hostHr, id, {
+        title: "Depends on another placement",
+        guidance: "",
+        ownerSide: "HOST",
+        dueOffsetDays: 0,
+        required: false,
+        evidenceKind: "ATTESTATION",
+        dependsOn: [elsewhere.id],
+      }),
+    ).toEqual({
+      ok: false,
+      errors: { dependsOn: ["Choose items of this checklist (not the item itself)"] },
+    });
+    const added = await addChecklistItem(w.homeHr, id, {
+      title: "Pension transfer paperwork",
+      guidance: "",
+      ownerSide: "HOME",
+      dueOffsetDays: -30,
+      required: true,
+      evidenceKind: "ATTESTATION",
+      dependsOn: [(await item(id, "Home release letter")).id],
+    });
+    expect(added.ok).toBe(true);
+    const addedId = (added as { itemId: string }).itemId;
+    expect((await getPlacement(w.manager, id)).items.map((i) => i.title)).toContain(
+      "Pension transfer paperwork",
+    );
+    expect((await removeChecklistItem(w.hostHr, addedId)).ok).toBe(true);
+    await expect(
+      removeChecklistItem(w.manager, (await item(id, "Home release letter")).id),
+    ).rejects.toSatisfy((r: unknown) => r instanceof Response && r.status === 403);
+  });
+
+  test("who sees a placement: the secondee, their line manager, both HRs, the host supervisor", async () => {
+    const id = await newPlacement();
+    for (const who of [w.applicant, w.manager, w.homeHr, w.hostHr])
+      expect((await getPlacement(who, id)).placement.id).toBe(id);
+    for (const who of [w.ukStaff, w.usStaff, w.jpHr, w.admin, w.reviewer])
+      await expect(getPlacement(who, id)).rejects.toSatisfy(
+        (r: unknown) => r instanceof Response && r.status === 404,
+      );
+    expect((await listPlacements(w.hostHr)).map((p) => p.id)).toContain(id);
+    expect((await listPlacements(w.homeHr, "PLANNED")).map((p) => p.id)).toContain(id);
+    expect((await listPlacements(w.homeHr, "ACTIVE")).map((p) => p.id)).not.toContain(id);
+    expect((await listPlacements(w.jpHr)).map((p) => p.id)).not.toContain(id);
+  });
+});
