@@ -97,6 +97,9 @@ function Header() {
             <NavLink to="/applications" className={navClass}>
               Applications
             </NavLink>
+            <NavLink to="/placements" className={navClass}>
+              Placements
+            </NavLink>
             {user.roles.includes("ADMIN") ? (
               <>
                 <NavLink to="/admin/users" className={navClass}>

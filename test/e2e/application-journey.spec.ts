@@ -38,7 +38,7 @@ test("a UK researcher applies to a US posting: release, review, offer and accept
   page: hr,
   openPage,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const users = e2eState().users;
 
   // 1. US HR create the posting and publish it.
@@ -197,6 +197,33 @@ test("a UK researcher applies to a US posting: release, review, offer and accept
   // The posting's one place is taken: it is filled.
   await visit(hr, postingUrl);
   await expect(hr.getByText("Filled", { exact: true })).toBeVisible();
+
+  // The acceptance created a placement with the host's clearance checklist.
+  await nav(hr, "Placements", "Placements");
+  await hr.getByRole("link", { name: "Idris Applicant" }).click();
+  await expect(
+    hr.getByRole("heading", { level: 1, name: "Placement: Idris Applicant" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(hr);
+  const it = hr
+    .getByRole("listitem")
+    .filter({ has: hr.getByRole("heading", { name: "IT accounts created" }) });
+  await expect(it.getByText("Blocked", { exact: true })).toBeVisible();
+  await clickAndCheck(hr, "Start clearance");
+  await expect(hr.getByText("Clearing", { exact: true })).toBeVisible();
+  await clickAndCheck(hr, "Activate placement");
+  await expect(
+    hr.getByText(/It cannot start yet\. Still to do or waive: Home release letter/),
+  ).toBeVisible();
+  await nav(hr, "Placements", "Placements");
+  await hr.getByRole("link", { name: "Checklist templates" }).click();
+  await expect(hr.getByRole("heading", { level: 1, name: "Checklist templates" })).toBeVisible();
+  await expectNoAxeViolations(hr);
+  await hr.getByRole("link", { name: "Incoming secondee from the UK AISI" }).click();
+  await expect(
+    hr.getByRole("heading", { level: 1, name: "Incoming secondee from the UK AISI" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(hr);
 });
 
 test("applying works without JavaScript: start, fill in, attach a CV, submit", async ({

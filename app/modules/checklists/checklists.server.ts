@@ -179,3 +179,84 @@ export async function instantiateChecklist(
   }
   return template.items.length;
 }
+
+/** A new, empty template at the HR's institute, optionally for secondees from one institute. */
+export async function createTemplate(
+  actor: Actor,
+  input: { name: string; homeInstituteId: string },
+): Promise<ChecklistResult<{ templateId: string }>> {
+  assertHrOf(actor, actor.instituteId);
+  return db.$transaction(async (tx): Promise<ChecklistResult<{ templateId: string }>> => {
+    if (input.homeInstituteId) {
+      const home = await tx.institute.findFirst({
+        where: { id: input.homeInstituteId, NOT: { id: actor.instituteId } },
+        select: { id: true },
+      });
+      if (!home) return { ok: false, errors: { homeInstituteId: ["Choose a partner institute"] } };
+    }
+    const clash = await tx.checklistTemplate.findFirst({
+      where: {
+        hostInstituteId: actor.instituteId,
+        name: { equals: input.name, mode: "insensitive" },
+      },
+      select: { id: true },
+    });
+    if (clash) return { ok: false, errors: { name: ["A template with this name already exists"] } };
+    const template = await tx.checklistTemplate.create({
+      data: {
+        hostInstituteId: actor.instituteId,
+        homeInstituteId: input.homeInstituteId || null,
+        name: input.name,
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "checklist.template.create",
+      targetType: "ChecklistTemplate",
+      targetId: template.id,
+      details: { name: input.name },
+    });
+    return { ok: true, templateId: template.id };
+  });
+}
+
+/** Removes an item from a template, and from the dependencies of the others. */
+export async function removeTemplateItem(actor: Actor, templateId: string, itemId: string) {
+  return db.$transaction(async (tx) => {
+    const item = await tx.checklistTemplateItem.findFirst({
+      where: { id: itemId, templateId },
+      select: { title: true, template: { select: { hostInstituteId: true } } },
+    });
+    if (!item) throw notFound();
+    assertHrOf(actor, item.template.hostInstituteId);
+    const dependants = await tx.checklistTemplateItem.findMany({
+      where: { templateId, dependsOnIds: { has: itemId } },
+      select: { id: true, dependsOnIds: true },
+    });
+    for (const d of dependants)
+      await tx.checklistTemplateItem.update({
+        where: { id: d.id },
+        data: { dependsOnIds: d.dependsOnIds.filter((x) => x !== itemId) },
+      });
+    await tx.checklistTemplateItem.delete({ where: { id: itemId } });
+    await recordAudit(tx, {
+      actor,
+      action: "checklist.template.item.remove",
+      targetType: "ChecklistTemplate",
+      targetId: templateId,
+      details: { itemId, title: item.title },
+    });
+    return { ok: true } as const;
+  });
+}
+
+/** Partner institutes, for a template's "secondees from" choice. */
+export function partnerInstitutes(actor: Actor) {
+  assertHrOf(actor, actor.instituteId);
+  return db.institute.findMany({
+    where: { NOT: { id: actor.instituteId } },
+    orderBy: { code: "asc" },
+    select: { id: true, code: true, name: true },
+  });
+}

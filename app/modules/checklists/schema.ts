@@ -51,3 +51,8 @@ export const ItemMoveSchema = z.object({
   reason: multiLine("a reason", 1000),
 });
 export type ItemMoveInput = z.output<typeof ItemMoveSchema>;
+
+export const TemplateSchema = z.object({
+  name: singleLine("a name", 150),
+  homeInstituteId: idField,
+});

@@ -164,6 +164,15 @@ export async function getPlacement(actor: Actor, placementId: string, now = new 
         ),
       };
     });
+    const isHr = parties.includes("HOME_HR") || parties.includes("HOST_HR");
+    const supervisors = isHr
+      ? await tx.user.findMany({
+          where: { instituteId: placement.hostInstituteId, deactivatedAt: null },
+          orderBy: { displayName: "asc" },
+          select: { id: true, displayName: true },
+          take: 500,
+        })
+      : [];
     const extensions = await tx.placementExtension.findMany({
       where: { placementId },
       orderBy: { createdAt: "asc" },
@@ -180,7 +189,8 @@ export async function getPlacement(actor: Actor, placementId: string, now = new 
       blockers: activationBlockers(items).map((i) => i.title),
       moves: placementMovesFor(placement.status, movers(parties)),
       extensions,
-      isHr: parties.includes("HOME_HR") || parties.includes("HOST_HR"),
+      isHr,
+      supervisors,
     };
   });
 }

@@ -1,0 +1,456 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { FormErrors } from "~/components/forms";
+import { useIsPending } from "~/components/use-is-pending";
+import {
+  Alert,
+  Badge,
+  Button,
+  Field,
+  PageHeader,
+  SelectField,
+  StatusButton,
+} from "~/components/ui";
+import { requireUser } from "~/lib/auth.server";
+import { parseUploadForm } from "~/lib/files.server";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { formatDate } from "~/lib/format";
+import { parseForm, type FieldErrors } from "~/lib/forms";
+import { ChecklistItemFields } from "~/modules/checklists/components/item-fields";
+import { ITEM_STATUS_LABELS, OWNER_SIDE_LABELS, OWNER_SIDES } from "~/modules/checklists/logic";
+import { ChecklistItemSchema, ItemMoveSchema } from "~/modules/checklists/schema";
+import {
+  addChecklistItem,
+  getPlacement,
+  moveChecklistItem,
+  movePlacement,
+  removeChecklistItem,
+  updatePlacementDetails,
+  uploadEvidence,
+  type PlacementResult,
+} from "~/modules/placements/placements.server";
+import {
+  ARRANGEMENT_LABELS,
+  ARRANGEMENT_TYPES,
+  COST_ARRANGEMENTS,
+  COST_LABELS,
+  PlacementDetailsSchema,
+  PlacementMoveSchema,
+} from "~/modules/placements/schema";
+import { PLACEMENT_STATUS_LABELS, isPlacementEditable } from "~/modules/placements/workflow";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Placement: ${data?.view.placement.secondee.displayName ?? ""} | Exchange portal` },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return {
+    view: await getPlacement(user, params.placementId ?? ""),
+    where: { locale: user.institute.locale, timeZone: "UTC" },
+  };
+}
+
+const MESSAGES: Record<string, string> = {
+  details: "Placement details saved.",
+  move: "Placement updated.",
+  item: "Checklist item updated.",
+  evidence: "Document uploaded.",
+  "add-item": "Item added to this placement's checklist.",
+  "remove-item": "Item removed.",
+};
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const id = params.placementId ?? "";
+  const { formData, tooLarge } = await parseUploadForm(request);
+  const intent = String(formData.get("intent") ?? (tooLarge ? "evidence" : ""));
+  const itemId = String(formData.get("itemId") ?? "");
+  const fail = (errors: FieldErrors, status = 400) => data({ intent, itemId, errors }, { status });
+  if (tooLarge) return fail({ evidence: ["The file is too large"] });
+  let result: PlacementResult;
+  switch (intent) {
+    case "details": {
+      const parsed = parseForm(formData, PlacementDetailsSchema);
+      if (!parsed.success) return fail(parsed.errors);
+      result = await updatePlacementDetails(user, id, parsed.data);
+      break;
+    }
+    case "move": {
+      const parsed = parseForm(formData, PlacementMoveSchema);
+      if (!parsed.success) return fail(parsed.errors);
+      result = await movePlacement(user, id, parsed.data.to, parsed.data.version);
+      break;
+    }
+    case "item": {
+      const parsed = parseForm(formData, ItemMoveSchema);
+      if (!parsed.success) return fail(parsed.errors);
+      result = await moveChecklistItem(user, itemId, parsed.data);
+      break;
+    }
+    case "evidence": {
+      const file = formData.get("evidence");
+      if (!(file instanceof File) || (!file.name && file.size === 0))
+        return fail({ evidence: ["Choose a file to upload"] });
+      result = await uploadEvidence(user, itemId, {
+        name: file.name,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+      });
+      break;
+    }
+    case "add-item": {
+      const parsed = parseForm(formData, ChecklistItemSchema, { arrays: ["dependsOn"] });
+      if (!parsed.success) return fail(parsed.errors);
+      result = await addChecklistItem(user, id, parsed.data);
+      break;
+    }
+    case "remove-item":
+      result = await removeChecklistItem(user, itemId);
+      break;
+    default:
+      return fail({ "": ["Choose an action."] });
+  }
+  if (!result.ok) return fail(result.errors, result.conflict ? 409 : 400);
+  return redirectWithFlash(`/placements/${id}`, { tone: "success", message: MESSAGES[intent]! });
+}
+
+export default function PlacementPage() {
+  const { view, where } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const pending = useIsPending();
+  const { placement: p } = view;
+  const errorsFor = (intent: string, item?: string) =>
+    actionData?.intent === intent && (!item || actionData.itemId === item)
+      ? (actionData.errors as FieldErrors)
+      : undefined;
+  const editable = isPlacementEditable(p.status);
+  const date = (d: Date | null) => (d ? formatDate(d, where) : "Not set");
+  return (
+    <div className="max-w-5xl">
+      <PageHeader
+        title={`Placement: ${p.secondee.displayName}`}
+        description={`${p.posting.title} · ${p.homeInstituteName} to ${p.posting.hostInstitute.name}`}
+      />
+      <p className="mb-4 flex flex-wrap gap-2">
+        <Badge tone={p.status === "ACTIVE" ? "success" : "info"}>
+          {PLACEMENT_STATUS_LABELS[p.status]}
+        </Badge>
+        <span>
+          Checklist: {view.progress.overall.done} of {view.progress.overall.total} done
+        </span>
+      </p>
+      {actionData?.intent === "move" || actionData?.intent === "details" ? (
+        <FormErrors errors={(actionData.errors as FieldErrors)[""]} />
+      ) : null}
+
+      <section aria-labelledby="summary-heading" className="mb-8">
+        <h2 id="summary-heading" className="mb-2 text-lg font-semibold">
+          Summary
+        </h2>
+        <dl className="grid gap-4 sm:grid-cols-3">
+          <div>
+            <dt className="font-semibold">Start</dt>
+            <dd>{date(p.startDate)}</dd>
+          </div>
+          <div>
+            <dt className="font-semibold">Planned end</dt>
+            <dd>{date(p.endDate)}</dd>
+          </div>
+          <div>
+            <dt className="font-semibold">Host supervisor</dt>
+            <dd>{p.hostSupervisor?.displayName ?? "Not named"}</dd>
+          </div>
+          <div>
+            <dt className="font-semibold">Arrangement</dt>
+            <dd>{ARRANGEMENT_LABELS[p.arrangementType]}</dd>
+          </div>
+          <div>
+            <dt className="font-semibold">Costs</dt>
+            <dd>{COST_LABELS[p.costArrangement]}</dd>
+          </div>
+          <div>
+            <dt className="font-semibold">Progress by side</dt>
+            <dd>
+              {OWNER_SIDES.map((s) => (
+                <span key={s} className="block">
+                  {OWNER_SIDE_LABELS[s]}: {view.progress.per[s].done} of{" "}
+                  {view.progress.per[s].total}
+                </span>
+              ))}
+            </dd>
+          </div>
+        </dl>
+        {view.extensions.length ? (
+          <>
+            <h3 className="mt-4 font-semibold">Extensions</h3>
+            <ul className="list-disc pl-6">
+              {view.extensions.map((e) => (
+                <li key={e.id}>
+                  {date(e.previousEnd)} to {date(e.newEnd)}: {e.reason}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </section>
+
+      {view.moves.length ? (
+        <section aria-labelledby="status-heading" className="mb-8">
+          <h2 id="status-heading" className="mb-2 text-lg font-semibold">
+            Status
+          </h2>
+          {view.blockers.length && p.status === "CLEARING" ? (
+            <Alert tone="info" className="mb-3">
+              Before it can start, these required items must be done or waived:{" "}
+              {view.blockers.join("; ")}.
+            </Alert>
+          ) : null}
+          <Form method="post" className="flex flex-wrap gap-3">
+            <input type="hidden" name="intent" value="move" />
+            <input type="hidden" name="version" value={p.version} />
+            {view.moves.map((to) => (
+              <Button
+                key={to}
+                type="submit"
+                name="to"
+                value={to}
+                variant={to === "CANCELLED" ? "secondary" : "primary"}
+                disabled={pending}
+              >
+                {to === "CLEARING"
+                  ? "Start clearance"
+                  : to === "ACTIVE"
+                    ? "Activate placement"
+                    : to === "COMPLETED"
+                      ? "Mark completed"
+                      : "Cancel placement"}
+              </Button>
+            ))}
+          </Form>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="checklist-heading" className="mb-8">
+        <h2 id="checklist-heading" className="mb-3 text-lg font-semibold">
+          Clearance checklist
+        </h2>
+        <ol className="space-y-4">
+          {view.items.map((item) => {
+            const errs = errorsFor("item", item.id) ?? errorsFor("evidence", item.id);
+            return (
+              <li key={item.id} className="rounded border border-slate-300 p-4">
+                <h3 className="font-semibold">
+                  {item.title}
+                  {item.required ? "" : " (optional)"}
+                </h3>
+                <p className="text-sm text-slate-700">
+                  {OWNER_SIDE_LABELS[item.ownerSide]} · due{" "}
+                  {item.due ?? "once the start date is set"}
+                  {item.overdue ? " · overdue" : ""}
+                </p>
+                <p className="mt-1">
+                  <Badge
+                    tone={
+                      item.shownStatus === "DONE" || item.shownStatus === "WAIVED"
+                        ? "success"
+                        : item.shownStatus === "BLOCKED" || item.overdue
+                          ? "warning"
+                          : "neutral"
+                    }
+                  >
+                    {ITEM_STATUS_LABELS[item.shownStatus]}
+                  </Badge>
+                </p>
+                {item.guidance ? <p className="mt-1 text-sm">{item.guidance}</p> : null}
+                {item.waitingFor.length ? (
+                  <p className="mt-1 text-sm">Waiting for: {item.waitingFor.join(", ")}</p>
+                ) : null}
+                {item.status === "DONE" && item.evidenceKind === "ATTESTATION" ? (
+                  <p className="mt-1 text-sm">
+                    Verified by {item.verifiedBy} on {date(item.verifiedOn)}
+                    {item.reference ? ` (ref. ${item.reference})` : ""}
+                    {item.level ? ` · level ${item.level}` : ""}
+                    {item.expiresOn ? ` · expires ${date(item.expiresOn)}` : ""}
+                  </p>
+                ) : null}
+                {item.status === "WAIVED" ? (
+                  <p className="mt-1 text-sm">Waived: {item.waivedReason}</p>
+                ) : null}
+                {item.evidenceFile ? (
+                  <p className="mt-1 text-sm">
+                    <a
+                      href={`/placements/${p.id}/items/${item.id}/evidence`}
+                      className="text-brand-700 underline"
+                      download
+                    >
+                      Download {item.evidenceFile.filename}
+                      <span className="sr-only"> for {item.title}</span>
+                    </a>
+                  </p>
+                ) : null}
+                {errs ? <FormErrors errors={Object.values(errs).flat()} /> : null}
+                {editable && item.moves.length ? (
+                  <div className="mt-3 space-y-3">
+                    {item.evidenceKind === "DOCUMENT" && item.moves.includes("DONE") ? (
+                      <Form
+                        method="post"
+                        encType="multipart/form-data"
+                        className="flex flex-wrap items-end gap-3"
+                      >
+                        <input type="hidden" name="intent" value="evidence" />
+                        <input type="hidden" name="itemId" value={item.id} />
+                        <Field
+                          label={`Document for “${item.title}” (PDF or DOCX)`}
+                          inputProps={{ type: "file", name: "evidence", accept: ".pdf,.docx" }}
+                        />
+                        <StatusButton type="submit" pending={pending} variant="secondary">
+                          Upload
+                        </StatusButton>
+                      </Form>
+                    ) : null}
+                    <Form method="post" className="space-y-3">
+                      <input type="hidden" name="intent" value="item" />
+                      <input type="hidden" name="itemId" value={item.id} />
+                      <input type="hidden" name="version" value={item.version} />
+                      {item.evidenceKind === "ATTESTATION" && item.moves.includes("DONE") ? (
+                        <fieldset className="grid gap-3 sm:grid-cols-3">
+                          <legend className="font-semibold">Attestation for “{item.title}”</legend>
+                          <Field label="Verified by" inputProps={{ name: "verifiedBy" }} />
+                          <Field
+                            label="Verified on"
+                            inputProps={{ name: "verifiedOn", type: "date" }}
+                          />
+                          <Field label="Reference" inputProps={{ name: "reference" }} />
+                          <Field label="Level (if any)" inputProps={{ name: "level" }} />
+                          <Field
+                            label="Expires on (if any)"
+                            inputProps={{ name: "expiresOn", type: "date" }}
+                          />
+                        </fieldset>
+                      ) : null}
+                      {item.moves.includes("WAIVED") ? (
+                        <Field
+                          label={`Reason, if waiving “${item.title}”`}
+                          inputProps={{ name: "reason" }}
+                        />
+                      ) : null}
+                      <div className="flex flex-wrap gap-2">
+                        {item.moves.map((to) => (
+                          <Button
+                            key={to}
+                            type="submit"
+                            name="to"
+                            value={to}
+                            size="sm"
+                            variant={to === "DONE" ? "primary" : "secondary"}
+                            disabled={pending}
+                            aria-label={`${to === "IN_PROGRESS" ? "Start" : to === "DONE" ? "Mark done" : to === "WAIVED" ? "Waive" : "Reopen"}: ${item.title}`}
+                          >
+                            {to === "IN_PROGRESS"
+                              ? "Start"
+                              : to === "DONE"
+                                ? "Mark done"
+                                : to === "WAIVED"
+                                  ? "Waive"
+                                  : "Reopen"}
+                          </Button>
+                        ))}
+                      </div>
+                    </Form>
+                  </div>
+                ) : null}
+                {view.isHr && editable && item.status !== "DONE" ? (
+                  <Form method="post" className="mt-2">
+                    <input type="hidden" name="intent" value="remove-item" />
+                    <input type="hidden" name="itemId" value={item.id} />
+                    <Button type="submit" variant="secondary" size="sm" disabled={pending}>
+                      Remove<span className="sr-only"> “{item.title}”</span>
+                    </Button>
+                  </Form>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
+      </section>
+
+      {view.isHr && editable ? (
+        <section aria-labelledby="add-heading" className="mb-8">
+          <h2 id="add-heading" className="mb-2 text-lg font-semibold">
+            Add an item to this placement
+          </h2>
+          <Form method="post" className="space-y-3">
+            <input type="hidden" name="intent" value="add-item" />
+            <FormErrors errors={errorsFor("add-item")?.[""]} />
+            <ChecklistItemFields
+              others={view.items.map((i) => ({ id: i.id, title: i.title }))}
+              errors={errorsFor("add-item")}
+            />
+            <StatusButton type="submit" pending={pending}>
+              Add item
+            </StatusButton>
+          </Form>
+        </section>
+      ) : null}
+
+      {view.isHr && editable ? (
+        <section aria-labelledby="details-heading">
+          <h2 id="details-heading" className="mb-2 text-lg font-semibold">
+            Dates and terms
+          </h2>
+          <Form method="post" className="grid gap-3 sm:grid-cols-2">
+            <input type="hidden" name="intent" value="details" />
+            <input type="hidden" name="version" value={p.version} />
+            <Field
+              label="Start date"
+              inputProps={{
+                name: "startDate",
+                type: "date",
+                defaultValue: p.startDate?.toISOString().slice(0, 10) ?? "",
+              }}
+              errors={errorsFor("details")?.startDate}
+            />
+            <Field
+              label="Planned end date"
+              inputProps={{
+                name: "endDate",
+                type: "date",
+                defaultValue: p.endDate?.toISOString().slice(0, 10) ?? "",
+              }}
+              errors={errorsFor("details")?.endDate}
+            />
+            <SelectField
+              label="Host supervisor"
+              hint="Works the host's checklist items with HR."
+              placeholder="Not named"
+              selectProps={{ name: "hostSupervisorId", defaultValue: p.hostSupervisorId ?? "" }}
+              options={view.supervisors.map((u) => ({ value: u.id, label: u.displayName }))}
+              errors={errorsFor("details")?.hostSupervisorId}
+            />
+            <SelectField
+              label="Arrangement"
+              selectProps={{ name: "arrangementType", defaultValue: p.arrangementType }}
+              options={ARRANGEMENT_TYPES.map((a) => ({ value: a, label: ARRANGEMENT_LABELS[a] }))}
+            />
+            <SelectField
+              label="Costs"
+              selectProps={{ name: "costArrangement", defaultValue: p.costArrangement }}
+              options={COST_ARRANGEMENTS.map((c) => ({ value: c, label: COST_LABELS[c] }))}
+            />
+            <Field
+              label="Reason for a new end date (extensions)"
+              inputProps={{ name: "extensionReason" }}
+              errors={errorsFor("details")?.extensionReason}
+            />
+            <div>
+              <StatusButton type="submit" pending={pending}>
+                Save dates and terms
+              </StatusButton>
+            </div>
+          </Form>
+        </section>
+      ) : null}
+    </div>
+  );
+}
