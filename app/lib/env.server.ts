@@ -58,6 +58,8 @@ export const EnvSchema = z
       .int()
       .min(1024)
       .default(10 * 1024 * 1024),
+    REMINDER_DUE_SOON_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    REMINDER_ESCALATE_AFTER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     DIRECTORY_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1000),
   })
   .transform((env) => ({

@@ -1,6 +1,10 @@
 import { connectDatabase, disconnectDatabase } from "./db.server";
 import { startOutboxWorker, stopOutboxWorker } from "./email/outbox.server";
 import { getEnv } from "./env.server";
+import {
+  startReminderScheduler,
+  stopReminderScheduler,
+} from "~/modules/checklists/reminders.server";
 import { startPostingCloser, stopPostingCloser } from "~/modules/postings/postings.server";
 
 /** Everything a server process does once before taking requests. */
@@ -9,11 +13,13 @@ export async function startApp() {
   const database = await connectDatabase();
   startOutboxWorker();
   startPostingCloser();
+  startReminderScheduler();
   return { databaseKind: database.kind };
 }
 
 export async function stopApp() {
   stopPostingCloser();
+  stopReminderScheduler();
   await stopOutboxWorker();
   await disconnectDatabase();
 }

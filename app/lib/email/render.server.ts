@@ -8,6 +8,10 @@ import ApplicationUpdateEmail, {
   subject as applicationUpdateSubject,
   type ApplicationUpdateEmailProps,
 } from "#emails/application-update";
+import ChecklistDigestEmail, {
+  subject as checklistDigestSubject,
+  type ChecklistDigestEmailProps,
+} from "#emails/checklist-digest";
 import InvitationEmail, {
   subject as invitationSubject,
   type InvitationEmailProps,
@@ -31,7 +35,8 @@ export type EmailMessage =
   | { template: "mfa-enrolled"; props: MfaEnrolledEmailProps }
   | { template: "application-submitted"; props: ApplicationSubmittedEmailProps }
   | { template: "application-update"; props: ApplicationUpdateEmailProps }
-  | { template: "reviewer-assigned"; props: ReviewerAssignedEmailProps };
+  | { template: "reviewer-assigned"; props: ReviewerAssignedEmailProps }
+  | { template: "checklist-digest"; props: ChecklistDigestEmailProps };
 
 export type EmailTemplate = EmailMessage["template"];
 
@@ -74,6 +79,11 @@ function build(message: EmailMessage): { subject: string; element: ReactElement 
       return {
         subject: reviewerAssignedSubject(message.props),
         element: createElement(ReviewerAssignedEmail, message.props),
+      };
+    case "checklist-digest":
+      return {
+        subject: checklistDigestSubject(message.props),
+        element: createElement(ChecklistDigestEmail, message.props),
       };
     default: {
       const unknown: never = message;
