@@ -139,6 +139,9 @@ export default function PlacementPage() {
         <span>
           Checklist: {view.progress.overall.done} of {view.progress.overall.total} done
         </span>
+        <a href={`/placements/${p.id}/calendar.ics`} className="text-brand-700 underline" download>
+          Dates and due dates as a calendar (.ics)
+        </a>
       </p>
       {actionData?.intent === "move" || actionData?.intent === "details" ? (
         <FormErrors errors={(actionData.errors as FieldErrors)[""]} />

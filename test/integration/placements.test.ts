@@ -8,6 +8,7 @@ import {
   downloadEvidence,
   getPlacement,
   listPlacements,
+  placementCalendar,
   moveChecklistItem,
   movePlacement,
   removeChecklistItem,
@@ -368,4 +369,29 @@ describe("a placement's checklist", () => {
     expect((await listPlacements(w.homeHr, "ACTIVE")).map((p) => p.id)).not.toContain(id);
     expect((await listPlacements(w.jpHr)).map((p) => p.id)).not.toContain(id);
   });
+});
+
+test("the calendar lists the start, the end and every open item's due date, for those who may see it", async () => {
+  const id = await newPlacement();
+  const p = await db.placement.findUniqueOrThrow({ where: { id } });
+  await updatePlacementDetails(w.hostHr, id, {
+    startDate: "2027-03-01",
+    endDate: "2027-09-01",
+    hostSupervisorId: "",
+    arrangementType: "US_IPA_ASSIGNMENT",
+    costArrangement: "HOME_PAYS",
+    extensionReason: "",
+    version: p.version,
+  });
+  const ics = await placementCalendar(w.applicant, id);
+  expect(ics).toContain("SUMMARY:Secondment starts: Amir Applicant\r\n");
+  expect(ics).toContain("DTSTART;VALUE=DATE:20270901");
+  // IT accounts: three days before the start.
+  expect(ics).toMatch(
+    /DTSTART;VALUE=DATE:20270226\r\nDTEND;VALUE=DATE:20270227\r\nSUMMARY:Due: IT accounts created/,
+  );
+  expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(2 + US_HOST_CHECKLIST.length);
+  await expect(placementCalendar(w.usStaff, id)).rejects.toSatisfy(
+    (r: unknown) => r instanceof Response && r.status === 404,
+  );
 });

@@ -1,0 +1,67 @@
+/** A minimal iCalendar (RFC 5545) writer for all-day events. */
+
+export type AllDayEvent = { uid: string; date: string; summary: string; description?: string };
+
+/** TEXT values: backslash, semicolon and comma escaped; line breaks as \n. */
+export function escapeText(value: string) {
+  return value
+    .replace(/\\/g, "\\\\")
+    .replace(/;/g, "\\;")
+    .replace(/,/g, "\\,")
+    .replace(/\r?\n/g, "\\n");
+}
+
+/** Lines longer than 75 octets are folded: CRLF and a space, never inside a UTF-8 sequence. */
+export function foldLine(line: string) {
+  const parts: string[] = [];
+  let current = "";
+  let bytes = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > (parts.length ? 74 : 75)) {
+      parts.push(current);
+      current = "";
+      bytes = 0;
+    }
+    current += char;
+    bytes += size;
+  }
+  parts.push(current);
+  return parts.join("\r\n ");
+}
+
+const compact = (date: string) => date.replace(/-/g, "");
+
+function nextDay(date: string) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export function calendar(name: string, events: AllDayEvent[], now = new Date()) {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Exchange portal//Placements//EN",
+    "CALSCALE:GREGORIAN",
+    `X-WR-CALNAME:${escapeText(name)}`,
+  ];
+  for (const e of events) {
+    lines.push(
+      "BEGIN:VEVENT",
+      `UID:${e.uid}`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART;VALUE=DATE:${compact(e.date)}`,
+      `DTEND;VALUE=DATE:${compact(nextDay(e.date))}`,
+      `SUMMARY:${escapeText(e.summary)}`,
+      ...(e.description ? [`DESCRIPTION:${escapeText(e.description)}`] : []),
+      "END:VEVENT",
+    );
+  }
+  lines.push("END:VCALENDAR");
+  return `${lines.map(foldLine).join("\r\n")}\r\n`;
+}
