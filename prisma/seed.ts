@@ -9,6 +9,7 @@ import {
 } from "../test/factories/profiles";
 import {
   ensureChecklistTemplate,
+  settleDemoPlacement,
   UK_HOST_CHECKLIST,
   US_HOST_CHECKLIST,
 } from "../test/factories/checklists";
@@ -323,6 +324,64 @@ export async function seed() {
     taxonomy,
     usManager,
   );
+
+  // Placements in every status: past exchanges that are active, completed or cancelled, and one
+  // clearing now with overdue, blocked and due-soon items.
+  const placementSpecs = [
+    { title: "Evaluations exchange (spring)", status: "ACTIVE", done: "all", deadline: -150, i: 5 },
+    {
+      title: "Policy exchange (last year)",
+      status: "COMPLETED",
+      done: "all",
+      deadline: -500,
+      i: 6,
+    },
+    {
+      title: "Safeguards exchange (withdrawn)",
+      status: "CANCELLED",
+      done: 3,
+      deadline: -120,
+      i: 7,
+    },
+    {
+      title: "Interpretability exchange (next term)",
+      status: "CLEARING",
+      done: 2,
+      inProgress: 2,
+      deadline: -30,
+      i: 8,
+    },
+  ] as const;
+  for (const spec of placementSpecs) {
+    const postingId = await ensureDemoPosting(
+      db,
+      {
+        title: spec.title,
+        team: "Exchange programme",
+        description: "A past or current exchange, kept as a record of its placement.",
+        host: ukHost,
+        eligible: [us],
+        contactHrId: ukHr.id,
+        required: ["Evaluations"],
+        minClearance: "BASELINE",
+        workMode: "ON_SITE",
+        location: "London",
+        durationMonths: 6,
+        places: 1,
+        deadlineInDays: spec.deadline,
+        status: "FILLED",
+        applications: [{ applicant: usApplicants[spec.i]!, status: "ACCEPTED" }],
+      },
+      taxonomy,
+      ukManager,
+    );
+    const placement = await db.placement.findFirstOrThrow({ where: { postingId } });
+    await settleDemoPlacement(db, placement.id, {
+      status: spec.status,
+      done: spec.done,
+      inProgress: "inProgress" in spec ? spec.inProgress : 0,
+    });
+  }
 
   return { institutes: [us, uk], users, people };
 }

@@ -1,5 +1,7 @@
 import type { PrismaClient } from "~/generated/prisma/client";
 import type { EvidenceKind, OwnerSide } from "~/generated/prisma/enums";
+import { sha256Hex } from "~/lib/files.server";
+import { pdfBytes } from "./postings";
 
 // Shared by prisma/seed.ts and the tests: the hosts' standard clearance checklists.
 
@@ -216,4 +218,71 @@ export async function ensureChecklistTemplate(
     ids.set(item.key, row.id);
   }
   return template.id;
+}
+
+/**
+ * Brings a demo placement to a status with a realistic checklist: the first `done` items done
+ * (documents attached, attestations recorded), the next `inProgress` started; idempotent.
+ */
+export async function settleDemoPlacement(
+  db: PrismaClient,
+  placementId: string,
+  spec: {
+    status: "PLANNED" | "CLEARING" | "ACTIVE" | "COMPLETED" | "CANCELLED";
+    done: number | "all";
+    inProgress?: number;
+    endDate?: Date;
+  },
+) {
+  const placement = await db.placement.findUniqueOrThrow({ where: { id: placementId } });
+  if (placement.status !== "PLANNED" || placement.version > 0) return; // already settled
+  const items = await db.checklistItem.findMany({
+    where: { placementId },
+    orderBy: { position: "asc" },
+  });
+  const done = spec.done === "all" ? items.length : spec.done;
+  for (const [index, item] of items.entries()) {
+    if (index < done) {
+      let evidenceFileId: string | null = null;
+      if (item.evidenceKind === "DOCUMENT") {
+        const bytes = pdfBytes(`${item.title} (demo)`);
+        const file = await db.storedFile.create({
+          data: {
+            ownerId: placement.secondeeId,
+            filename: `${item.title}.pdf`.replace(/[^\w .()-]/g, ""),
+            contentType: "application/pdf",
+            size: bytes.byteLength,
+            sha256: sha256Hex(bytes),
+            data: Buffer.from(bytes),
+          },
+        });
+        evidenceFileId = file.id;
+      }
+      await db.checklistItem.update({
+        where: { id: item.id },
+        data: {
+          status: "DONE",
+          version: 1,
+          evidenceFileId,
+          ...(item.evidenceKind === "ATTESTATION"
+            ? {
+                verifiedBy: "Security vetting unit",
+                verifiedOn: new Date(),
+                reference: `DEMO-${index + 1}`,
+              }
+            : {}),
+          completedAt: new Date(),
+        },
+      });
+    } else if (index < done + (spec.inProgress ?? 0)) {
+      await db.checklistItem.update({
+        where: { id: item.id },
+        data: { status: "IN_PROGRESS", version: 1 },
+      });
+    }
+  }
+  await db.placement.update({
+    where: { id: placementId },
+    data: { status: spec.status, version: 1, ...(spec.endDate ? { endDate: spec.endDate } : {}) },
+  });
 }

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
 import { db } from "~/lib/db.server";
+import { dueDate, effectiveStatuses } from "~/modules/checklists/logic";
 import { verifyPassword } from "~/lib/password.server";
 import { DEMO_PASSWORD, seed } from "../../prisma/seed";
 
@@ -103,6 +104,35 @@ test(
       expect(a.lineManagerId).not.toBeNull();
       expect(a.events[0]?.toStatus).toBe(a.status);
     }
+    // Placements in every status, each with its host's checklist; one clearing with items blocked
+    // by open dependencies and items past their due date.
+    const placements = await db.placement.findMany({
+      select: {
+        status: true,
+        startDate: true,
+        checklistItems: {
+          select: { status: true, dependsOnIds: true, id: true, dueOffsetDays: true },
+        },
+      },
+    });
+    expect(new Set(placements.map((p) => p.status))).toEqual(
+      new Set(["PLANNED", "CLEARING", "ACTIVE", "COMPLETED", "CANCELLED"]),
+    );
+    for (const p of placements) expect(p.checklistItems.length).toBeGreaterThan(0);
+    const clearing = placements.find((p) => p.status === "CLEARING")!;
+    const shown = effectiveStatuses(
+      clearing.checklistItems.map((i) => ({ ...i, dependsOn: i.dependsOnIds })),
+    );
+    expect([...shown.values()]).toContain("BLOCKED");
+    expect([...shown.values()]).toContain("DONE");
+    const start = clearing.startDate!.toISOString().slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(
+      clearing.checklistItems.some(
+        (i) => !["DONE", "WAIVED"].includes(i.status) && dueDate(start, i.dueOffsetDays) < today,
+      ),
+    ).toBe(true);
+
     // The demo line manager has a release to decide.
     const tom = await db.user.findUniqueOrThrow({
       where: { email: "tom.whitfield@uk-aisi.example" },
