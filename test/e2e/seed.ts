@@ -7,6 +7,8 @@ import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import { connectDatabase, db, disconnectDatabase } from "~/lib/db.server";
 import { DEMO_PASSWORD, seed } from "../../prisma/seed";
 import { ensureInstitute, ensureUser, UK_AISI, US_AISI } from "../factories";
+import { ensureDemoPosting } from "../factories/pipeline";
+import { loadTaxonomy } from "../factories/taxonomy";
 import type { E2eState, E2eUser } from "./state";
 
 const stateFile = process.env.E2E_STATE_FILE;
@@ -52,6 +54,7 @@ try {
   // never couple tests running in parallel.
   const state: E2eState = {
     password,
+    checklistPlacementId: "",
     users: {
       staff: await person("e2e.staff@us-aisi.example", "Riley Staff", us),
       staffNoJs: await person("e2e.nojs@uk-aisi.example", "Noor Nojs", uk),
@@ -101,8 +104,54 @@ try {
       uploadTester: await person("e2e.upload@uk-aisi.example", "Una Upload", uk, {
         lineManagerEmail: "e2e.journey.manager@uk-aisi.example",
       }),
+      checklistSecondee: await person(
+        "e2e.checklist.secondee@uk-aisi.example",
+        "Cora Secondee",
+        uk,
+        {
+          lineManagerEmail: "e2e.journey.manager@uk-aisi.example",
+        },
+      ),
+      checklistHomeHr: await person("e2e.checklist.home.hr@uk-aisi.example", "Hattie Homehr", uk, {
+        roles: ["HR"],
+        mfa: true,
+      }),
+      checklistHostHr: await person("e2e.checklist.host.hr@us-aisi.example", "Hank Hosthr", us, {
+        roles: ["HR"],
+        mfa: true,
+      }),
     },
   };
+  // A placement for the checklist test: Cora, accepted for a US posting, starting in 90 days.
+  const cora = await db.user.findUniqueOrThrow({
+    where: { email: state.users.checklistSecondee.email },
+  });
+  const hostHr = await db.user.findUniqueOrThrow({
+    where: { email: state.users.checklistHostHr.email },
+  });
+  const postingId = await ensureDemoPosting(
+    db,
+    {
+      title: "Checklist test secondment",
+      team: "Evaluations",
+      description: "For the end-to-end checklist test.",
+      host: { id: us.id, timeZone: us.timeZone },
+      eligible: [uk],
+      contactHrId: hostHr.id,
+      required: ["Evaluations"],
+      minClearance: "BASELINE",
+      workMode: "ON_SITE",
+      location: "Washington DC",
+      durationMonths: 6,
+      places: 1,
+      deadlineInDays: 30,
+      status: "FILLED",
+      applications: [{ applicant: cora, status: "ACCEPTED" }],
+    },
+    await loadTaxonomy(db),
+    hostHr,
+  );
+  state.checklistPlacementId = (await db.placement.findFirstOrThrow({ where: { postingId } })).id;
   fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
   console.log(`e2e seed: ${Object.keys(state.users).length} test users written to ${stateFile}`);
 } finally {

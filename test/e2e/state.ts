@@ -13,6 +13,8 @@ export type E2eUser = {
 
 export type E2eState = {
   password: string;
+  /** The placement the checklist test works through (a UK secondee at the US institute). */
+  checklistPlacementId: string;
   users: {
     staff: E2eUser;
     staffNoJs: E2eUser;
@@ -34,6 +36,9 @@ export type E2eState = {
     journeyReviewer: E2eUser;
     applicantNoJs: E2eUser;
     uploadTester: E2eUser;
+    checklistSecondee: E2eUser;
+    checklistHomeHr: E2eUser;
+    checklistHostHr: E2eUser;
   };
 };
 

@@ -17,6 +17,7 @@ import {
   PLACEMENT_STATUSES,
   type PlacementMover,
 } from "~/modules/placements/workflow";
+import { ItemMoveSchema } from "~/modules/checklists/schema";
 
 describe("placement workflow", () => {
   const ALLOWED = new Set([
@@ -150,4 +151,13 @@ describe("checklist items", () => {
     expect(activationBlockers(items).map((i) => i.id)).toEqual(["2"]);
     expect(activationBlockers(items.filter((i) => i.id !== "2"))).toEqual([]);
   });
+});
+
+test("an item move posted without the fields its form did not show is still valid", () => {
+  const parsed = ItemMoveSchema.safeParse({ to: "IN_PROGRESS", version: "0" });
+  expect(parsed.success).toBe(true);
+  expect(parsed.data).toMatchObject({ verifiedBy: "", reason: "", expiresOn: "" });
+  expect(
+    ItemMoveSchema.safeParse({ to: "DONE", version: "0", verifiedOn: "2027-02-30" }).success,
+  ).toBe(false);
 });

@@ -39,16 +39,19 @@ const optionalDate = (label: string) =>
       { message: `Enter ${label} as a real date` },
     );
 
+/** A field the form only shows for some moves: absent means empty. */
+const shownSometimes = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? "", schema);
+
 /** Moving an item; evidence fields apply to DONE, the reason to WAIVED. */
 export const ItemMoveSchema = z.object({
   to: z.enum(["TODO", "IN_PROGRESS", "DONE", "WAIVED"], { message: "Choose an action" }),
   version: z.coerce.number({ message: "Reload the page and try again" }).int().min(0),
-  verifiedBy: singleLine("who verified it", 150, { required: false }),
-  verifiedOn: optionalDate("the date it was verified"),
-  reference: singleLine("a reference", 150, { required: false }),
-  level: singleLine("a level", 100, { required: false }),
-  expiresOn: optionalDate("the expiry date"),
-  reason: multiLine("a reason", 1000),
+  verifiedBy: shownSometimes(singleLine("who verified it", 150, { required: false })),
+  verifiedOn: shownSometimes(optionalDate("the date it was verified")),
+  reference: shownSometimes(singleLine("a reference", 150, { required: false })),
+  level: shownSometimes(singleLine("a level", 100, { required: false })),
+  expiresOn: shownSometimes(optionalDate("the expiry date")),
+  reason: shownSometimes(multiLine("a reason", 1000)),
 });
 export type ItemMoveInput = z.output<typeof ItemMoveSchema>;
 
