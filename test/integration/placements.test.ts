@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { exeBytes, pdfBytes } from "#test/factories/postings";
 import { db } from "~/lib/db.server";
+import { resetEnvCache } from "~/lib/env.server";
 import { getTemplate, saveTemplateItem } from "~/modules/checklists/checklists.server";
 import {
   addChecklistItem,
@@ -394,4 +395,33 @@ test("the calendar lists the start, the end and every open item's due date, for 
   await expect(placementCalendar(w.usStaff, id)).rejects.toSatisfy(
     (r: unknown) => r instanceof Response && r.status === 404,
   );
+});
+
+test("evidence that is too large is refused, and nothing is stored", async () => {
+  const id = await newPlacement();
+  const nda = await item(id, "Non-disclosure agreement signed");
+  const files = await db.storedFile.count();
+  process.env.UPLOAD_MAX_BYTES = "2048";
+  resetEnvCache();
+  try {
+    expect(
+      await uploadEvidence(w.applicant, nda.id, {
+        name: "nda.pdf",
+        bytes: new Uint8Array(4096).fill(0x25),
+      }),
+    ).toEqual({ ok: false, errors: { evidence: ["The file must be 2 KB or smaller"] } });
+    expect(
+      await uploadEvidence(w.applicant, nda.id, { name: "nda.pdf", bytes: new Uint8Array() }),
+    ).toEqual({
+      ok: false,
+      errors: { evidence: ["The selected file is empty"] },
+    });
+  } finally {
+    delete process.env.UPLOAD_MAX_BYTES;
+    resetEnvCache();
+  }
+  expect(await db.storedFile.count()).toBe(files);
+  expect(
+    (await db.checklistItem.findUniqueOrThrow({ where: { id: nda.id } })).evidenceFileId,
+  ).toBeNull();
 });

@@ -17,7 +17,7 @@ import {
   PLACEMENT_STATUSES,
   type PlacementMover,
 } from "~/modules/placements/workflow";
-import { ItemMoveSchema } from "~/modules/checklists/schema";
+import { ChecklistItemSchema, ItemMoveSchema } from "~/modules/checklists/schema";
 
 describe("placement workflow", () => {
   const ALLOWED = new Set([
@@ -160,4 +160,24 @@ test("an item move posted without the fields its form did not show is still vali
   expect(
     ItemMoveSchema.safeParse({ to: "DONE", version: "0", verifiedOn: "2027-02-30" }).success,
   ).toBe(false);
+});
+
+test("due offsets out of range or not whole days are refused with a message", () => {
+  const base = {
+    title: "Visa",
+    guidance: "",
+    ownerSide: "SECONDEE",
+    required: "true",
+    evidenceKind: "ATTESTATION",
+    dependsOn: [],
+  };
+  const error = (dueOffsetDays: string) => {
+    const r = ChecklistItemSchema.safeParse({ ...base, dueOffsetDays });
+    return r.success ? null : r.error.issues[0]!.message;
+  };
+  expect(error("-400")).toBe("Days must be between -365 and 365");
+  expect(error("366")).toBe("Days must be between -365 and 365");
+  expect(error("1.5")).toBe("Enter a whole number of days (negative for before the start)");
+  expect(error("soon")).toBe("Enter a whole number of days (negative for before the start)");
+  expect(error("-60")).toBeNull();
 });
