@@ -53,3 +53,40 @@ export const idField = z
 function capitalise(s: string) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** An optional YYYY-MM-DD date field ("" when left blank); impossible dates are refused. */
+export function optionalDate(label: string) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (s) =>
+        s === "" ||
+        (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
+      { message: `Enter ${label} as a real date` },
+    );
+}
+
+// URL state (search pages): unknown or malformed values are dropped rather than answered with an
+// error, so a stale shared link still gives a sensible page.
+
+/** A repeated query parameter: valid values only, without repeats, at most `max`. */
+export function urlList(item: z.ZodType<string>, max = 20) {
+  return z
+    .array(z.string())
+    .transform((values) =>
+      [...new Set(values.filter((v) => item.safeParse(v).success))].slice(0, max),
+    );
+}
+
+/** Free text from a search box: control characters become spaces, at most 200 characters. */
+export const urlSearchText = z
+  .string()
+  .transform((s) =>
+    s
+      // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+      .replace(/[\u0000-\u001F\u007F\uFFFD]/g, " ")
+      .trim()
+      .slice(0, 200),
+  )
+  .catch("");

@@ -17,6 +17,7 @@ import * as postingPipeline from "~/routes/postings.$postingId.pipeline";
 import * as postingsIndex from "~/routes/postings._index";
 import * as postingsManage from "~/routes/postings.manage";
 import * as postingsNew from "~/routes/postings.new";
+import { call, get, post, statusOf } from "./route-harness";
 import {
   advance,
   createPipelineWorld,
@@ -111,23 +112,6 @@ type Call = {
   /** For "ok" redirects: where success leads (a refusal redirects elsewhere). */
   okLocation?: RegExp;
 };
-
-const base = "http://localhost";
-const get = (path: string, cookie: string) =>
-  new Request(base + path, { headers: { Cookie: cookie } });
-function post(path: string, cookie: string, fields: Record<string, string | string[] | Blob>) {
-  const body = new FormData();
-  for (const [k, v] of Object.entries(fields))
-    for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  return new Request(base + path, { method: "POST", body, headers: { Cookie: cookie } });
-}
-type RouteFn = (args: {
-  request: Request;
-  params: Record<string, string>;
-  context: object;
-}) => unknown;
-const call = (fn: unknown, request: Request, params: Record<string, string> = {}) =>
-  (fn as RouteFn)({ request, params, context: {} });
 
 const everyone = Object.fromEntries(ROLES.map((r) => [r, "ok"])) as Record<Role, Outcome>;
 const partiesWhoSee: Partial<Record<Role, Outcome>> = {
@@ -380,29 +364,7 @@ function calls(): Call[] {
   ];
 }
 
-async function outcomeOf(
-  run: () => Promise<unknown>,
-): Promise<{ status: number; location: string | null }> {
-  try {
-    const result = await run();
-    if (result instanceof Response)
-      return { status: result.status, location: result.headers.get("Location") };
-    if (
-      result &&
-      typeof result === "object" &&
-      (result as { type?: string }).type === "DataWithResponseInit"
-    )
-      return {
-        status: (result as { init?: { status?: number } }).init?.status ?? 200,
-        location: null,
-      };
-    return { status: 200, location: null };
-  } catch (error) {
-    if (error instanceof Response)
-      return { status: error.status, location: error.headers.get("Location") };
-    throw error;
-  }
-}
+const outcomeOf = statusOf;
 
 function classify(
   o: { status: number; location: string | null },

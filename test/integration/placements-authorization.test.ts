@@ -12,6 +12,7 @@ import * as placementPage from "~/routes/placements.$placementId";
 import * as placementsIndex from "~/routes/placements._index";
 import * as templatePage from "~/routes/checklists.$templateId";
 import * as templatesIndex from "~/routes/checklists._index";
+import { call, get, post, statusOf } from "./route-harness";
 import {
   advance,
   createPipelineWorld,
@@ -103,37 +104,8 @@ beforeAll(async () => {
   }
 });
 
-const base = "http://localhost";
-const get = (path: string, cookie: string) =>
-  new Request(base + path, { headers: { Cookie: cookie } });
-function post(path: string, cookie: string, fields: Record<string, string | string[] | Blob>) {
-  const body = new FormData();
-  for (const [k, v] of Object.entries(fields))
-    for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  return new Request(base + path, { method: "POST", body, headers: { Cookie: cookie } });
-}
-type RouteFn = (args: {
-  request: Request;
-  params: Record<string, string>;
-  context: object;
-}) => unknown;
-const call = (fn: unknown, request: Request, params: Record<string, string> = {}) =>
-  Promise.resolve((fn as RouteFn)({ request, params, context: {} }));
-
 async function outcome(run: () => Promise<unknown>): Promise<Outcome | string> {
-  let status: number;
-  try {
-    const result = await run();
-    status =
-      result instanceof Response
-        ? result.status
-        : (result as { type?: string; init?: { status?: number } })?.type === "DataWithResponseInit"
-          ? ((result as { init?: { status?: number } }).init?.status ?? 200)
-          : 200;
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    status = error.status;
-  }
+  const { status } = await statusOf(run);
   if (status === 404 || status === 403) return "denied";
   if (status === 400 || status === 409) return "refused";
   if (status < 400) return "ok";

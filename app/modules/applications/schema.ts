@@ -1,20 +1,9 @@
 import { z } from "zod";
 import { CLEARANCE_LEVELS } from "~/modules/postings/schema";
-import { idField, multiLine } from "~/lib/validation";
+import { idField, multiLine, optionalDate } from "~/lib/validation";
 import { APPLICATION_STATUSES } from "./workflow";
 
 export const STATEMENT_MAX = 10_000;
-
-const optionalDate = (label: string) =>
-  z
-    .string()
-    .trim()
-    .refine(
-      (s) =>
-        s === "" ||
-        (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
-      { message: `Enter ${label} as a real date` },
-    );
 
 /** The application form (a draft may be saved incomplete; submitting checks the rest). */
 export const ApplicationSchema = z

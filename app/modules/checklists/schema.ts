@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idField, multiLine, singleLine } from "~/lib/validation";
+import { idField, multiLine, optionalDate, singleLine } from "~/lib/validation";
 import { MAX_DUE_OFFSET, MIN_DUE_OFFSET, OWNER_SIDES } from "./logic";
 
 export const EVIDENCE_KINDS = ["ATTESTATION", "DOCUMENT"] as const;
@@ -27,17 +27,6 @@ export const ChecklistItemSchema = z.object({
   dependsOn: z.array(idField).max(50),
 });
 export type ChecklistItemInput = z.output<typeof ChecklistItemSchema>;
-
-const optionalDate = (label: string) =>
-  z
-    .string()
-    .trim()
-    .refine(
-      (s) =>
-        s === "" ||
-        (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
-      { message: `Enter ${label} as a real date` },
-    );
 
 /** A field the form only shows for some moves: absent means empty. */
 const shownSometimes = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? "", schema);

@@ -1,31 +1,15 @@
 import { z } from "zod";
+import { urlList, urlSearchText } from "~/lib/validation";
 
-// Search state lives in the URL so a search can be shared. Unknown or malformed values are
-// dropped rather than answered with an error: a stale link still gives a sensible page.
-const list = (max: number, item: z.ZodType<string>) =>
-  z
-    .array(z.string())
-    .transform((values) =>
-      [...new Set(values.filter((v) => item.safeParse(v).success))].slice(0, max),
-    );
-
+// Search state lives in the URL so a search can be shared (see urlList in ~/lib/validation).
 export const AVAILABILITY = ["secondment", "collaboration"] as const;
 
 export const DirectorySearchSchema = z.object({
-  q: z
-    .string()
-    .transform((s) =>
-      s
-        // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-        .replace(/[\u0000-\u001F\u007F\uFFFD]/g, " ")
-        .trim()
-        .slice(0, 200),
-    )
-    .catch(""),
-  institute: list(20, z.string().regex(/^[A-Z0-9-]{2,20}$/)),
-  expertise: list(30, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)),
-  availability: list(2, z.enum(AVAILABILITY)),
-  location: list(20, z.string().min(1).max(100)),
+  q: urlSearchText,
+  institute: urlList(z.string().regex(/^[A-Z0-9-]{2,20}$/), 20),
+  expertise: urlList(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/), 30),
+  availability: urlList(z.enum(AVAILABILITY), 2),
+  location: urlList(z.string().min(1).max(100), 20),
   page: z.coerce.number().int().min(1).max(500).catch(1),
 });
 

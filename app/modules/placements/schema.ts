@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idField, multiLine } from "~/lib/validation";
+import { idField, multiLine, optionalDate } from "~/lib/validation";
 
 export const ARRANGEMENT_TYPES = [
   "US_IPA_ASSIGNMENT",
@@ -19,17 +19,6 @@ export const COST_LABELS: Record<(typeof COST_ARRANGEMENTS)[number], string> = {
   HOST_PAYS: "Host institute pays",
   SHARED: "Costs shared",
 };
-
-const optionalDate = (label: string) =>
-  z
-    .string()
-    .trim()
-    .refine(
-      (s) =>
-        s === "" ||
-        (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
-      { message: `Enter ${label} as a real date` },
-    );
 
 export const PlacementDetailsSchema = z.object({
   startDate: optionalDate("the start date"),

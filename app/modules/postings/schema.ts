@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idField, multiLine, singleLine } from "~/lib/validation";
+import { idField, multiLine, singleLine, urlList, urlSearchText } from "~/lib/validation";
 
 export const CLEARANCE_LEVELS = [
   "NONE",
@@ -114,27 +114,12 @@ export const DURATION_LABELS: Record<(typeof DURATIONS)[number], string> = {
   long: "More than 6 months",
 };
 
-// The list's filters live in the URL; malformed values are dropped rather than refused.
-const list = (item: z.ZodType<string>, max = 20) =>
-  z
-    .array(z.string())
-    .transform((vs) => [...new Set(vs.filter((v) => item.safeParse(v).success))].slice(0, max));
-
 export const PostingFilterSchema = z.object({
-  q: z
-    .string()
-    .transform((s) =>
-      s
-        // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-        .replace(/[\u0000-\u001F\u007F\uFFFD]/g, " ")
-        .trim()
-        .slice(0, 200),
-    )
-    .catch(""),
-  institute: list(z.string().regex(/^[A-Z0-9-]{2,20}$/)),
-  expertise: list(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)),
-  duration: list(z.enum(DURATIONS), 3),
-  workMode: list(z.enum(WORK_MODES), 3),
+  q: urlSearchText,
+  institute: urlList(z.string().regex(/^[A-Z0-9-]{2,20}$/)),
+  expertise: urlList(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)),
+  duration: urlList(z.enum(DURATIONS), 3),
+  workMode: urlList(z.enum(WORK_MODES), 3),
   startFrom: z.string().regex(DATE).catch(""),
   startTo: z.string().regex(DATE).catch(""),
   page: z.coerce.number().int().min(1).max(500).catch(1),

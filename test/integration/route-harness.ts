@@ -1,0 +1,46 @@
+// Calling route modules as the server does: the loader or action with a Request carrying a real
+// session cookie. Shared by the authorisation matrices.
+
+const BASE = "http://localhost";
+
+export const get = (path: string, cookie: string) =>
+  new Request(BASE + path, { headers: { Cookie: cookie } });
+
+export function post(
+  path: string,
+  cookie: string,
+  fields: Record<string, string | string[] | Blob>,
+) {
+  const body = new FormData();
+  for (const [k, v] of Object.entries(fields))
+    for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+  return new Request(BASE + path, { method: "POST", body, headers: { Cookie: cookie } });
+}
+
+type RouteFn = (args: {
+  request: Request;
+  params: Record<string, string>;
+  context: object;
+}) => unknown;
+
+export const call = (fn: unknown, request: Request, params: Record<string, string> = {}) =>
+  Promise.resolve((fn as RouteFn)({ request, params, context: {} }));
+
+/** The HTTP status (and redirect target) a loader or action's result or thrown response means. */
+export async function statusOf(
+  run: () => Promise<unknown>,
+): Promise<{ status: number; location: string | null }> {
+  try {
+    const result = await run();
+    if (result instanceof Response)
+      return { status: result.status, location: result.headers.get("Location") };
+    const init = result as { type?: string; init?: { status?: number } } | null;
+    if (init?.type === "DataWithResponseInit")
+      return { status: init.init?.status ?? 200, location: null };
+    return { status: 200, location: null };
+  } catch (error) {
+    if (error instanceof Response)
+      return { status: error.status, location: error.headers.get("Location") };
+    throw error;
+  }
+}
