@@ -100,6 +100,10 @@ test("CV uploads: oversize, empty and disguised files are refused by the server 
   await signIn(page, e2eState().users.uploadTester);
   await visit(page, "/postings?q=Cyber+ranges");
   await page.getByRole("link", { name: "Cyber ranges engineer" }).click();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Cyber ranges engineer" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "Start an application" }).click();
   await expect(page).toHaveURL(/\/applications\/[^/]+\/edit$/);
   await expectNoAxeViolations(page);

@@ -294,6 +294,28 @@ describe("a placement's checklist", () => {
       }),
     ).toBe(rest.length);
 
+    // Every move is in the audit log: the placement's, the items', the uploads and downloads.
+    const actions = await db.auditEvent.findMany({
+      where: {
+        OR: [{ targetId: id }, { details: { path: ["placementId"], equals: id } }],
+      },
+      select: { action: true },
+    });
+    const seen = new Set(actions.map((a) => a.action));
+    for (const action of [
+      "placement.transition",
+      "placement.update",
+      "checklist.item.status",
+      "checklist.item.waive",
+      "checklist.item.evidence.upload",
+    ])
+      expect(seen, action).toContain(action);
+    expect(
+      await db.auditEvent.count({
+        where: { action: "checklist.item.evidence.download", targetId: nda.id },
+      }),
+    ).toBe(1);
+
     // Completed: the checklist is a record; nothing more changes.
     await movePlacement(w.hostHr, id, "COMPLETED", version + 1);
     const relocation = await item(id, "Relocation briefing");

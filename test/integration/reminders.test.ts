@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { beforeAll, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { db } from "~/lib/db.server";
@@ -11,6 +16,8 @@ import {
 } from "./pipeline-world";
 
 // Runs on PGlite and on PostgreSQL; on the server the parallel runs really overlap.
+
+const run = promisify(execFile);
 
 let w: World;
 let placementId: string;
@@ -77,3 +84,36 @@ test("the next day runs again; settled items are no longer mentioned", async () 
   });
   expect(latest.text).not.toContain("Non-disclosure agreement signed");
 });
+
+test("a run that dies before it commits leaves the day to the next attempt", async () => {
+  const now = new Date("2027-02-27T09:00:00Z");
+  // A runner that claimed the day and then crashed (its transaction never committed).
+  await expect(
+    db.$transaction(async (tx) => {
+      await tx.jobRun.create({ data: { name: "checklist-reminders", day: "2027-02-27" } });
+      throw new Error("process killed");
+    }),
+  ).rejects.toThrow("process killed");
+  expect(await db.jobRun.count({ where: { day: "2027-02-27" } })).toBe(0);
+  expect((await runChecklistReminders(now)).ran).toBe(true);
+  expect((await runChecklistReminders(now)).ran).toBe(false);
+});
+
+test(
+  "`npm run jobs:reminders` runs the day's digest once, however often it is started",
+  { timeout: 120_000 },
+  async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-reminders-"));
+    try {
+      const env = { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir };
+      const first = await run("npx", ["tsx", "scripts/jobs-reminders.ts"], { env });
+      expect(first.stdout).toMatch(
+        /Checklist reminders for \d{4}-\d{2}-\d{2}: \d+ digest emails queued\./,
+      );
+      const second = await run("npx", ["tsx", "scripts/jobs-reminders.ts"], { env });
+      expect(second.stdout).toMatch(/had already run; nothing sent\./);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);
