@@ -403,6 +403,21 @@ describe("refused, and nothing changes", () => {
     });
   });
 
+  test("no offer once the posting is filled or cancelled", async () => {
+    const id = await submittedApplication(w, postingId, w.ukStaff);
+    await advance(w, id, ["HOME_RELEASED", "UNDER_REVIEW", "SHORTLISTED"]);
+    const posting = await db.posting.findUniqueOrThrow({ where: { id: postingId } });
+    await movePosting(w.hostHr, postingId, "CANCELLED", posting.version);
+    const { version } = await db.application.findUniqueOrThrow({ where: { id } });
+    expect(
+      await transitionApplication(w.hostHr, id, { to: "OFFERED", version, comment: "" }),
+    ).toEqual({
+      ok: false,
+      errors: { "": ["The posting is no longer open for offers."] },
+    });
+    await expectStatus(id, "SHORTLISTED");
+  });
+
   test("rejection carries its reason to the applicant", async () => {
     const id = await submittedApplication(w, postingId, w.ukStaff);
     const app = await db.application.findUniqueOrThrow({ where: { id } });

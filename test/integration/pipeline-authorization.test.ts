@@ -483,3 +483,24 @@ test("two HR users deciding at once through the page: one succeeds, the other is
   })) as { view: { application: { status: string }; timeline: unknown[] } };
   expect(page.view.application.status).toBe("UNDER_REVIEW");
 });
+
+test("a CV download is an attachment the browser may not sniff or cache", async () => {
+  const id = await submittedApplication(w, await openPosting(w), w.ukStaff);
+  const response = (await call(
+    applicationCv.loader,
+    get(`/applications/${id}/cv`, cookies.lineManager),
+    {
+      applicationId: id,
+    },
+  )) as Response;
+  expect(response.status).toBe(200);
+  expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="cv\.pdf"/);
+  expect(response.headers.get("Content-Type")).toBe("application/pdf");
+  expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+  expect(
+    Buffer.from(await response.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+  ).toBe("%PDF-");
+});

@@ -150,16 +150,11 @@ export async function advance(w: World, id: string, path: ApplicationStatus[]) {
         : to === "ACCEPTED" || to === "DECLINED" || to === "WITHDRAWN"
           ? w.applicant
           : w.hostHr;
-    const result = await transitionApplication(
-      by,
-      id,
-      {
-        to,
-        version: app.version,
-        comment: to === "REJECTED" ? "Another candidate fitted better." : "",
-      },
-      BEFORE_DEADLINE,
-    );
+    const result = await transitionApplication(by, id, {
+      to,
+      version: app.version,
+      comment: to === "REJECTED" ? "Another candidate fitted better." : "",
+    });
     if (!result.ok) throw new Error(`${to}: ${JSON.stringify(result.errors)}`);
   }
 }

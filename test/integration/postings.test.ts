@@ -95,6 +95,12 @@ describe("creating and editing", () => {
       errors: { "": ["That action is not possible in this posting's state."] },
     });
     expect((await movePosting(w.hostHr, id, "CANCELLED", 2, NOW)).ok).toBe(true);
+    expect((await db.posting.findUniqueOrThrow({ where: { id } })).status).toBe("CANCELLED");
+    // Host HR may also close a posting and mark it filled by hand.
+    const other = await openPosting(w);
+    expect((await movePosting(w.hostHr, other, "CLOSED", 1, NOW)).ok).toBe(true);
+    expect((await movePosting(w.hostHr, other, "FILLED", 2, NOW)).ok).toBe(true);
+    expect((await db.posting.findUniqueOrThrow({ where: { id: other } })).status).toBe("FILLED");
     expect((await updatePosting(w.hostHr, id, { ...input, version: 3 }, NOW)).ok).toBe(false);
   });
 });

@@ -3,10 +3,11 @@ import {
   APPLICATION_STATUSES,
   canMove,
   isFinal,
+  mayEverMoveTo,
   movesFor,
   PARTIES,
 } from "~/modules/applications/workflow";
-import { canMovePosting, POSTING_STATUSES } from "~/modules/postings/workflow";
+import { canMovePosting, POSTING_STATUSES, takesOffers } from "~/modules/postings/workflow";
 
 // The expected tables are written out by hand from PRODUCT.md, independently of the MOVES data,
 // and every (from, to, who) combination is checked against them: anything not listed is refused.
@@ -59,6 +60,14 @@ describe("application workflow", () => {
     ]);
   });
 
+  test("whether a party could ever make a move tells the wrong stage from the wrong person", () => {
+    for (const to of APPLICATION_STATUSES)
+      for (const party of PARTIES)
+        expect(mayEverMoveTo(to, party), `${to} by ${party}`).toBe(
+          [...APPLICATION_ALLOWED].some((k) => k.endsWith(`>${to}:${party}`)),
+        );
+  });
+
   test("someone in two roles gets the moves of both, and nothing is skipped", () => {
     expect(movesFor("OFFERED", ["APPLICANT", "HOST_HR"])).toEqual([
       "ACCEPTED",
@@ -92,4 +101,8 @@ test("posting workflow: every (from, to, mover) combination", () => {
         if (canMovePosting(from, to, by) !== POSTING_ALLOWED.has(key)) wrong.push(key);
       }
   expect(wrong).toEqual([]);
+});
+
+test("offers are made only while a posting is open or closed, never once filled or cancelled", () => {
+  expect(POSTING_STATUSES.filter(takesOffers)).toEqual(["OPEN", "CLOSED"]);
 });

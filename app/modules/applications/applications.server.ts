@@ -11,9 +11,9 @@ import { isUniqueViolation } from "~/modules/accounts/accounts.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { instantiateChecklist } from "~/modules/checklists/checklists.server";
 import { applyRefusal } from "~/modules/postings/postings.server";
-import { canMovePosting } from "~/modules/postings/workflow";
+import { canMovePosting, takesOffers } from "~/modules/postings/workflow";
 import { RUBRIC, type ApplicationInput, type ReviewInput, type TransitionInput } from "./schema";
-import { canMove, isFinal, movesFor, needsReason, type Party } from "./workflow";
+import { canMove, isFinal, mayEverMoveTo, movesFor, needsReason, type Party } from "./workflow";
 
 type Tx = Prisma.TransactionClient;
 
@@ -308,7 +308,6 @@ export async function transitionApplication(
   actor: Actor,
   applicationId: string,
   input: TransitionInput,
-  now = new Date(),
 ): Promise<ApplicationResult> {
   return db
     .$transaction(async (tx) => {
@@ -317,19 +316,7 @@ export async function transitionApplication(
       const mover = parties.find((p) => canMove(app.status, to, p));
       if (!mover) {
         // Someone who may make this move, but not from this state, is told so; anyone else is forbidden.
-        const couldEver = parties.some((p) =>
-          (
-            [
-              "DRAFT",
-              "SUBMITTED",
-              "HOME_RELEASED",
-              "UNDER_REVIEW",
-              "SHORTLISTED",
-              "INTERVIEW",
-              "OFFERED",
-            ] as const
-          ).some((from) => canMove(from, to, p)),
-        );
+        const couldEver = parties.some((p) => mayEverMoveTo(to, p));
         if (!couldEver) throw forbidden();
         if (input.version !== app.version) return stale();
         return refused(
@@ -342,7 +329,7 @@ export async function transitionApplication(
       if (to === "SUBMITTED") return refused("Submit the application from its form.");
       if (needsReason(to) && !input.comment)
         return refused("Give a reason: the applicant will see it", "comment");
-      if (to === "OFFERED" && !canMovePosting(app.posting.status, "FILLED", "SYSTEM"))
+      if (to === "OFFERED" && !takesOffers(app.posting.status))
         return refused("The posting is no longer open for offers.");
 
       const updated = await tx.application.updateMany({
@@ -350,7 +337,7 @@ export async function transitionApplication(
         data: { status: to, version: { increment: 1 } },
       });
       if (updated.count !== 1) throw new Rollback(stale());
-      await afterMove(tx, actor, app, to, input.comment, now);
+      await afterMove(tx, actor, app, to, input.comment);
       return { ok: true } as ApplicationResult;
     })
     .catch((error: unknown) => {
@@ -366,7 +353,6 @@ async function afterMove(
   app: Loaded,
   to: ApplicationStatus,
   comment: string,
-  now = new Date(),
 ) {
   await tx.applicationEvent.create({
     data: {
@@ -471,7 +457,6 @@ async function afterMove(
       });
     }
   }
-  void now;
 }
 
 // Notes ---------------------------------------------------------------------------------------

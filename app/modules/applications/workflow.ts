@@ -64,6 +64,11 @@ export function canMove(from: ApplicationStatus, to: ApplicationStatus, party: P
   return MOVES.some((m) => m.to === to && m.by === party && m.from.includes(from));
 }
 
+/** True when `party` may make a move to `to` from some stage (if not necessarily from this one). */
+export function mayEverMoveTo(to: ApplicationStatus, party: Party): boolean {
+  return MOVES.some((m) => m.to === to && m.by === party);
+}
+
 /** The moves open to someone who stands in all of `parties`, in pipeline order. */
 export function movesFor(from: ApplicationStatus, parties: readonly Party[]): ApplicationStatus[] {
   return APPLICATION_STATUSES.filter((to) => parties.some((p) => canMove(from, to, p)));

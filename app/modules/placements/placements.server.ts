@@ -17,9 +17,8 @@ import {
   type OwnerSide,
 } from "~/modules/checklists/logic";
 import type { ChecklistItemInput, ItemMoveInput } from "~/modules/checklists/schema";
-import { checkDocument } from "~/lib/files.server";
 import { calendar, type AllDayEvent } from "~/lib/icalendar";
-import { safeFilename, sha256Hex } from "~/lib/files.server";
+import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import type { PlacementDetailsInput } from "./schema";
 import {
   canMovePlacement,

@@ -23,6 +23,11 @@ export function postingMovesFor(from: PostingStatus, by: PostingMover): PostingS
   return POSTING_STATUSES.filter((to) => canMovePosting(from, to, by));
 }
 
+/** Offers can be made while the posting is open or closed to new applications, not once filled or cancelled. */
+export function takesOffers(status: PostingStatus) {
+  return status === "OPEN" || status === "CLOSED";
+}
+
 /** Host HR may still change the details of a posting in these states. */
 export function isEditable(status: PostingStatus) {
   return status === "DRAFT" || status === "OPEN" || status === "CLOSED";
