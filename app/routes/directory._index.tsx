@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
-import { Badge, Button, PageHeader, Pagination } from "~/components/ui";
+import { Badge, Button, FilterGroup, PageHeader, Pagination, SearchBox } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
-import { type FacetValue } from "~/modules/directory/directory.server";
 import { cachedSearchDirectory } from "~/modules/directory/search-cache.server";
 import {
   directorySearchQuery,
@@ -24,47 +23,6 @@ const FACETS: { key: "institute" | "expertise" | "availability" | "location"; le
   { key: "availability", legend: "Availability" },
   { key: "location", legend: "Location" },
 ];
-
-function FacetGroup({
-  name,
-  legend,
-  values,
-  selected,
-}: {
-  name: string;
-  legend: string;
-  values: FacetValue[];
-  selected: string[];
-}) {
-  // Selected values stay listed (with no count) so they can be unticked even when nothing matches.
-  const shown = [...values];
-  for (const value of selected)
-    if (!shown.some((v) => v.value === value)) shown.push({ value, label: value, count: 0 });
-  if (!shown.length) return null;
-  return (
-    <fieldset className="mb-4">
-      <legend className="mb-1 font-semibold">{legend}</legend>
-      <ul className="space-y-1">
-        {shown.slice(0, 12).map((v) => (
-          <li key={v.value}>
-            <label className="flex items-center gap-2">
-              <input
-                type="checkbox"
-                name={name}
-                value={v.value}
-                defaultChecked={selected.includes(v.value)}
-                className="h-4 w-4"
-              />
-              <span>
-                {v.label} <span className="text-slate-700">({v.count})</span>
-              </span>
-            </label>
-          </li>
-        ))}
-      </ul>
-    </fieldset>
-  );
-}
 
 export default function Directory() {
   const { search, result } = useLoaderData<typeof loader>();
@@ -93,32 +51,22 @@ export default function Directory() {
           (e.target as HTMLElement).getAttribute("type") === "checkbox" && submit(e.currentTarget)
         }
       >
-        <div className="mb-6 flex flex-wrap items-end gap-3">
-          <div className="min-w-0 flex-1">
-            <label htmlFor="directory-q" className="block font-semibold">
-              Search by name, title, expertise, skills or publications
-            </label>
-            <input
-              id="directory-q"
-              type="search"
-              name="q"
-              defaultValue={search.q}
-              maxLength={200}
-              className="mt-1 block w-full rounded border-2 border-gray-600 bg-white px-3 py-2"
-            />
-          </div>
-          <Button type="submit">Search</Button>
-        </div>
+        <SearchBox
+          id="directory-q"
+          label="Search by name, title, expertise, skills or publications"
+          defaultValue={search.q}
+        />
         <div className="grid gap-8 md:grid-cols-[16rem_1fr]">
           <aside aria-label="Filters">
             <h2 className="mb-3 text-lg font-semibold">Filters</h2>
             {FACETS.map((f) => (
-              <FacetGroup
+              <FilterGroup
                 key={f.key}
                 name={f.key}
                 legend={f.legend}
-                values={result.facets[f.key]}
+                options={result.facets[f.key]}
                 selected={search[f.key]}
+                limit={12}
               />
             ))}
             <Button type="submit" variant="secondary" size="sm">

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Badge, Button, PageHeader, Pagination } from "~/components/ui";
+import { Badge, Button, FilterGroup, PageHeader, Pagination, SearchBox } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { suggestedPostingsFor } from "~/modules/postings/matching.server";
@@ -24,40 +24,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
     isHr: user.roles.includes("HR"),
   };
-}
-
-function Checks({
-  legend,
-  name,
-  options,
-  selected,
-}: {
-  legend: string;
-  name: string;
-  options: { value: string; label: string }[];
-  selected: string[];
-}) {
-  return (
-    <fieldset className="mb-4">
-      <legend className="mb-1 font-semibold">{legend}</legend>
-      <ul className="space-y-1">
-        {options.map((o) => (
-          <li key={o.value}>
-            <label className="flex items-center gap-2">
-              <input
-                type="checkbox"
-                name={name}
-                value={o.value}
-                defaultChecked={selected.includes(o.value)}
-                className="h-4 w-4"
-              />
-              {o.label}
-            </label>
-          </li>
-        ))}
-      </ul>
-    </fieldset>
-  );
 }
 
 export default function Postings() {
@@ -109,44 +75,33 @@ export default function Postings() {
         </section>
       ) : null}
       <Form method="get" role="search" aria-label="Postings">
-        <div className="mb-6 flex flex-wrap items-end gap-3">
-          <div className="min-w-0 flex-1">
-            <label htmlFor="postings-q" className="block font-semibold">
-              Search titles, teams, descriptions and locations
-            </label>
-            <input
-              id="postings-q"
-              type="search"
-              name="q"
-              defaultValue={filter.q}
-              maxLength={200}
-              className="mt-1 block w-full rounded border-2 border-gray-600 bg-white px-3 py-2"
-            />
-          </div>
-          <Button type="submit">Search</Button>
-        </div>
+        <SearchBox
+          id="postings-q"
+          label="Search titles, teams, descriptions and locations"
+          defaultValue={filter.q}
+        />
         <div className="grid gap-8 md:grid-cols-[16rem_1fr]">
           <aside aria-label="Filters">
             <h2 className="mb-3 text-lg font-semibold">Filters</h2>
-            <Checks
+            <FilterGroup
               legend="Host institute"
               name="institute"
               options={result.institutes.map((i) => ({ value: i.code, label: i.name }))}
               selected={filter.institute}
             />
-            <Checks
+            <FilterGroup
               legend="Expertise"
               name="expertise"
               options={result.areas.map((a) => ({ value: a.id, label: a.name }))}
               selected={filter.expertise}
             />
-            <Checks
+            <FilterGroup
               legend="Duration"
               name="duration"
               options={Object.entries(DURATION_LABELS).map(([value, label]) => ({ value, label }))}
               selected={filter.duration}
             />
-            <Checks
+            <FilterGroup
               legend="On site or remote"
               name="workMode"
               options={WORK_MODES.map((m) => ({ value: m, label: WORK_MODE_LABELS[m] }))}

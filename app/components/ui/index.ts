@@ -8,3 +8,4 @@ export * from "./pagination";
 export * from "./spinner";
 export * from "./table";
 export * from "./visually-hidden";
+export * from "./search-filters";
