@@ -100,3 +100,79 @@ export function attachmentHeaders(file: { filename: string; contentType: string;
     "Cache-Control": "private, no-store",
   };
 }
+
+type WorkspaceFileKind = { contentType: string; matches: (bytes: Uint8Array) => boolean };
+
+const startsWith = (bytes: Uint8Array, signature: number[]) =>
+  signature.every((b, i) => bytes[i] === b);
+const zipHolding = (entry: string) => (bytes: Uint8Array) =>
+  startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) &&
+  contains(bytes, "[Content_Types].xml") &&
+  contains(bytes, entry);
+
+/** UTF-8 text with no control characters but tab and line breaks. */
+function isText(bytes: Uint8Array) {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return false;
+  }
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  return !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
+}
+
+/** What a workspace may hold, by extension, each with the content that extension must have. */
+export const WORKSPACE_FILE_KINDS: Record<string, WorkspaceFileKind> = {
+  pdf: { contentType: "application/pdf", matches: (b) => sniffDocument(b)?.kind === "pdf" },
+  docx: { contentType: DOCX.contentType, matches: zipHolding("word/document.xml") },
+  xlsx: {
+    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    matches: zipHolding("xl/workbook.xml"),
+  },
+  pptx: {
+    contentType: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    matches: zipHolding("ppt/presentation.xml"),
+  },
+  png: {
+    contentType: "image/png",
+    matches: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  },
+  jpg: { contentType: "image/jpeg", matches: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
+  jpeg: { contentType: "image/jpeg", matches: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
+  txt: { contentType: "text/plain; charset=utf-8", matches: isText },
+  md: { contentType: "text/markdown; charset=utf-8", matches: isText },
+  csv: { contentType: "text/csv; charset=utf-8", matches: isText },
+  json: { contentType: "application/json", matches: isText },
+};
+
+/**
+ * Checks a file for a workspace: a plain name (no path), an allowed extension, content that is
+ * what the extension says, within the size limit. The error, or the name and type to store.
+ */
+export function checkWorkspaceFile(file: {
+  name: string;
+  bytes: Uint8Array;
+}): { error: string } | { error?: undefined; filename: string; contentType: string } {
+  const max = getEnv().UPLOAD_MAX_BYTES;
+  const name = file.name.trim();
+  if (/[\\/]/.test(name) || name.startsWith(".") || name.includes(".."))
+    return { error: "The file name cannot contain a path (/ or \\) or start with a dot" };
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (/[\u0000-\u001F\u007F]/.test(name) || name.length > 150)
+    return { error: "The file name must be plain text of 150 characters or fewer" };
+  const extension = /\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1]?.toLowerCase() ?? "";
+  const kind = WORKSPACE_FILE_KINDS[extension];
+  if (!kind)
+    return {
+      error: `Upload a file of one of these types: ${Object.keys(WORKSPACE_FILE_KINDS).join(", ")}`,
+    };
+  if (file.bytes.byteLength === 0) return { error: "The selected file is empty" };
+  if (file.bytes.byteLength > max)
+    return { error: `The file must be ${formatBytes(max)} or smaller` };
+  if (!kind.matches(file.bytes))
+    return {
+      error: `The file's content is not a .${extension} file; check you chose the right one`,
+    };
+  return { filename: safeFilename(name, extension), contentType: kind.contentType };
+}

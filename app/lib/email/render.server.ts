@@ -29,6 +29,15 @@ import ReviewerAssignedEmail, {
   type ReviewerAssignedEmailProps,
 } from "#emails/reviewer-assigned";
 
+import WorkspaceAccessEmail, {
+  subject as workspaceAccessSubject,
+  type WorkspaceAccessEmailProps,
+} from "#emails/workspace-access";
+import WorkspaceInvitationEmail, {
+  subject as workspaceInvitationSubject,
+  type WorkspaceInvitationEmailProps,
+} from "#emails/workspace-invitation";
+
 export type EmailMessage =
   | { template: "invitation"; props: InvitationEmailProps }
   | { template: "password-reset"; props: PasswordResetEmailProps }
@@ -36,7 +45,9 @@ export type EmailMessage =
   | { template: "application-submitted"; props: ApplicationSubmittedEmailProps }
   | { template: "application-update"; props: ApplicationUpdateEmailProps }
   | { template: "reviewer-assigned"; props: ReviewerAssignedEmailProps }
-  | { template: "checklist-digest"; props: ChecklistDigestEmailProps };
+  | { template: "checklist-digest"; props: ChecklistDigestEmailProps }
+  | { template: "workspace-invitation"; props: WorkspaceInvitationEmailProps }
+  | { template: "workspace-access"; props: WorkspaceAccessEmailProps };
 
 export type EmailTemplate = EmailMessage["template"];
 
@@ -84,6 +95,16 @@ function build(message: EmailMessage): { subject: string; element: ReactElement 
       return {
         subject: checklistDigestSubject(message.props),
         element: createElement(ChecklistDigestEmail, message.props),
+      };
+    case "workspace-invitation":
+      return {
+        subject: workspaceInvitationSubject(message.props),
+        element: createElement(WorkspaceInvitationEmail, message.props),
+      };
+    case "workspace-access":
+      return {
+        subject: workspaceAccessSubject(message.props),
+        element: createElement(WorkspaceAccessEmail, message.props),
       };
     default: {
       const unknown: never = message;

@@ -19,6 +19,7 @@ import {
 import type { ChecklistItemInput, ItemMoveInput } from "~/modules/checklists/schema";
 import { calendar, type AllDayEvent } from "~/lib/icalendar";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
+import { syncPlacementAccess } from "~/modules/workspaces/workspaces.server";
 import type { PlacementDetailsInput } from "./schema";
 import {
   canMovePlacement,
@@ -267,6 +268,7 @@ export async function movePlacement(
       instituteId: placement.hostInstituteId,
       details: { from: placement.status, to },
     });
+    await syncPlacementAccess(tx, actor, placementId, to);
     return { ok: true };
   });
 }

@@ -1,0 +1,843 @@
+import { createHash } from "node:crypto";
+import { Prisma } from "~/generated/prisma/client";
+import type { TaskStatus } from "~/generated/prisma/enums";
+import { db } from "~/lib/db.server";
+import { checkWorkspaceFile, sha256Hex } from "~/lib/files.server";
+import type { Actor } from "~/lib/permissions";
+import { renderMarkdown } from "~/lib/markdown.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { pageDiff } from "./diff";
+import { MARKING_LABELS, TASK_STATUS_LABELS } from "./rules";
+import type {
+  PageInput,
+  PageSaveInput,
+  RegistrationInput,
+  TaskInput,
+  TaskStatusInput,
+  ThreadInput,
+} from "./schema";
+import {
+  access,
+  actorNames,
+  logActivity,
+  notFound,
+  refused,
+  visibleTo,
+  type Tx,
+  type WorkspaceResult,
+} from "./workspaces.server";
+
+// Pages, files, discussion, tasks, registrations and search: everything inside a workspace. Each
+// function starts with `access`, so no content is reached without the label and membership check.
+
+// --- Pages -------------------------------------------------------------------------------------
+
+export async function listPages(actor: Actor, workspaceId: string) {
+  return db.$transaction(async (tx) => {
+    const { role } = await access(tx, actor, workspaceId, "read");
+    const pages = await tx.workspacePage.findMany({
+      where: { workspaceId },
+      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+      select: { id: true, title: true, version: true, updatedAt: true, updatedById: true },
+    });
+    const names = await actorNames(
+      tx,
+      pages.map((p) => p.updatedById),
+    );
+    return {
+      role,
+      pages: pages.map((p) => ({ ...p, updatedByName: names.get(p.updatedById) ?? "" })),
+    };
+  });
+}
+
+export async function createPage(
+  actor: Actor,
+  workspaceId: string,
+  input: PageInput,
+): Promise<WorkspaceResult<{ pageId: string }>> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "edit");
+    const page = await tx.workspacePage.create({
+      data: {
+        workspaceId,
+        title: input.title,
+        body: input.body,
+        updatedById: actor.id,
+        versions: {
+          create: { version: 1, title: input.title, body: input.body, authorId: actor.id },
+        },
+      },
+      select: { id: true },
+    });
+    await touch(tx, workspaceId);
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "page.created",
+      `created the page “${input.title}”`,
+      `/pages/${page.id}`,
+    );
+    return { ok: true, pageId: page.id };
+  });
+}
+
+async function touch(tx: Tx, workspaceId: string) {
+  await tx.workspace.update({ where: { id: workspaceId }, data: { updatedAt: new Date() } });
+}
+
+async function loadPage(tx: Tx, workspaceId: string, pageId: string) {
+  const page = await tx.workspacePage.findFirst({
+    where: { id: pageId, workspaceId },
+    select: {
+      id: true,
+      title: true,
+      body: true,
+      version: true,
+      updatedAt: true,
+      updatedById: true,
+    },
+  });
+  if (!page) throw notFound();
+  return page;
+}
+
+/** A page rendered (safely), with its discussion threads. */
+export async function getPage(actor: Actor, workspaceId: string, pageId: string) {
+  return db.$transaction(async (tx) => {
+    const { role } = await access(tx, actor, workspaceId, "read");
+    const page = await loadPage(tx, workspaceId, pageId);
+    const threads = await threadsWithComments(tx, { workspaceId, pageId });
+    const names = await actorNames(tx, [page.updatedById]);
+    return {
+      role,
+      page: {
+        ...page,
+        html: renderMarkdown(page.body),
+        updatedByName: names.get(page.updatedById) ?? "",
+      },
+      threads,
+    };
+  });
+}
+
+/** The page as the editor opens it: source text and the version the edit starts from. */
+export async function getPageForEdit(actor: Actor, workspaceId: string, pageId: string) {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "edit");
+    const page = await loadPage(tx, workspaceId, pageId);
+    return { id: page.id, title: page.title, body: page.body, version: page.version };
+  });
+}
+
+export type PageConflict = {
+  ok: false;
+  conflict: true;
+  errors: Record<string, string[]>;
+  current: { title: string; body: string; version: number; updatedByName: string };
+  diff: ReturnType<typeof pageDiff>;
+};
+
+/**
+ * Saves a new version. The save names the version it started from; if someone saved since, nothing
+ * is written and the editor gets both texts and the difference, to merge by hand.
+ */
+export async function savePage(
+  actor: Actor,
+  workspaceId: string,
+  pageId: string,
+  input: PageSaveInput,
+): Promise<WorkspaceResult | PageConflict> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "edit");
+    const page = await loadPage(tx, workspaceId, pageId);
+    const conflict = async (): Promise<PageConflict> => {
+      const current = await loadPage(tx, workspaceId, pageId);
+      const names = await actorNames(tx, [current.updatedById]);
+      const by = names.get(current.updatedById) ?? "someone";
+      return {
+        ok: false,
+        conflict: true,
+        errors: {
+          "": [
+            `${by} saved this page (version ${current.version}) after you started editing. Your text is not saved: compare it with theirs below, merge, and save again.`,
+          ],
+        },
+        current: {
+          title: current.title,
+          body: current.body,
+          version: current.version,
+          updatedByName: by,
+        },
+        diff: pageDiff(current.body, input.body),
+      };
+    };
+    if (input.baseVersion !== page.version) return conflict();
+    if (input.title === page.title && input.body === page.body) return { ok: true };
+    const next = page.version + 1;
+    const updated = await tx.workspacePage.updateMany({
+      where: { id: pageId, version: page.version },
+      data: { title: input.title, body: input.body, version: next, updatedById: actor.id },
+    });
+    if (updated.count !== 1) return conflict();
+    await tx.pageVersion.create({
+      data: { pageId, version: next, title: input.title, body: input.body, authorId: actor.id },
+    });
+    await touch(tx, workspaceId);
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "page.edited",
+      `edited “${input.title}” (version ${next})`,
+      `/pages/${pageId}`,
+    );
+    return { ok: true };
+  });
+}
+
+/** Every version (who, when) and the difference between two of them (default: the last two). */
+export async function getPageHistory(
+  actor: Actor,
+  workspaceId: string,
+  pageId: string,
+  compare: { from: number; to: number },
+) {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "read");
+    const page = await loadPage(tx, workspaceId, pageId);
+    const versions = await tx.pageVersion.findMany({
+      where: { pageId },
+      orderBy: { version: "desc" },
+      select: { version: true, title: true, authorId: true, createdAt: true },
+    });
+    const names = await actorNames(
+      tx,
+      versions.map((v) => v.authorId),
+    );
+    const to = versions.some((v) => v.version === compare.to) ? compare.to : page.version;
+    const from = versions.some((v) => v.version === compare.from)
+      ? compare.from
+      : Math.max(1, to - 1);
+    const [a, b] = await Promise.all([
+      tx.pageVersion.findUnique({
+        where: { pageId_version: { pageId, version: from } },
+        select: { body: true, title: true },
+      }),
+      tx.pageVersion.findUnique({
+        where: { pageId_version: { pageId, version: to } },
+        select: { body: true, title: true },
+      }),
+    ]);
+    return {
+      page: { id: page.id, title: page.title, version: page.version },
+      versions: versions.map((v) => ({ ...v, authorName: names.get(v.authorId) ?? "" })),
+      from,
+      to,
+      titleChange: a && b && a.title !== b.title ? { from: a.title, to: b.title } : null,
+      diff: a && b ? pageDiff(a.body, b.body) : [],
+    };
+  });
+}
+
+// --- Files -------------------------------------------------------------------------------------
+
+export async function listFiles(actor: Actor, workspaceId: string) {
+  return db.$transaction(async (tx) => {
+    const { role } = await access(tx, actor, workspaceId, "read");
+    const files = await tx.workspaceFile.findMany({
+      where: { workspaceId },
+      orderBy: { name: "asc" },
+      select: {
+        id: true,
+        name: true,
+        updatedAt: true,
+        versions: {
+          orderBy: { version: "desc" },
+          select: {
+            id: true,
+            version: true,
+            uploadedById: true,
+            createdAt: true,
+            storedFile: { select: { size: true, contentType: true, sha256: true } },
+          },
+        },
+      },
+    });
+    const names = await actorNames(
+      tx,
+      files.flatMap((f) => f.versions.map((v) => v.uploadedById)),
+    );
+    return {
+      role,
+      files: files.map((f) => ({
+        ...f,
+        versions: f.versions.map((v) => ({
+          ...v,
+          uploadedByName: names.get(v.uploadedById) ?? "",
+        })),
+      })),
+    };
+  });
+}
+
+/**
+ * Uploads a file; a file of the same name gets a new version. Checked by name, size and content
+ * before anything is written.
+ */
+export async function uploadFile(
+  actor: Actor,
+  workspaceId: string,
+  upload: { name: string; bytes: Uint8Array },
+): Promise<WorkspaceResult<{ fileId: string; version: number }>> {
+  const checked = checkWorkspaceFile(upload);
+  if (checked.error !== undefined) return refused(checked.error, "file");
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "edit");
+    const stored = await tx.storedFile.create({
+      data: {
+        ownerId: actor.id,
+        filename: checked.filename,
+        contentType: checked.contentType,
+        size: upload.bytes.byteLength,
+        sha256: sha256Hex(upload.bytes),
+        data: Buffer.from(upload.bytes),
+      },
+      select: { id: true },
+    });
+    const file = await tx.workspaceFile.upsert({
+      where: { workspaceId_name: { workspaceId, name: checked.filename } },
+      create: { workspaceId, name: checked.filename, createdById: actor.id },
+      update: { updatedAt: new Date() },
+      select: { id: true },
+    });
+    // Serialise versions of one file across concurrent uploads.
+    await tx.$queryRaw`SELECT id FROM "WorkspaceFile" WHERE id = ${file.id} FOR UPDATE`;
+    const last = await tx.workspaceFileVersion.findFirst({
+      where: { fileId: file.id },
+      orderBy: { version: "desc" },
+      select: { version: true },
+    });
+    const version = (last?.version ?? 0) + 1;
+    await tx.workspaceFileVersion.create({
+      data: { fileId: file.id, version, storedFileId: stored.id, uploadedById: actor.id },
+    });
+    await touch(tx, workspaceId);
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "file.uploaded",
+      `uploaded ${checked.filename}${version > 1 ? ` (version ${version})` : ""}`,
+      "/files",
+    );
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.file_uploaded",
+      targetType: "WorkspaceFile",
+      targetId: file.id,
+      details: { workspaceId, version, size: upload.bytes.byteLength },
+    });
+    return { ok: true, fileId: file.id, version };
+  });
+}
+
+/**
+ * A file version for download, to members only; audited. The protective marking goes in the
+ * file name and in a header, so it travels with the file.
+ */
+export async function downloadFile(
+  actor: Actor,
+  workspaceId: string,
+  fileId: string,
+  version: number,
+  ipAddress = "",
+) {
+  return db.$transaction(async (tx) => {
+    const { workspace } = await access(tx, actor, workspaceId, "read");
+    const row = await tx.workspaceFileVersion.findFirst({
+      where: { fileId, version, file: { workspaceId } },
+      select: {
+        storedFile: { select: { filename: true, contentType: true, size: true, data: true } },
+      },
+    });
+    if (!row) throw notFound();
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.file_downloaded",
+      targetType: "WorkspaceFile",
+      targetId: fileId,
+      ipAddress,
+      details: { workspaceId, version },
+    });
+    const marking = MARKING_LABELS[workspace.marking];
+    return {
+      ...row.storedFile,
+      filename: `${marking} ${row.storedFile.filename}`,
+      marking,
+    };
+  });
+}
+
+// --- Discussion --------------------------------------------------------------------------------
+
+async function threadsWithComments(
+  tx: Tx,
+  where: Prisma.DiscussionThreadWhereInput & { workspaceId: string },
+) {
+  const threads = await tx.discussionThread.findMany({
+    where,
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    select: {
+      id: true,
+      title: true,
+      createdAt: true,
+      createdById: true,
+      pageId: true,
+      page: { select: { title: true } },
+      comments: {
+        orderBy: { createdAt: "asc" },
+        take: 200,
+        select: { id: true, body: true, authorId: true, createdAt: true },
+      },
+    },
+  });
+  const names = await actorNames(
+    tx,
+    threads.flatMap((t) => [t.createdById, ...t.comments.map((c) => c.authorId)]),
+  );
+  return threads.map((t) => ({
+    ...t,
+    createdByName: names.get(t.createdById) ?? "",
+    comments: t.comments.map((c) => ({
+      id: c.id,
+      html: renderMarkdown(c.body),
+      createdAt: c.createdAt,
+      authorName: names.get(c.authorId) ?? "",
+    })),
+  }));
+}
+
+/** The workspace's discussions (those on pages included, each naming its page). */
+export async function listThreads(actor: Actor, workspaceId: string) {
+  return db.$transaction(async (tx) => {
+    const { role } = await access(tx, actor, workspaceId, "read");
+    const threads = await tx.discussionThread.findMany({
+      where: { workspaceId },
+      orderBy: { createdAt: "desc" },
+      take: 200,
+      select: {
+        id: true,
+        title: true,
+        createdAt: true,
+        page: { select: { id: true, title: true } },
+        _count: { select: { comments: true } },
+      },
+    });
+    return { role, threads };
+  });
+}
+
+export async function getThread(actor: Actor, workspaceId: string, threadId: string) {
+  return db.$transaction(async (tx) => {
+    const { role } = await access(tx, actor, workspaceId, "read");
+    const [thread] = await threadsWithComments(tx, { workspaceId, id: threadId });
+    if (!thread) throw notFound();
+    return { role, thread };
+  });
+}
+
+/** Starts a discussion on the workspace, or on one of its pages, with a first comment. */
+export async function createThread(
+  actor: Actor,
+  workspaceId: string,
+  input: ThreadInput,
+): Promise<WorkspaceResult<{ threadId: string }>> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "comment");
+    let pageTitle: string | null = null;
+    if (input.pageId) {
+      const page = await tx.workspacePage.findFirst({
+        where: { id: input.pageId, workspaceId },
+        select: { title: true },
+      });
+      if (!page) return refused("That page is not in this workspace.", "pageId");
+      pageTitle = page.title;
+    }
+    const thread = await tx.discussionThread.create({
+      data: {
+        workspaceId,
+        pageId: input.pageId || null,
+        title: input.title,
+        createdById: actor.id,
+        comments: { create: { workspaceId, authorId: actor.id, body: input.body } },
+      },
+      select: { id: true },
+    });
+    await touch(tx, workspaceId);
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "thread.created",
+      pageTitle
+        ? `started “${input.title}” on “${pageTitle}”`
+        : `started the discussion “${input.title}”`,
+      `/discussion/${thread.id}`,
+    );
+    return { ok: true, threadId: thread.id };
+  });
+}
+
+export async function addComment(
+  actor: Actor,
+  workspaceId: string,
+  threadId: string,
+  body: string,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "comment");
+    const thread = await tx.discussionThread.findFirst({
+      where: { id: threadId, workspaceId },
+      select: { id: true, title: true },
+    });
+    if (!thread) throw notFound();
+    await tx.comment.create({ data: { threadId, workspaceId, authorId: actor.id, body } });
+    await touch(tx, workspaceId);
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "comment.added",
+      `commented on “${thread.title}”`,
+      `/discussion/${threadId}`,
+    );
+    return { ok: true };
+  });
+}
+
+// --- Tasks -------------------------------------------------------------------------------------
+
+const TASK_SELECT = {
+  id: true,
+  title: true,
+  status: true,
+  version: true,
+  dueOn: true,
+  assigneeId: true,
+  assignee: { select: { displayName: true } },
+} satisfies Prisma.WorkspaceTaskSelect;
+
+export async function listTasks(actor: Actor, workspaceId: string) {
+  return db.$transaction(async (tx) => {
+    const { role } = await access(tx, actor, workspaceId, "read");
+    const [tasks, members] = await Promise.all([
+      tx.workspaceTask.findMany({
+        where: { workspaceId },
+        orderBy: [
+          { status: "asc" },
+          { dueOn: { sort: "asc", nulls: "last" } },
+          { createdAt: "asc" },
+        ],
+        take: 500,
+        select: TASK_SELECT,
+      }),
+      tx.workspaceMember.findMany({
+        where: { workspaceId },
+        orderBy: { user: { displayName: "asc" } },
+        select: { user: { select: { id: true, displayName: true } } },
+      }),
+    ]);
+    return { role, tasks, members: members.map((m) => m.user) };
+  });
+}
+
+export async function createTask(
+  actor: Actor,
+  workspaceId: string,
+  input: TaskInput,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "edit");
+    if (input.assigneeId) {
+      const member = await tx.workspaceMember.findUnique({
+        where: { workspaceId_userId: { workspaceId, userId: input.assigneeId } },
+        select: { role: true },
+      });
+      if (!member) return refused("Assign the task to a member of this workspace", "assigneeId");
+    }
+    await tx.workspaceTask.create({
+      data: {
+        workspaceId,
+        title: input.title,
+        assigneeId: input.assigneeId || null,
+        dueOn: input.dueOn ? new Date(`${input.dueOn}T00:00:00Z`) : null,
+        createdById: actor.id,
+      },
+    });
+    await touch(tx, workspaceId);
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "task.created",
+      `added the task “${input.title}”`,
+      "/tasks",
+    );
+    return { ok: true };
+  });
+}
+
+/** Editors and owners move any task; the assignee moves their own, whatever their role. */
+export async function moveTask(
+  actor: Actor,
+  workspaceId: string,
+  input: TaskStatusInput,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    const { role } = await access(tx, actor, workspaceId, "read");
+    const task = await tx.workspaceTask.findFirst({
+      where: { id: input.taskId, workspaceId },
+      select: { id: true, title: true, assigneeId: true, version: true, status: true },
+    });
+    if (!task) throw notFound();
+    if (role === "VIEWER" && task.assigneeId !== actor.id)
+      throw new Response("Forbidden", { status: 403 });
+    const moved = await tx.workspaceTask.updateMany({
+      where: { id: task.id, version: input.version },
+      data: { status: input.status, version: { increment: 1 } },
+    });
+    if (moved.count !== 1)
+      return {
+        ...refused("This task changed since you opened the page. It now shows its current state."),
+        conflict: true,
+      };
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "task.moved",
+      `marked “${task.title}” ${TASK_STATUS_LABELS[input.status].toLowerCase()}`,
+      "/tasks",
+    );
+    return { ok: true };
+  });
+}
+
+/** "My tasks": tasks assigned to the actor in every workspace they can see. */
+export async function listMyTasks(actor: Actor, status?: TaskStatus) {
+  return db.workspaceTask.findMany({
+    where: {
+      assigneeId: actor.id,
+      ...(status ? { status } : { status: { not: "DONE" } }),
+      workspace: visibleTo(actor),
+    },
+    orderBy: [{ dueOn: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
+    take: 500,
+    select: {
+      ...TASK_SELECT,
+      workspace: { select: { id: true, name: true, marking: true } },
+    },
+  });
+}
+
+// --- Registrations -----------------------------------------------------------------------------
+
+export type SnapshotPage = { pageId: string; title: string; version: number; body: string };
+
+/** The hash of a registration, over a canonical form whose key order is fixed here. */
+export function registrationHash(r: { title: string; registeredAt: Date; pages: SnapshotPage[] }) {
+  const canonical = JSON.stringify({
+    title: r.title,
+    registeredAt: r.registeredAt.toISOString(),
+    pages: r.pages.map((p) => ({
+      pageId: p.pageId,
+      title: p.title,
+      version: p.version,
+      body: p.body,
+    })),
+  });
+  return createHash("sha256").update(canonical, "utf8").digest("hex");
+}
+
+/**
+ * Owners register findings: the chosen pages as they are now, frozen with a timestamp and a hash.
+ * There is no function to change or delete one, and the database refuses both.
+ */
+export async function registerFindings(
+  actor: Actor,
+  workspaceId: string,
+  input: RegistrationInput,
+  now = new Date(),
+): Promise<WorkspaceResult<{ registrationId: string; contentHash: string }>> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "manage");
+    const wanted = [...new Set(input.pageIds)];
+    const pages = await tx.workspacePage.findMany({
+      where: { workspaceId, id: { in: wanted } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true, title: true, version: true, body: true },
+    });
+    if (pages.length !== wanted.length)
+      return refused("Choose pages of this workspace only", "pageIds");
+    const snapshot: SnapshotPage[] = pages.map((p) => ({
+      pageId: p.id,
+      title: p.title,
+      version: p.version,
+      body: p.body,
+    }));
+    const registeredAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    const contentHash = registrationHash({ title: input.title, registeredAt, pages: snapshot });
+    const registration = await tx.findingsRegistration.create({
+      data: {
+        workspaceId,
+        title: input.title,
+        registeredById: actor.id,
+        registeredAt,
+        snapshot: snapshot as unknown as Prisma.InputJsonArray,
+        contentHash,
+      },
+      select: { id: true },
+    });
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "findings.registered",
+      `registered “${input.title}” (${pages.length} page${pages.length === 1 ? "" : "s"})`,
+      `/registrations/${registration.id}`,
+    );
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.findings_registered",
+      targetType: "FindingsRegistration",
+      targetId: registration.id,
+      details: { workspaceId, contentHash, pages: snapshot.map((p) => [p.pageId, p.version]) },
+    });
+    return { ok: true, registrationId: registration.id, contentHash };
+  });
+}
+
+/** A registration as frozen, and whether its content still matches its hash. */
+export async function getRegistration(actor: Actor, workspaceId: string, registrationId: string) {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "read");
+    const r = await tx.findingsRegistration.findFirst({
+      where: { id: registrationId, workspaceId },
+      select: {
+        id: true,
+        title: true,
+        registeredAt: true,
+        registeredById: true,
+        contentHash: true,
+        snapshot: true,
+      },
+    });
+    if (!r) throw notFound();
+    const pages = r.snapshot as unknown as SnapshotPage[];
+    const names = await actorNames(tx, [r.registeredById]);
+    return {
+      id: r.id,
+      title: r.title,
+      registeredAt: r.registeredAt,
+      registeredByName: names.get(r.registeredById) ?? "",
+      contentHash: r.contentHash,
+      intact:
+        registrationHash({ title: r.title, registeredAt: r.registeredAt, pages }) === r.contentHash,
+      pages: pages.map((p) => ({ ...p, html: renderMarkdown(p.body) })),
+    };
+  });
+}
+
+/** What an owner can register: the workspace's pages, and the registrations so far. */
+export async function getRegistrations(actor: Actor, workspaceId: string) {
+  return db.$transaction(async (tx) => {
+    const { role } = await access(tx, actor, workspaceId, "read");
+    const [pages, registrations] = await Promise.all([
+      tx.workspacePage.findMany({
+        where: { workspaceId },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { id: true, title: true, version: true },
+      }),
+      tx.findingsRegistration.findMany({
+        where: { workspaceId },
+        orderBy: { registeredAt: "desc" },
+        select: { id: true, title: true, registeredAt: true, contentHash: true },
+      }),
+    ]);
+    return { role, pages, registrations };
+  });
+}
+
+// --- Search ------------------------------------------------------------------------------------
+
+export type WorkspaceSearchHit = {
+  kind: "page" | "comment" | "task";
+  id: string;
+  title: string;
+  headline: string;
+  link: string;
+};
+
+export const MARK_START = "\u27E6";
+export const MARK_END = "\u27E7";
+
+/** Full-text search over the workspace's pages, comments and tasks (PostgreSQL text search). */
+export async function searchWorkspace(actor: Actor, workspaceId: string, q: string) {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "read");
+    if (!q) return { q, hits: [] as WorkspaceSearchHit[] };
+    const options = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
+    const rows = await tx.$queryRaw<
+      {
+        kind: string;
+        id: string;
+        title: string;
+        headline: string;
+        threadId: string | null;
+        rank: number;
+      }[]
+    >(Prisma.sql`
+      WITH query AS (SELECT websearch_to_tsquery('english', ${q}) AS q)
+      SELECT * FROM (
+        SELECT 'page' AS kind, p.id, p.title, NULL AS "threadId",
+          ts_headline('english', p.body, query.q, ${options}) AS headline,
+          ts_rank(setweight(to_tsvector('english', p.title), 'A') || to_tsvector('english', p.body), query.q) AS rank
+        FROM "WorkspacePage" p, query
+        WHERE p."workspaceId" = ${workspaceId}
+          AND (setweight(to_tsvector('english', p.title), 'A') || to_tsvector('english', p.body)) @@ query.q
+        UNION ALL
+        SELECT 'comment', c.id, t.title, t.id,
+          ts_headline('english', c.body, query.q, ${options}),
+          ts_rank(to_tsvector('english', c.body), query.q)
+        FROM "Comment" c JOIN "DiscussionThread" t ON t.id = c."threadId", query
+        WHERE c."workspaceId" = ${workspaceId}
+          AND (to_tsvector('english', c.body) || to_tsvector('english', t.title)) @@ query.q
+        UNION ALL
+        SELECT 'task', k.id, k.title, NULL,
+          ts_headline('english', k.title, query.q, ${options}),
+          ts_rank(to_tsvector('english', k.title), query.q)
+        FROM "WorkspaceTask" k, query
+        WHERE k."workspaceId" = ${workspaceId} AND to_tsvector('english', k.title) @@ query.q
+      ) hits
+      ORDER BY rank DESC, id
+      LIMIT 50`);
+    return {
+      q,
+      hits: rows.map((r): WorkspaceSearchHit => ({
+        kind: r.kind as WorkspaceSearchHit["kind"],
+        id: r.id,
+        title: r.title,
+        headline: r.headline,
+        link:
+          r.kind === "page"
+            ? `/pages/${r.id}`
+            : r.kind === "comment"
+              ? `/discussion/${r.threadId}`
+              : "/tasks",
+      })),
+    };
+  });
+}

@@ -1,0 +1,84 @@
+import type { ProtectiveMarking, TaskStatus, WorkspaceRole } from "~/generated/prisma/enums";
+
+// Pure rules of the workspaces area: labels, markings, what each role may do, and what a title or
+// comment may hold. Shared by the services, the pages and the unit tests.
+
+export const MARKINGS = [
+  "OFFICIAL",
+  "OFFICIAL_SENSITIVE",
+  "CUI",
+] as const satisfies readonly ProtectiveMarking[];
+export const MARKING_LABELS: Record<ProtectiveMarking, string> = {
+  OFFICIAL: "OFFICIAL",
+  OFFICIAL_SENSITIVE: "OFFICIAL-SENSITIVE",
+  CUI: "CUI",
+};
+
+export const ROLES = ["OWNER", "EDITOR", "VIEWER"] as const satisfies readonly WorkspaceRole[];
+export const ROLE_LABELS: Record<WorkspaceRole, string> = {
+  OWNER: "Owner",
+  EDITOR: "Editor",
+  VIEWER: "Viewer",
+};
+
+export const TASK_STATUSES = [
+  "OPEN",
+  "IN_PROGRESS",
+  "DONE",
+] as const satisfies readonly TaskStatus[];
+export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
+  OPEN: "Open",
+  IN_PROGRESS: "In progress",
+  DONE: "Done",
+};
+
+/** The handling label as people write it: JOINT, or "<institute code>-ONLY" (e.g. US-AISI-ONLY). */
+export function labelName(restrictedTo: { code: string } | null) {
+  return restrictedTo ? `${restrictedTo.code}-ONLY` : "JOINT";
+}
+
+/** Whether staff of `instituteId` may be in a workspace with this label. */
+export function labelAdmits(restrictedToInstituteId: string | null, instituteId: string) {
+  return restrictedToInstituteId === null || restrictedToInstituteId === instituteId;
+}
+
+export type WorkspaceAction = "read" | "comment" | "edit" | "manage"; // members, settings, label, registrations
+
+const RANK: Record<WorkspaceRole, number> = { VIEWER: 0, EDITOR: 1, OWNER: 2 };
+const NEEDS: Record<WorkspaceAction, WorkspaceRole> = {
+  read: "VIEWER",
+  comment: "VIEWER",
+  edit: "EDITOR",
+  manage: "OWNER",
+};
+
+export function roleMay(role: WorkspaceRole, action: WorkspaceAction) {
+  return RANK[role] >= RANK[NEEDS[action]];
+}
+
+/** The role of two that gives more: a placement never lowers what someone already has. */
+export function higherRole(a: WorkspaceRole, b: WorkspaceRole) {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** The text outside code: fenced blocks and inline code spans may show markup as an example. */
+function outsideCode(markdown: string) {
+  return markdown
+    .replace(/^(```|~~~)[^\n]*\n[\s\S]*?(^\1[^\n]*$|(?![\s\S]))/gm, " ")
+    .replace(/(`+)[\s\S]*?\1/g, " ");
+}
+
+const TAG = /<\s*\/?\s*[a-z!?][^>]*>?/i;
+const SCRIPT_URL = /(?:java|vb)script\s*:|data\s*:\s*text\/html/i;
+
+/**
+ * Why a title or comment is refused, or null. Pages are documents and may hold anything (they
+ * render safely); titles and comments are short text, where markup is only ever an attack.
+ */
+export function markupProblem(text: string, what: string): string | null {
+  const prose = outsideCode(text);
+  if (TAG.test(prose))
+    return `${what} cannot contain HTML. Write plain text or Markdown; put code in backticks.`;
+  if (SCRIPT_URL.test(prose)) return `${what} cannot contain script links.`;
+  return null;
+}

@@ -1,0 +1,1034 @@
+import type { Prisma } from "~/generated/prisma/client";
+import type { WorkspaceRole } from "~/generated/prisma/enums";
+import { db } from "~/lib/db.server";
+import { queueEmail } from "~/lib/email/outbox.server";
+import { renderEmail } from "~/lib/email/render.server";
+import { getEnv } from "~/lib/env.server";
+import type { FieldErrors } from "~/lib/forms";
+import { isHrOf, type Actor } from "~/lib/permissions";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { JOINT_TESTING_PAGES } from "./joint-testing";
+import {
+  labelAdmits,
+  labelName,
+  MARKING_LABELS,
+  ROLE_LABELS,
+  roleMay,
+  higherRole,
+  type WorkspaceAction,
+} from "./rules";
+import type { InviteInput, WorkspaceInput, WorkspaceSettingsInput } from "./schema";
+
+export type Tx = Prisma.TransactionClient;
+
+export const notFound = () => new Response("Not found", { status: 404 });
+export const forbidden = () => new Response("Forbidden", { status: 403 });
+
+export type WorkspaceResult<T = object> =
+  ({ ok: true } & T) | { ok: false; errors: FieldErrors; conflict?: boolean };
+
+export const refused = (message: string, field = ""): { ok: false; errors: FieldErrors } => ({
+  ok: false,
+  errors: { [field]: [message] },
+});
+
+export const workspaceUrl = (id: string, path = "") =>
+  new URL(`/workspaces/${id}${path}`, getEnv().APP_URL).toString();
+
+/**
+ * The only way any workspace is found: the actor is a member AND the label admits their
+ * institute. A membership that the label no longer admits (say, after a move between institutes)
+ * therefore grants nothing.
+ */
+export function visibleTo(actor: Pick<Actor, "id" | "instituteId">): Prisma.WorkspaceWhereInput {
+  return {
+    members: { some: { userId: actor.id } },
+    OR: [{ restrictedToInstituteId: null }, { restrictedToInstituteId: actor.instituteId }],
+  };
+}
+
+const FRAME_SELECT = {
+  id: true,
+  name: true,
+  marking: true,
+  kind: true,
+  version: true,
+  restrictedToInstituteId: true,
+  restrictedTo: { select: { code: true, name: true } },
+} satisfies Prisma.WorkspaceSelect;
+
+/**
+ * Loads the workspace for an action, or throws: 404 for anyone who may not know it exists, 403 for
+ * a member whose role does not allow the action.
+ */
+export async function access(
+  tx: Tx,
+  actor: Pick<Actor, "id" | "instituteId">,
+  workspaceId: string,
+  action: WorkspaceAction,
+) {
+  const workspace = await tx.workspace.findFirst({
+    where: { id: workspaceId, ...visibleTo(actor) },
+    select: { ...FRAME_SELECT, members: { where: { userId: actor.id }, select: { role: true } } },
+  });
+  if (!workspace) throw notFound();
+  const role = workspace.members[0]!.role;
+  if (!roleMay(role, action)) throw forbidden();
+  return { workspace, role };
+}
+
+/** Appends to the workspace's activity feed, in the transaction of the change. */
+export async function logActivity(
+  tx: Tx,
+  workspaceId: string,
+  actor: Pick<Actor, "id"> | null,
+  kind: string,
+  summary: string,
+  link = "",
+) {
+  await tx.workspaceActivity.create({
+    data: { workspaceId, actorId: actor?.id ?? null, kind, summary: summary.slice(0, 500), link },
+  });
+}
+
+async function nameOf(tx: Tx, userId: string) {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { displayName: true } });
+  return user?.displayName ?? "Someone";
+}
+
+/** What every page of a workspace shows: name, label and marking banner, and the viewer's role. */
+export async function getWorkspaceFrame(actor: Actor, workspaceId: string) {
+  const { workspace, role } = await access(db, actor, workspaceId, "read");
+  return {
+    id: workspace.id,
+    name: workspace.name,
+    kind: workspace.kind,
+    label: labelName(workspace.restrictedTo),
+    labelInstitute: workspace.restrictedTo?.name ?? null,
+    marking: MARKING_LABELS[workspace.marking],
+    role,
+  };
+}
+
+/** "My workspaces", and the invitations waiting for an answer. */
+export async function listMyWorkspaces(actor: Actor) {
+  const [workspaces, invitations] = await Promise.all([
+    db.workspace.findMany({
+      where: visibleTo(actor),
+      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+      take: 200,
+      select: {
+        ...FRAME_SELECT,
+        purpose: true,
+        updatedAt: true,
+        members: { where: { userId: actor.id }, select: { role: true } },
+        _count: { select: { members: true, tasks: { where: { status: { not: "DONE" } } } } },
+      },
+    }),
+    db.workspaceInvitation.findMany({
+      where: {
+        inviteeId: actor.id,
+        status: "PENDING",
+        workspace: {
+          OR: [{ restrictedToInstituteId: null }, { restrictedToInstituteId: actor.instituteId }],
+        },
+      },
+      orderBy: { createdAt: "desc" },
+      select: {
+        id: true,
+        role: true,
+        createdAt: true,
+        workspace: {
+          select: { name: true, marking: true, restrictedTo: { select: { code: true } } },
+        },
+      },
+    }),
+  ]);
+  return {
+    workspaces: workspaces.map((w) => ({
+      id: w.id,
+      name: w.name,
+      purpose: w.purpose,
+      label: labelName(w.restrictedTo),
+      marking: MARKING_LABELS[w.marking],
+      role: w.members[0]!.role,
+      memberCount: w._count.members,
+      openTasks: w._count.tasks,
+      updatedAt: w.updatedAt,
+    })),
+    invitations: invitations.map((i) => ({
+      id: i.id,
+      role: i.role,
+      createdAt: i.createdAt,
+      workspaceName: i.workspace.name,
+      label: labelName(i.workspace.restrictedTo),
+      marking: MARKING_LABELS[i.workspace.marking],
+    })),
+  };
+}
+
+/** The labels the actor may give a workspace: JOINT, or their own institute only. */
+export async function labelChoices(actor: Actor) {
+  const own = await db.institute.findUniqueOrThrow({
+    where: { id: actor.instituteId },
+    select: { id: true, code: true, name: true },
+  });
+  return [
+    { value: "JOINT", label: "JOINT: staff of any partner institute" },
+    { value: own.id, label: `${own.code}-ONLY: ${own.name} staff only` },
+  ];
+}
+
+function labelTarget(actor: Actor, label: string): string | null | undefined {
+  if (label === "JOINT") return null;
+  if (label === actor.instituteId) return label;
+  return undefined;
+}
+
+export async function createWorkspace(
+  actor: Actor,
+  input: WorkspaceInput,
+): Promise<WorkspaceResult<{ workspaceId: string }>> {
+  const restrictedToInstituteId = labelTarget(actor, input.label);
+  if (restrictedToInstituteId === undefined)
+    return refused("Choose JOINT or your own institute: you must be able to see it", "label");
+  return db.$transaction(async (tx) => {
+    const workspace = await tx.workspace.create({
+      data: {
+        name: input.name,
+        purpose: input.purpose,
+        restrictedToInstituteId,
+        marking: input.marking,
+        kind: input.template,
+        createdById: actor.id,
+        members: { create: { userId: actor.id, role: "OWNER" } },
+      },
+      select: { id: true },
+    });
+    if (input.template === "JOINT_TESTING") {
+      for (const page of JOINT_TESTING_PAGES) {
+        await tx.workspacePage.create({
+          data: {
+            workspaceId: workspace.id,
+            title: page.title,
+            body: page.body,
+            updatedById: actor.id,
+            versions: {
+              create: { version: 1, title: page.title, body: page.body, authorId: actor.id },
+            },
+          },
+        });
+      }
+    }
+    await logActivity(tx, workspace.id, actor, "workspace.created", "created the workspace");
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.created",
+      targetType: "Workspace",
+      targetId: workspace.id,
+      details: {
+        label: input.label === "JOINT" ? "JOINT" : "ONE_INSTITUTE",
+        marking: input.marking,
+      },
+    });
+    return { ok: true, workspaceId: workspace.id };
+  });
+}
+
+/** The workspace home: purpose, members, recent activity, open tasks and registrations. */
+export async function getWorkspaceHome(actor: Actor, workspaceId: string) {
+  return db.$transaction(async (tx) => {
+    const { workspace, role } = await access(tx, actor, workspaceId, "read");
+    const [details, members, activity, tasks, registrations, pageCount] = await Promise.all([
+      tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { purpose: true } }),
+      workspaceMembers(tx, workspaceId),
+      tx.workspaceActivity.findMany({
+        where: { workspaceId },
+        orderBy: [{ at: "desc" }, { id: "desc" }],
+        take: 10,
+        select: { id: true, actorId: true, summary: true, link: true, at: true },
+      }),
+      tx.workspaceTask.findMany({
+        where: { workspaceId, status: { not: "DONE" } },
+        orderBy: [{ dueOn: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
+        take: 10,
+        select: {
+          id: true,
+          title: true,
+          status: true,
+          dueOn: true,
+          assignee: { select: { displayName: true } },
+        },
+      }),
+      tx.findingsRegistration.findMany({
+        where: { workspaceId },
+        orderBy: { registeredAt: "desc" },
+        select: { id: true, title: true, registeredAt: true, contentHash: true },
+      }),
+      tx.workspacePage.count({ where: { workspaceId } }),
+    ]);
+    const names = await actorNames(
+      tx,
+      activity.map((a) => a.actorId),
+    );
+    return {
+      purpose: details.purpose,
+      role,
+      kind: workspace.kind,
+      members,
+      activity: activity.map((a) => ({
+        ...a,
+        actorName: names.get(a.actorId ?? "") ?? "The portal",
+      })),
+      tasks,
+      registrations,
+      pageCount,
+    };
+  });
+}
+
+export async function actorNames(tx: Tx, ids: (string | null)[]) {
+  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
+  if (!wanted.length) return new Map<string, string>();
+  const users = await tx.user.findMany({
+    where: { id: { in: wanted } },
+    select: { id: true, displayName: true },
+  });
+  return new Map(users.map((u) => [u.id, u.displayName]));
+}
+
+function workspaceMembers(tx: Tx, workspaceId: string) {
+  return tx.workspaceMember.findMany({
+    where: { workspaceId },
+    orderBy: [{ role: "asc" }, { joinedAt: "asc" }],
+    select: {
+      role: true,
+      viaPlacementId: true,
+      user: {
+        select: {
+          id: true,
+          displayName: true,
+          email: true,
+          institute: { select: { id: true, code: true } },
+        },
+      },
+    },
+  });
+}
+
+/** The activity feed, newest first. */
+export async function getActivity(actor: Actor, workspaceId: string, page = 1) {
+  const size = 50;
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "read");
+    const [rows, total] = await Promise.all([
+      tx.workspaceActivity.findMany({
+        where: { workspaceId },
+        orderBy: [{ at: "desc" }, { id: "desc" }],
+        skip: (Math.max(1, page) - 1) * size,
+        take: size,
+        select: { id: true, actorId: true, summary: true, link: true, at: true },
+      }),
+      tx.workspaceActivity.count({ where: { workspaceId } }),
+    ]);
+    const names = await actorNames(
+      tx,
+      rows.map((a) => a.actorId),
+    );
+    return {
+      activity: rows.map((a) => ({ ...a, actorName: names.get(a.actorId ?? "") ?? "The portal" })),
+      page: Math.max(1, page),
+      pageCount: Math.max(1, Math.ceil(total / size)),
+    };
+  });
+}
+
+/** Members, invitations and settings: what the members page shows. */
+export async function getMembersPage(actor: Actor, workspaceId: string) {
+  return db.$transaction(async (tx) => {
+    const { workspace, role } = await access(tx, actor, workspaceId, "read");
+    const [details, members, invitations] = await Promise.all([
+      tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { purpose: true } }),
+      workspaceMembers(tx, workspaceId),
+      roleMay(role, "manage")
+        ? tx.workspaceInvitation.findMany({
+            where: { workspaceId, status: "PENDING" },
+            orderBy: { createdAt: "asc" },
+            select: {
+              id: true,
+              role: true,
+              createdAt: true,
+              invitee: { select: { displayName: true, email: true } },
+            },
+          })
+        : Promise.resolve([]),
+    ]);
+    return {
+      role,
+      members,
+      invitations,
+      settings: {
+        name: workspace.name,
+        purpose: details.purpose,
+        label: workspace.restrictedToInstituteId ?? "JOINT",
+        marking: workspace.marking,
+        version: workspace.version,
+      },
+    };
+  });
+}
+
+/**
+ * Name, purpose, marking and label. A label change that would shut out anyone who is in (a
+ * member, someone invited, or a secondee of a linked placement) is refused, naming them.
+ */
+export async function updateWorkspaceSettings(
+  actor: Actor,
+  workspaceId: string,
+  input: WorkspaceSettingsInput,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    const { workspace } = await access(tx, actor, workspaceId, "manage");
+    if (input.version !== workspace.version)
+      return {
+        ...refused("The settings changed since you opened them. Check them and save again."),
+        conflict: true,
+      };
+    const target = labelTarget(actor, input.label);
+    if (target === undefined)
+      return refused("Choose JOINT or your own institute: you must be able to see it", "label");
+    const labelChanged = target !== workspace.restrictedToInstituteId;
+    if (labelChanged && target !== null) {
+      const outside = await peopleOutside(tx, workspaceId, target);
+      if (outside.length)
+        return refused(
+          `The label cannot be narrowed while these people are outside it: ${outside.join("; ")}. Remove them first.`,
+          "label",
+        );
+    }
+    const updated = await tx.workspace.updateMany({
+      where: { id: workspaceId, version: input.version },
+      data: {
+        name: input.name,
+        purpose: input.purpose,
+        marking: input.marking,
+        restrictedToInstituteId: target,
+        version: { increment: 1 },
+      },
+    });
+    if (updated.count !== 1)
+      return {
+        ...refused("The settings changed since you opened them. Check them and save again."),
+        conflict: true,
+      };
+    const newLabel = target === null ? "JOINT" : labelName(await instituteCode(tx, target));
+    const oldLabel = labelName(workspace.restrictedTo);
+    if (labelChanged) {
+      await recordAudit(tx, {
+        actor,
+        action: "workspace.label_changed",
+        targetType: "Workspace",
+        targetId: workspaceId,
+        details: { from: oldLabel, to: newLabel },
+      });
+      await logActivity(
+        tx,
+        workspaceId,
+        actor,
+        "workspace.label",
+        `changed the label from ${oldLabel} to ${newLabel}`,
+      );
+    }
+    if (input.marking !== workspace.marking) {
+      await recordAudit(tx, {
+        actor,
+        action: "workspace.marking_changed",
+        targetType: "Workspace",
+        targetId: workspaceId,
+        details: { from: workspace.marking, to: input.marking },
+      });
+      await logActivity(
+        tx,
+        workspaceId,
+        actor,
+        "workspace.marking",
+        `changed the marking to ${MARKING_LABELS[input.marking]}`,
+      );
+    }
+    if (!labelChanged && input.marking === workspace.marking)
+      await logActivity(
+        tx,
+        workspaceId,
+        actor,
+        "workspace.settings",
+        "updated the name or purpose",
+      );
+    return { ok: true };
+  });
+}
+
+async function instituteCode(tx: Tx, id: string) {
+  return tx.institute.findUniqueOrThrow({ where: { id }, select: { code: true } });
+}
+
+/** Everyone with a way in whose institute a label restricted to `instituteId` would exclude. */
+async function peopleOutside(tx: Tx, workspaceId: string, instituteId: string) {
+  const [members, invitations, placements] = await Promise.all([
+    tx.workspaceMember.findMany({
+      where: { workspaceId, user: { instituteId: { not: instituteId } } },
+      select: { user: { select: { displayName: true, institute: { select: { code: true } } } } },
+    }),
+    tx.workspaceInvitation.findMany({
+      where: { workspaceId, status: "PENDING", invitee: { instituteId: { not: instituteId } } },
+      select: { invitee: { select: { displayName: true, institute: { select: { code: true } } } } },
+    }),
+    tx.placementWorkspace.findMany({
+      where: {
+        workspaceId,
+        placement: {
+          status: { in: ["PLANNED", "ACTIVE"] },
+          secondee: { instituteId: { not: instituteId } },
+        },
+      },
+      select: {
+        placement: {
+          select: {
+            secondee: { select: { displayName: true, institute: { select: { code: true } } } },
+          },
+        },
+      },
+    }),
+  ]);
+  return [
+    ...members.map((m) => `${m.user.displayName} (${m.user.institute.code}, member)`),
+    ...invitations.map((i) => `${i.invitee.displayName} (${i.invitee.institute.code}, invited)`),
+    ...placements.map(
+      (p) =>
+        `${p.placement.secondee.displayName} (${p.placement.secondee.institute.code}, placement)`,
+    ),
+  ];
+}
+
+/** Owners invite an existing portal user the label admits; the invitee is emailed. */
+export async function inviteMember(
+  actor: Actor,
+  workspaceId: string,
+  input: InviteInput,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    const { workspace } = await access(tx, actor, workspaceId, "manage");
+    const invitee = await tx.user.findFirst({
+      where: { email: input.email, deactivatedAt: null },
+      select: { id: true, displayName: true, email: true, instituteId: true },
+    });
+    if (!invitee) return refused("Nobody with an active portal account has that address", "email");
+    if (!labelAdmits(workspace.restrictedToInstituteId, invitee.instituteId))
+      return refused(
+        `This workspace is ${labelName(workspace.restrictedTo)}: staff of other institutes cannot be invited`,
+        "email",
+      );
+    const [member, pending] = await Promise.all([
+      tx.workspaceMember.findUnique({
+        where: { workspaceId_userId: { workspaceId, userId: invitee.id } },
+        select: { role: true },
+      }),
+      tx.workspaceInvitation.findFirst({
+        where: { workspaceId, inviteeId: invitee.id, status: "PENDING" },
+        select: { id: true },
+      }),
+    ]);
+    if (member) return refused(`${invitee.displayName} is already a member`, "email");
+    if (pending) return refused(`${invitee.displayName} has already been invited`, "email");
+    await tx.workspaceInvitation.create({
+      data: { workspaceId, inviteeId: invitee.id, role: input.role, invitedById: actor.id },
+    });
+    await queueEmail(
+      tx,
+      invitee.email,
+      await renderEmail({
+        template: "workspace-invitation",
+        props: {
+          inviteeName: invitee.displayName,
+          inviterName: await nameOf(tx, actor.id),
+          workspaceName: workspace.name,
+          role: ROLE_LABELS[input.role],
+          url: new URL("/workspaces", getEnv().APP_URL).toString(),
+        },
+      }),
+    );
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "member.invited",
+      `invited ${invitee.displayName} as ${ROLE_LABELS[input.role].toLowerCase()}`,
+      "/members",
+    );
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.member_invited",
+      targetType: "Workspace",
+      targetId: workspaceId,
+      details: { inviteeId: invitee.id, role: input.role },
+    });
+    return { ok: true };
+  });
+}
+
+/** The invitee accepts or declines. Someone the label no longer admits is told it is gone. */
+export async function answerInvitation(
+  actor: Actor,
+  invitationId: string,
+  answer: "accept" | "decline",
+): Promise<WorkspaceResult<{ workspaceId: string }>> {
+  return db.$transaction(async (tx) => {
+    const invitation = await tx.workspaceInvitation.findFirst({
+      where: {
+        id: invitationId,
+        inviteeId: actor.id,
+        workspace: {
+          OR: [{ restrictedToInstituteId: null }, { restrictedToInstituteId: actor.instituteId }],
+        },
+      },
+      select: { id: true, status: true, role: true, workspaceId: true },
+    });
+    if (!invitation) throw notFound();
+    const taken = await tx.workspaceInvitation.updateMany({
+      where: { id: invitation.id, status: "PENDING" },
+      data: { status: answer === "accept" ? "ACCEPTED" : "DECLINED", decidedAt: new Date() },
+    });
+    if (taken.count !== 1)
+      return refused("This invitation has already been answered or withdrawn.");
+    const workspaceId = invitation.workspaceId;
+    if (answer === "accept") {
+      await tx.workspaceMember.upsert({
+        where: { workspaceId_userId: { workspaceId, userId: actor.id } },
+        create: { workspaceId, userId: actor.id, role: invitation.role },
+        update: {},
+      });
+    }
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      `member.${answer}`,
+      answer === "accept" ? "joined the workspace" : "declined the invitation",
+      "/members",
+    );
+    await recordAudit(tx, {
+      actor,
+      action: answer === "accept" ? "workspace.member_joined" : "workspace.invitation_declined",
+      targetType: "Workspace",
+      targetId: workspaceId,
+      details: { role: invitation.role },
+    });
+    return { ok: true, workspaceId };
+  });
+}
+
+export async function cancelInvitation(
+  actor: Actor,
+  workspaceId: string,
+  invitationId: string,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "manage");
+    const cancelled = await tx.workspaceInvitation.updateMany({
+      where: { id: invitationId, workspaceId, status: "PENDING" },
+      data: { status: "CANCELLED", decidedAt: new Date() },
+    });
+    if (cancelled.count !== 1) return refused("That invitation is no longer pending.");
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "member.invitation_cancelled",
+      "withdrew an invitation",
+      "/members",
+    );
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.invitation_cancelled",
+      targetType: "Workspace",
+      targetId: workspaceId,
+      details: { invitationId },
+    });
+    return { ok: true };
+  });
+}
+
+async function ownerCount(tx: Tx, workspaceId: string) {
+  return tx.workspaceMember.count({ where: { workspaceId, role: "OWNER" } });
+}
+
+const LAST_OWNER = "A workspace needs at least one owner. Make someone else an owner first.";
+
+/** Owners change a member's role; the last owner cannot step down. */
+export async function setMemberRole(
+  actor: Actor,
+  workspaceId: string,
+  userId: string,
+  role: WorkspaceRole,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, "manage");
+    // Serialise membership changes of this workspace, so two owners cannot both step down.
+    await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${workspaceId} FOR UPDATE`;
+    const member = await tx.workspaceMember.findUnique({
+      where: { workspaceId_userId: { workspaceId, userId } },
+      select: { role: true, user: { select: { displayName: true } } },
+    });
+    if (!member) return refused("That person is not a member of this workspace.");
+    if (member.role === role) return { ok: true };
+    if (member.role === "OWNER" && (await ownerCount(tx, workspaceId)) <= 1)
+      return refused(LAST_OWNER);
+    await tx.workspaceMember.update({
+      where: { workspaceId_userId: { workspaceId, userId } },
+      data: { role },
+    });
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "member.role",
+      `made ${member.user.displayName} ${ROLE_LABELS[role].toLowerCase()}`,
+      "/members",
+    );
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.member_role_changed",
+      targetType: "Workspace",
+      targetId: workspaceId,
+      details: { userId, from: member.role, to: role },
+    });
+    return { ok: true };
+  });
+}
+
+/** Owners remove members; anyone may leave. The last owner can do neither to themselves. */
+export async function removeMember(
+  actor: Actor,
+  workspaceId: string,
+  userId: string,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    await access(tx, actor, workspaceId, userId === actor.id ? "read" : "manage");
+    await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${workspaceId} FOR UPDATE`;
+    const member = await tx.workspaceMember.findUnique({
+      where: { workspaceId_userId: { workspaceId, userId } },
+      select: { role: true, user: { select: { displayName: true } } },
+    });
+    if (!member) return refused("That person is not a member of this workspace.");
+    if (member.role === "OWNER" && (await ownerCount(tx, workspaceId)) <= 1)
+      return refused(LAST_OWNER);
+    await tx.workspaceMember.delete({ where: { workspaceId_userId: { workspaceId, userId } } });
+    const leaving = userId === actor.id;
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      leaving ? "member.left" : "member.removed",
+      leaving ? "left the workspace" : `removed ${member.user.displayName}`,
+      "/members",
+    );
+    await recordAudit(tx, {
+      actor,
+      action: leaving ? "workspace.member_left" : "workspace.member_removed",
+      targetType: "Workspace",
+      targetId: workspaceId,
+      details: { userId, role: member.role },
+    });
+    return { ok: true };
+  });
+}
+
+// --- Placement-driven access -------------------------------------------------------------------
+
+type PlacementForLink = {
+  id: string;
+  status: string;
+  hostInstituteId: string;
+  hostSupervisorId: string | null;
+  secondee: { id: string; instituteId: string; displayName: string; email: string };
+};
+
+async function placementForLink(tx: Tx, actor: Actor, placementId: string) {
+  const placement: PlacementForLink | null = await tx.placement.findUnique({
+    where: { id: placementId },
+    select: {
+      id: true,
+      status: true,
+      hostInstituteId: true,
+      hostSupervisorId: true,
+      secondee: { select: { id: true, instituteId: true, displayName: true, email: true } },
+    },
+  });
+  if (!placement) throw notFound();
+  const hostSide =
+    isHrOf(actor, placement.hostInstituteId) || placement.hostSupervisorId === actor.id;
+  return { placement, hostSide };
+}
+
+/**
+ * The host workspaces a placement names, and those the actor could add: host HR or the host
+ * supervisor, for workspaces they own whose label admits the secondee.
+ */
+export async function placementWorkspaces(actor: Actor, placementId: string) {
+  return db.$transaction(async (tx) => {
+    const { placement, hostSide } = await placementForLink(tx, actor, placementId);
+    const linked = await tx.placementWorkspace.findMany({
+      where: { placementId },
+      orderBy: { addedAt: "asc" },
+      select: {
+        workspace: {
+          select: {
+            id: true,
+            name: true,
+            restrictedTo: { select: { code: true } },
+            members: { where: { userId: actor.id }, select: { role: true } },
+          },
+        },
+      },
+    });
+    const linkable = hostSide
+      ? await tx.workspace.findMany({
+          where: {
+            ...visibleTo(actor),
+            members: { some: { userId: actor.id, role: "OWNER" } },
+            placements: { none: { placementId } },
+            OR: [
+              { restrictedToInstituteId: null },
+              { restrictedToInstituteId: placement.secondee.instituteId },
+            ],
+            AND: [
+              {
+                OR: [
+                  { restrictedToInstituteId: null },
+                  { restrictedToInstituteId: actor.instituteId },
+                ],
+              },
+            ],
+          },
+          orderBy: { name: "asc" },
+          select: { id: true, name: true, restrictedTo: { select: { code: true } } },
+        })
+      : [];
+    return {
+      canLink: hostSide,
+      // Only workspaces the viewer is in are named; the others are counted.
+      linked: linked
+        .filter((l) => l.workspace.members.length > 0)
+        .map((l) => ({
+          id: l.workspace.id,
+          name: l.workspace.name,
+          label: labelName(l.workspace.restrictedTo),
+          canUnlink: hostSide && l.workspace.members[0]?.role === "OWNER",
+        })),
+      hiddenCount: linked.filter((l) => l.workspace.members.length === 0).length,
+      linkable: linkable.map((w) => ({ id: w.id, name: w.name, label: labelName(w.restrictedTo) })),
+    };
+  });
+}
+
+/** Names a host workspace on a placement; if the placement is already active, access starts now. */
+export async function linkPlacementWorkspace(
+  actor: Actor,
+  placementId: string,
+  workspaceId: string,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    const { placement, hostSide } = await placementForLink(tx, actor, placementId);
+    if (!hostSide) throw notFound();
+    const { workspace } = await access(tx, actor, workspaceId, "manage");
+    if (!labelAdmits(workspace.restrictedToInstituteId, placement.secondee.instituteId))
+      return refused(
+        `This workspace is ${labelName(workspace.restrictedTo)}: the secondee's institute is outside its label`,
+        "workspaceId",
+      );
+    if (placement.status === "COMPLETED" || placement.status === "CANCELLED")
+      return refused("This placement has ended.", "workspaceId");
+    const existing = await tx.placementWorkspace.findUnique({
+      where: { placementId_workspaceId: { placementId, workspaceId } },
+      select: { placementId: true },
+    });
+    if (existing) return refused("This workspace is already named.", "workspaceId");
+    await tx.placementWorkspace.create({ data: { placementId, workspaceId, addedById: actor.id } });
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.placement_linked",
+      targetType: "Workspace",
+      targetId: workspaceId,
+      details: { placementId },
+    });
+    await logActivity(
+      tx,
+      workspaceId,
+      actor,
+      "placement.linked",
+      `named this workspace for the placement of ${placement.secondee.displayName}`,
+    );
+    if (placement.status === "ACTIVE")
+      await grantPlacementAccess(tx, actor, placement, workspaceId);
+    return { ok: true };
+  });
+}
+
+export async function unlinkPlacementWorkspace(
+  actor: Actor,
+  placementId: string,
+  workspaceId: string,
+): Promise<WorkspaceResult> {
+  return db.$transaction(async (tx) => {
+    const { placement, hostSide } = await placementForLink(tx, actor, placementId);
+    if (!hostSide) throw notFound();
+    await access(tx, actor, workspaceId, "manage");
+    const removed = await tx.placementWorkspace.deleteMany({ where: { placementId, workspaceId } });
+    if (removed.count !== 1) return refused("This workspace is not named on the placement.");
+    await recordAudit(tx, {
+      actor,
+      action: "workspace.placement_unlinked",
+      targetType: "Workspace",
+      targetId: workspaceId,
+      details: { placementId },
+    });
+    await revokePlacementAccess(tx, actor, placement, workspaceId);
+    return { ok: true };
+  });
+}
+
+async function grantPlacementAccess(
+  tx: Tx,
+  actor: Pick<Actor, "id" | "email" | "instituteId"> | null,
+  placement: PlacementForLink,
+  workspaceId: string,
+) {
+  const workspace = await tx.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { name: true, restrictedToInstituteId: true },
+  });
+  // The label is checked when the workspace is named and when it is narrowed; checked again here
+  // because the secondee could have moved institute in between.
+  if (!labelAdmits(workspace.restrictedToInstituteId, placement.secondee.instituteId)) return;
+  const existing = await tx.workspaceMember.findUnique({
+    where: { workspaceId_userId: { workspaceId, userId: placement.secondee.id } },
+    select: { role: true },
+  });
+  if (existing) {
+    // Already in: keep what they have (never lower it), and do not mark it as the placement's.
+    if (higherRole(existing.role, "EDITOR") !== existing.role)
+      await tx.workspaceMember.update({
+        where: { workspaceId_userId: { workspaceId, userId: placement.secondee.id } },
+        data: { role: "EDITOR", viaPlacementId: placement.id },
+      });
+    else return;
+  } else {
+    await tx.workspaceMember.create({
+      data: {
+        workspaceId,
+        userId: placement.secondee.id,
+        role: "EDITOR",
+        viaPlacementId: placement.id,
+      },
+    });
+  }
+  await recordAudit(tx, {
+    actor,
+    action: "workspace.placement_access_granted",
+    targetType: "Workspace",
+    targetId: workspaceId,
+    details: { placementId: placement.id, userId: placement.secondee.id },
+  });
+  await logActivity(
+    tx,
+    workspaceId,
+    actor,
+    "placement.access",
+    `${placement.secondee.displayName} joined as editor (placement started)`,
+    "/members",
+  );
+  await queueEmail(
+    tx,
+    placement.secondee.email,
+    await renderEmail({
+      template: "workspace-access",
+      props: {
+        secondeeName: placement.secondee.displayName,
+        workspaceName: workspace.name,
+        change: "granted",
+        url: workspaceUrl(workspaceId),
+      },
+    }),
+  );
+}
+
+async function revokePlacementAccess(
+  tx: Tx,
+  actor: Pick<Actor, "id" | "email" | "instituteId"> | null,
+  placement: PlacementForLink,
+  workspaceId: string,
+) {
+  const removed = await tx.workspaceMember.deleteMany({
+    where: { workspaceId, userId: placement.secondee.id, viaPlacementId: placement.id },
+  });
+  if (removed.count === 0) return;
+  const workspace = await tx.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { name: true },
+  });
+  await recordAudit(tx, {
+    actor,
+    action: "workspace.placement_access_removed",
+    targetType: "Workspace",
+    targetId: workspaceId,
+    details: { placementId: placement.id, userId: placement.secondee.id },
+  });
+  await logActivity(
+    tx,
+    workspaceId,
+    actor,
+    "placement.access",
+    `${placement.secondee.displayName}'s access ended with the placement`,
+    "/members",
+  );
+  await queueEmail(
+    tx,
+    placement.secondee.email,
+    await renderEmail({
+      template: "workspace-access",
+      props: {
+        secondeeName: placement.secondee.displayName,
+        workspaceName: workspace.name,
+        change: "ended",
+        url: workspaceUrl(workspaceId),
+      },
+    }),
+  );
+}
+
+/**
+ * Called in the placement's transition transaction: ACTIVE adds the secondee to every named
+ * workspace as an editor; COMPLETED or CANCELLED removes what the placement gave.
+ */
+export async function syncPlacementAccess(
+  tx: Tx,
+  actor: Pick<Actor, "id" | "email" | "instituteId"> | null,
+  placementId: string,
+  status: string,
+) {
+  if (status !== "ACTIVE" && status !== "COMPLETED" && status !== "CANCELLED") return;
+  const placement = await tx.placement.findUniqueOrThrow({
+    where: { id: placementId },
+    select: {
+      id: true,
+      status: true,
+      hostInstituteId: true,
+      hostSupervisorId: true,
+      secondee: { select: { id: true, instituteId: true, displayName: true, email: true } },
+      workspaces: { select: { workspaceId: true } },
+    },
+  });
+  for (const { workspaceId } of placement.workspaces) {
+    if (status === "ACTIVE") await grantPlacementAccess(tx, actor, placement, workspaceId);
+    else await revokePlacementAccess(tx, actor, placement, workspaceId);
+  }
+}
