@@ -3,6 +3,7 @@ import { db } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import type { Actor } from "~/lib/permissions";
 import type { DirectorySearch } from "./search-schema";
+import { headlineOptions, splitMarks } from "~/lib/highlight";
 
 /**
  * The directory's reads. Visibility is decided inside each SQL statement: for every profile row the
@@ -12,8 +13,6 @@ import type { DirectorySearch } from "./search-schema";
  */
 
 export const PAGE_SIZE = 20;
-const MARK_START = "\u27E6";
-const MARK_END = "\u27E7";
 
 type Viewer = Pick<Actor, "id" | "instituteId" | "roles">;
 
@@ -68,25 +67,6 @@ export type SearchResult = {
     location: FacetValue[];
   };
 };
-
-/** Splits ts_headline output into plain and highlighted runs (rendered as text, never as HTML). */
-export function splitMarks(headline: string): { text: string; mark: boolean }[] {
-  const parts: { text: string; mark: boolean }[] = [];
-  let rest = headline;
-  while (rest.length) {
-    const start = rest.indexOf(MARK_START);
-    if (start < 0) {
-      parts.push({ text: rest, mark: false });
-      break;
-    }
-    if (start > 0) parts.push({ text: rest.slice(0, start), mark: false });
-    const end = rest.indexOf(MARK_END, start);
-    const stop = end < 0 ? rest.length : end;
-    parts.push({ text: rest.slice(start + 1, stop), mark: true });
-    rest = end < 0 ? "" : rest.slice(end + 1);
-  }
-  return parts.filter((p) => p.text.length > 0);
-}
 
 /**
  * Directory search: full text over what the viewer may see, trigram on names, facets, pages.
@@ -152,7 +132,7 @@ export async function searchDirectory(
   const bio = Prisma.sql`(CASE WHEN visibility_rank(p."bioVisibility") <= ${pageTier} THEN p."bio" ELSE '' END)`;
   const snippet = q
     ? Prisma.sql`ts_headline('english', ${bio}, ${query},
-        ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`
+        ${headlineOptions(12)})`
     : Prisma.sql`left(${bio}, 240)`;
 
   type Row = {

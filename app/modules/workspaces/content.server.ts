@@ -6,6 +6,7 @@ import { checkWorkspaceFile, sha256Hex } from "~/lib/files.server";
 import type { Actor } from "~/lib/permissions";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { headlineOptions, splitMarks } from "~/lib/highlight";
 import { pageDiff } from "./diff";
 import { MARKING_LABELS, TASK_STATUS_LABELS } from "./rules";
 import type {
@@ -777,19 +778,16 @@ export type WorkspaceSearchHit = {
   kind: "page" | "comment" | "task";
   id: string;
   title: string;
-  headline: string;
+  headline: { text: string; mark: boolean }[];
   link: string;
 };
-
-export const MARK_START = "\u27E6";
-export const MARK_END = "\u27E7";
 
 /** Full-text search over the workspace's pages, comments and tasks (PostgreSQL text search). */
 export async function searchWorkspace(actor: Actor, workspaceId: string, q: string) {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "read");
     if (!q) return { q, hits: [] as WorkspaceSearchHit[] };
-    const options = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
+    const options = headlineOptions(10);
     const rows = await tx.$queryRaw<
       {
         kind: string;
@@ -830,7 +828,7 @@ export async function searchWorkspace(actor: Actor, workspaceId: string, q: stri
         kind: r.kind as WorkspaceSearchHit["kind"],
         id: r.id,
         title: r.title,
-        headline: r.headline,
+        headline: splitMarks(r.headline),
         link:
           r.kind === "page"
             ? `/pages/${r.id}`
