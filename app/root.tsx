@@ -100,6 +100,9 @@ function Header() {
             <NavLink to="/placements" className={navClass}>
               Placements
             </NavLink>
+            <NavLink to="/workspaces" className={navClass}>
+              Workspaces
+            </NavLink>
             {user.roles.includes("ADMIN") ? (
               <>
                 <NavLink to="/admin/users" className={navClass}>

@@ -15,6 +15,7 @@ import {
 } from "../test/factories/checklists";
 import { ensureDemoPosting } from "../test/factories/pipeline";
 import { ensureTaxonomy, type ExpertiseAreaName } from "../test/factories/taxonomy";
+import { ensureDemoWorkspaces } from "../test/factories/workspaces";
 
 // Demo data for a first look at the portal. Idempotent: running it again changes nothing new.
 export const DEMO_PASSWORD = "partner-exchange-demo-2026";
@@ -382,6 +383,17 @@ export async function seed() {
       inProgress: "inProgress" in spec ? spec.inProgress : 0,
     });
   }
+
+  // Research workspaces, built through the workspace services by the demo researchers: a joint
+  // testing exercise with both institutes in it, and one workspace restricted to each institute.
+  await ensureDemoWorkspaces(db, {
+    usLead: usManager,
+    usEngineer: usStaff,
+    usRedTeamer: usStaff2,
+    ukLead: ukManager,
+    ukCyber: ukStaff2,
+    ukScientist: ukStaff,
+  });
 
   return { institutes: [us, uk], users, people };
 }

@@ -39,6 +39,12 @@ import {
   PlacementMoveSchema,
 } from "~/modules/placements/schema";
 import { PLACEMENT_STATUS_LABELS, isPlacementEditable } from "~/modules/placements/workflow";
+import { PlacementWorkspaceSchema } from "~/modules/workspaces/schema";
+import {
+  linkPlacementWorkspace,
+  placementWorkspaces,
+  unlinkPlacementWorkspace,
+} from "~/modules/workspaces/workspaces.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Placement: ${data?.view.placement.secondee.displayName ?? ""} | Exchange portal` },
@@ -48,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
     view: await getPlacement(user, params.placementId ?? ""),
+    workspaces: await placementWorkspaces(user, params.placementId ?? ""),
     where: { locale: user.institute.locale, timeZone: "UTC" },
   };
 }
@@ -59,6 +66,8 @@ const MESSAGES: Record<string, string> = {
   evidence: "Document uploaded.",
   "add-item": "Item added to this placement's checklist.",
   "remove-item": "Item removed.",
+  "link-workspace": "Workspace named. Its access follows the placement's status.",
+  "unlink-workspace": "Workspace no longer named.",
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -108,6 +117,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "remove-item":
       result = await removeChecklistItem(user, itemId);
       break;
+    case "link-workspace":
+    case "unlink-workspace": {
+      const parsed = parseForm(formData, PlacementWorkspaceSchema);
+      if (!parsed.success) return fail(parsed.errors);
+      result = await (
+        intent === "link-workspace" ? linkPlacementWorkspace : unlinkPlacementWorkspace
+      )(user, id, parsed.data.workspaceId);
+      break;
+    }
     default:
       return fail({ "": ["Choose an action."] });
   }
@@ -116,7 +134,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PlacementPage() {
-  const { view, where } = useLoaderData<typeof loader>();
+  const { view, where, workspaces } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const pending = useIsPending();
   const { placement: p } = view;
@@ -195,6 +213,69 @@ export default function PlacementPage() {
               ))}
             </ul>
           </>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="workspaces-heading" className="mb-8">
+        <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold">
+          Host workspaces
+        </h2>
+        <p className="mb-2 text-gray-700">
+          While the placement is active, the secondee is an editor of each workspace named here; the
+          access ends when the placement completes or is cancelled.
+        </p>
+        <FormErrors
+          errors={
+            errorsFor("link-workspace")?.workspaceId ??
+            errorsFor("link-workspace")?.[""] ??
+            errorsFor("unlink-workspace")?.[""]
+          }
+        />
+        {workspaces.linked.length ? (
+          <ul className="mb-3 space-y-2">
+            {workspaces.linked.map((w) => (
+              <li key={w.id} className="flex flex-wrap items-center gap-2">
+                <a href={`/workspaces/${w.id}`} className="text-brand-700 underline">
+                  {w.name}
+                </a>
+                <Badge>{w.label}</Badge>
+                {w.canUnlink ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="unlink-workspace" />
+                    <input type="hidden" name="workspaceId" value={w.id} />
+                    <Button type="submit" variant="secondary" size="sm">
+                      Stop naming<span className="sr-only"> {w.name}</span>
+                    </Button>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {workspaces.hiddenCount ? (
+          <p className="mb-3">
+            {workspaces.hiddenCount} other workspace{workspaces.hiddenCount === 1 ? " is" : "s are"}{" "}
+            named that you are not a member of.
+          </p>
+        ) : null}
+        {!workspaces.linked.length && !workspaces.hiddenCount ? (
+          <p className="mb-3">No workspace is named.</p>
+        ) : null}
+        {workspaces.canLink && workspaces.linkable.length ? (
+          <Form method="post" className="flex flex-wrap items-end gap-2">
+            <input type="hidden" name="intent" value="link-workspace" />
+            <SelectField
+              label="Name a workspace you own"
+              selectProps={{ name: "workspaceId" }}
+              options={workspaces.linkable.map((w) => ({
+                value: w.id,
+                label: `${w.name} (${w.label})`,
+              }))}
+            />
+            <Button type="submit" variant="secondary">
+              Name workspace
+            </Button>
+          </Form>
         ) : null}
       </section>
 

@@ -748,8 +748,15 @@ type PlacementForLink = {
   id: string;
   status: string;
   hostInstituteId: string;
+  homeInstituteId: string;
   hostSupervisorId: string | null;
-  secondee: { id: string; instituteId: string; displayName: string; email: string };
+  secondee: {
+    id: string;
+    instituteId: string;
+    displayName: string;
+    email: string;
+    lineManagerId: string | null;
+  };
 };
 
 async function placementForLink(tx: Tx, actor: Actor, placementId: string) {
@@ -759,13 +766,28 @@ async function placementForLink(tx: Tx, actor: Actor, placementId: string) {
       id: true,
       status: true,
       hostInstituteId: true,
+      homeInstituteId: true,
       hostSupervisorId: true,
-      secondee: { select: { id: true, instituteId: true, displayName: true, email: true } },
+      secondee: {
+        select: {
+          id: true,
+          instituteId: true,
+          displayName: true,
+          email: true,
+          lineManagerId: true,
+        },
+      },
     },
   });
   if (!placement) throw notFound();
   const hostSide =
     isHrOf(actor, placement.hostInstituteId) || placement.hostSupervisorId === actor.id;
+  const party =
+    hostSide ||
+    placement.secondee.id === actor.id ||
+    placement.secondee.lineManagerId === actor.id ||
+    isHrOf(actor, placement.homeInstituteId);
+  if (!party) throw notFound();
   return { placement, hostSide };
 }
 
@@ -1022,8 +1044,17 @@ export async function syncPlacementAccess(
       id: true,
       status: true,
       hostInstituteId: true,
+      homeInstituteId: true,
       hostSupervisorId: true,
-      secondee: { select: { id: true, instituteId: true, displayName: true, email: true } },
+      secondee: {
+        select: {
+          id: true,
+          instituteId: true,
+          displayName: true,
+          email: true,
+          lineManagerId: true,
+        },
+      },
       workspaces: { select: { workspaceId: true } },
     },
   });

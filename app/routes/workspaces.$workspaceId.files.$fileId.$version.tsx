@@ -1,0 +1,22 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/lib/auth.server";
+import { attachmentHeaders } from "~/lib/files.server";
+import { requestInfo } from "~/lib/request.server";
+import { downloadFile } from "~/modules/workspaces/content.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const version = Number(params.version);
+  if (!Number.isSafeInteger(version) || version < 1)
+    throw new Response("Not found", { status: 404 });
+  const file = await downloadFile(
+    user,
+    params.workspaceId ?? "",
+    params.fileId ?? "",
+    version,
+    requestInfo(request, context).ipAddress,
+  );
+  return new Response(Buffer.from(file.data), {
+    headers: { ...attachmentHeaders(file), "X-Protective-Marking": file.marking },
+  });
+}

@@ -1,0 +1,108 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { PageHeader } from "~/components/ui";
+import { requireUser } from "~/lib/auth.server";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { formatDateTime } from "~/lib/format";
+import { parseForm, type FieldErrors } from "~/lib/forms";
+import { MarkdownView } from "~/modules/workspaces/components/content-views";
+import { NewThreadForm, ThreadView } from "~/modules/workspaces/components/discussion";
+import { addComment, createThread, getPage } from "~/modules/workspaces/content.server";
+import { roleMay } from "~/modules/workspaces/rules";
+import { CommentSchema, ThreadSchema } from "~/modules/workspaces/schema";
+import type { WorkspaceResult } from "~/modules/workspaces/workspaces.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.view.page.title ?? "Page"} | Exchange portal` },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return {
+    view: await getPage(user, params.workspaceId ?? "", params.pageId ?? ""),
+    where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const id = params.workspaceId ?? "";
+  const pageId = params.pageId ?? "";
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  const threadId = String(formData.get("threadId") ?? "");
+  const fail = (errors: FieldErrors) => data({ intent, threadId, errors }, { status: 400 });
+  let result: WorkspaceResult;
+  if (intent === "thread") {
+    const parsed = parseForm(formData, ThreadSchema);
+    if (!parsed.success) return fail(parsed.errors);
+    result = await createThread(user, id, { ...parsed.data, pageId });
+  } else if (intent === "comment") {
+    const parsed = parseForm(formData, CommentSchema);
+    if (!parsed.success) return fail(parsed.errors);
+    result = await addComment(user, id, threadId, parsed.data.body);
+  } else return fail({ "": ["Choose an action."] });
+  if (!result.ok) return fail(result.errors);
+  return redirectWithFlash(`/workspaces/${id}/pages/${pageId}`, {
+    tone: "success",
+    message: intent === "thread" ? "Discussion started." : "Comment added.",
+  });
+}
+
+export default function PageView() {
+  const { view, where } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { page } = view;
+  return (
+    <>
+      <PageHeader
+        title={page.title}
+        description={`Version ${page.version}, ${formatDateTime(page.updatedAt, where)} by ${page.updatedByName}`}
+        actions={
+          <>
+            {roleMay(view.role, "edit") ? (
+              <Link to="edit" className="text-brand-700 underline">
+                Edit<span className="sr-only"> {page.title}</span>
+              </Link>
+            ) : null}
+            <Link to="history" className="text-brand-700 underline">
+              History and differences
+            </Link>
+          </>
+        }
+      />
+      <article aria-label={page.title} className="mb-10">
+        <MarkdownView html={page.html} />
+      </article>
+      <section aria-labelledby="page-discussion-heading">
+        <h2 id="page-discussion-heading" className="mb-3 text-xl font-semibold">
+          Discussion of this page
+        </h2>
+        {view.threads.length ? (
+          <div className="space-y-6">
+            {view.threads.map((t) => (
+              <ThreadView
+                key={t.id}
+                thread={t}
+                where={where}
+                errors={
+                  actionData?.intent === "comment" && actionData.threadId === t.id
+                    ? (actionData.errors as FieldErrors)
+                    : undefined
+                }
+                headingLevel={3}
+              />
+            ))}
+          </div>
+        ) : (
+          <p>No discussion yet.</p>
+        )}
+        <NewThreadForm
+          errors={actionData?.intent === "thread" ? (actionData.errors as FieldErrors) : undefined}
+          heading="Start a discussion of this page"
+        />
+      </section>
+    </>
+  );
+}
