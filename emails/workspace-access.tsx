@@ -25,7 +25,7 @@ export default function WorkspaceAccessEmail(p: WorkspaceAccessEmailProps) {
       <Text style={styles.paragraph}>
         {p.change === "granted"
           ? `Your placement has started, so you are now an editor of the host workspace “${p.workspaceName}”.`
-          : `Your placement has ended, so your access to the host workspace “${p.workspaceName}” has been removed.`}
+          : `Your placement has ended, so the editor access it gave you to the host workspace “${p.workspaceName}” has ended.`}
       </Text>
       {p.change === "granted" ? (
         <Text style={styles.paragraph}>

@@ -120,6 +120,10 @@ try {
         roles: ["HR"],
         mfa: true,
       }),
+      // Two researchers who share a joint workspace, and a colleague of one who is not in it.
+      workspaceUs: await person("e2e.workspace.us@us-aisi.example", "Wes Workspace", us),
+      workspaceUk: await person("e2e.workspace.uk@uk-aisi.example", "Winnie Workspace", uk),
+      workspaceOutsider: await person("e2e.workspace.out@uk-aisi.example", "Otto Outsider", uk),
     },
   };
   // A placement for the checklist test: Cora, accepted for a US posting, starting in 90 days.

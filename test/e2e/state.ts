@@ -39,6 +39,9 @@ export type E2eState = {
     checklistSecondee: E2eUser;
     checklistHomeHr: E2eUser;
     checklistHostHr: E2eUser;
+    workspaceUs: E2eUser;
+    workspaceUk: E2eUser;
+    workspaceOutsider: E2eUser;
   };
 };
 

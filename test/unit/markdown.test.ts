@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { renderMarkdown } from "~/lib/markdown.server";
 
 test("markdown renders, and injected script or handlers come out inert", () => {
@@ -87,4 +87,19 @@ test.each(PAYLOADS)("no script survives: %s", (payload) => {
       expect(url, `${name}=${value} in ${html}`).not.toMatch(/^(javascript|vbscript|data):/);
     }
   }
+});
+
+describe("headings under a page's own title", () => {
+  test("a document's # becomes the level asked for, and no level goes past h6", () => {
+    const html = renderMarkdown("# Top\n\n## Second\n\n###### Sixth", { topHeading: 2 });
+    expect(html).toContain("<h2>Top</h2>");
+    expect(html).toContain("<h3>Second</h3>");
+    expect(html).toContain("<h6>Sixth</h6>");
+    expect(html).not.toContain("<h1>");
+  });
+
+  test("heading-like text the author typed as HTML stays escaped", () => {
+    const html = renderMarkdown("<h1>raw</h1>", { topHeading: 2 });
+    expect(html).toContain("&lt;h1&gt;raw&lt;/h1&gt;");
+  });
 });

@@ -115,7 +115,7 @@ export async function getPage(actor: Actor, workspaceId: string, pageId: string)
       role,
       page: {
         ...page,
-        html: renderMarkdown(page.body),
+        html: renderMarkdown(page.body, { topHeading: 2 }),
         updatedByName: names.get(page.updatedById) ?? "",
       },
       threads,
@@ -414,7 +414,7 @@ async function threadsWithComments(
     createdByName: names.get(t.createdById) ?? "",
     comments: t.comments.map((c) => ({
       id: c.id,
-      html: renderMarkdown(c.body),
+      html: renderMarkdown(c.body, { topHeading: 4 }),
       createdAt: c.createdAt,
       authorName: names.get(c.authorId) ?? "",
     })),
@@ -747,7 +747,7 @@ export async function getRegistration(actor: Actor, workspaceId: string, registr
       contentHash: r.contentHash,
       intact:
         registrationHash({ title: r.title, registeredAt: r.registeredAt, pages }) === r.contentHash,
-      pages: pages.map((p) => ({ ...p, html: renderMarkdown(p.body) })),
+      pages: pages.map((p) => ({ ...p, html: renderMarkdown(p.body, { topHeading: 3 }) })),
     };
   });
 }

@@ -1,5 +1,7 @@
 import { diffLines } from "diff";
 
+const withFinalNewline = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
+
 export type DiffLine = { kind: "added" | "removed" | "same" | "skipped"; text: string };
 
 /**
@@ -8,7 +10,8 @@ export type DiffLine = { kind: "added" | "removed" | "same" | "skipped"; text: s
  */
 export function pageDiff(before: string, after: string, context = 3): DiffLine[] {
   const lines: DiffLine[] = [];
-  for (const part of diffLines(before, after)) {
+  // Bodies are stored trimmed; a final newline on both keeps an unchanged last line unchanged.
+  for (const part of diffLines(withFinalNewline(before), withFinalNewline(after))) {
     const kind = part.added ? "added" : part.removed ? "removed" : "same";
     const text = part.value.endsWith("\n") ? part.value.slice(0, -1) : part.value;
     for (const line of text.split("\n")) lines.push({ kind, text: line });

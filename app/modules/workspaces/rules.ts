@@ -68,7 +68,8 @@ function outsideCode(markdown: string) {
     .replace(/(`+)[\s\S]*?\1/g, " ");
 }
 
-const TAG = /<\s*\/?\s*[a-z!?][^>]*>?/i;
+// In HTML a tag starts with "<" directly followed by a letter, "/", "!" or "?": "a < b" is prose.
+const TAG = /<\/?[a-z!?][^>]*>?/i;
 const SCRIPT_URL = /(?:java|vb)script\s*:|data\s*:\s*text\/html/i;
 
 /**

@@ -27,7 +27,7 @@ const label = z
   .trim()
   .min(1, { message: "Choose a handling label" })
   .max(64, { message: "Choose a handling label from the list" })
-  .regex(/^[A-Za-z0-9_-]+$/, { message: "Choose a handling label from the list" });
+  .regex(/^[A-Za-z0-9_-]*$/, { message: "Choose a handling label from the list" });
 
 const marking = z.enum(MARKINGS, { message: "Choose a protective marking" });
 

@@ -486,7 +486,7 @@ async function peopleOutside(tx: Tx, workspaceId: string, instituteId: string) {
       where: {
         workspaceId,
         placement: {
-          status: { in: ["PLANNED", "ACTIVE"] },
+          status: { notIn: ["COMPLETED", "CANCELLED"] },
           secondee: { instituteId: { not: instituteId } },
         },
       },
@@ -657,8 +657,19 @@ export async function cancelInvitation(
   });
 }
 
+/** Owners who can still open the workspace: an owner the label now excludes manages nothing. */
 async function ownerCount(tx: Tx, workspaceId: string) {
-  return tx.workspaceMember.count({ where: { workspaceId, role: "OWNER" } });
+  const { restrictedToInstituteId } = await tx.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: { restrictedToInstituteId: true },
+  });
+  return tx.workspaceMember.count({
+    where: {
+      workspaceId,
+      role: "OWNER",
+      ...(restrictedToInstituteId ? { user: { instituteId: restrictedToInstituteId } } : {}),
+    },
+  });
 }
 
 const LAST_OWNER = "A workspace needs at least one owner. Make someone else an owner first.";
@@ -682,9 +693,10 @@ export async function setMemberRole(
     if (member.role === role) return { ok: true };
     if (member.role === "OWNER" && (await ownerCount(tx, workspaceId)) <= 1)
       return refused(LAST_OWNER);
+    // An owner's choice of role is deliberate: it no longer ends with a placement.
     await tx.workspaceMember.update({
       where: { workspaceId_userId: { workspaceId, userId } },
-      data: { role },
+      data: { role, viaPlacementId: null, roleBeforePlacement: null },
     });
     await logActivity(
       tx,
@@ -936,13 +948,13 @@ async function grantPlacementAccess(
     select: { role: true },
   });
   if (existing) {
-    // Already in: keep what they have (never lower it), and do not mark it as the placement's.
-    if (higherRole(existing.role, "EDITOR") !== existing.role)
-      await tx.workspaceMember.update({
-        where: { workspaceId_userId: { workspaceId, userId: placement.secondee.id } },
-        data: { role: "EDITOR", viaPlacementId: placement.id },
-      });
-    else return;
+    // Already in: never lower what they have. A viewer is raised to editor, and gets their own
+    // role back when the placement ends (roleBeforePlacement); an editor or owner is left alone.
+    if (higherRole(existing.role, "EDITOR") === existing.role) return;
+    await tx.workspaceMember.update({
+      where: { workspaceId_userId: { workspaceId, userId: placement.secondee.id } },
+      data: { role: "EDITOR", viaPlacementId: placement.id, roleBeforePlacement: existing.role },
+    });
   } else {
     await tx.workspaceMember.create({
       data: {
@@ -989,10 +1001,18 @@ async function revokePlacementAccess(
   placement: PlacementForLink,
   workspaceId: string,
 ) {
-  const removed = await tx.workspaceMember.deleteMany({
+  const member = await tx.workspaceMember.findFirst({
     where: { workspaceId, userId: placement.secondee.id, viaPlacementId: placement.id },
+    select: { roleBeforePlacement: true },
   });
-  if (removed.count === 0) return;
+  if (!member) return;
+  const where = { workspaceId_userId: { workspaceId, userId: placement.secondee.id } };
+  if (member.roleBeforePlacement)
+    await tx.workspaceMember.update({
+      where,
+      data: { role: member.roleBeforePlacement, viaPlacementId: null, roleBeforePlacement: null },
+    });
+  else await tx.workspaceMember.delete({ where });
   const workspace = await tx.workspace.findUniqueOrThrow({
     where: { id: workspaceId },
     select: { name: true },

@@ -35,6 +35,7 @@ CREATE TABLE "WorkspaceMember" (
     "userId" TEXT NOT NULL,
     "role" "WorkspaceRole" NOT NULL,
     "viaPlacementId" TEXT,
+    "roleBeforePlacement" "WorkspaceRole",
     "joinedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "WorkspaceMember_pkey" PRIMARY KEY ("workspaceId","userId")
@@ -233,7 +234,7 @@ CREATE INDEX "WorkspaceActivity_workspaceId_at_idx" ON "WorkspaceActivity"("work
 CREATE INDEX "PlacementWorkspace_workspaceId_idx" ON "PlacementWorkspace"("workspaceId");
 
 -- AddForeignKey
-ALTER TABLE "Workspace" ADD CONSTRAINT "Workspace_restrictedToInstituteId_fkey" FOREIGN KEY ("restrictedToInstituteId") REFERENCES "Institute"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE "Workspace" ADD CONSTRAINT "Workspace_restrictedToInstituteId_fkey" FOREIGN KEY ("restrictedToInstituteId") REFERENCES "Institute"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "WorkspaceMember" ADD CONSTRAINT "WorkspaceMember_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -288,7 +289,6 @@ ALTER TABLE "PlacementWorkspace" ADD CONSTRAINT "PlacementWorkspace_placementId_
 
 -- AddForeignKey
 ALTER TABLE "PlacementWorkspace" ADD CONSTRAINT "PlacementWorkspace_workspaceId_fkey" FOREIGN KEY ("workspaceId") REFERENCES "Workspace"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
 
 -- A registration is a frozen record: nobody may change or remove it once written.
 CREATE FUNCTION "findings_registration_frozen"() RETURNS trigger LANGUAGE plpgsql AS $$
