@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
-import {
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import { streamMultipart } from "@web3-storage/multipart-parser";
 import { getEnv } from "./env.server";
 
-/** A form posted as multipart/form-data, files kept in memory up to the upload limit. */
+// Text fields of an upload form are small; anything bigger is not a person typing.
+const MAX_TEXT_FIELD_BYTES = 1024 * 1024;
+
+/**
+ * A form posted as multipart/form-data, files kept in memory up to the upload limit. File names
+ * are kept as sent: Remix's own parser cuts them to their last path segment, which would hide a
+ * path-like name ("../../etc/passwd.pdf") from the checks that refuse it with a message.
+ */
 export async function parseUploadForm(
   request: Request,
 ): Promise<{ formData: FormData; tooLarge: string | null }> {
@@ -15,18 +18,37 @@ export async function parseUploadForm(
   if (!type.startsWith("multipart/form-data")) {
     return { formData: await request.formData(), tooLarge: null };
   }
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(type);
+  if (!boundary || !request.body) throw new Response("Bad request", { status: 400 });
+  const formData = new FormData();
   try {
-    const formData = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize }),
-    );
-    return { formData, tooLarge: null };
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) {
-      return { formData: new FormData(), tooLarge: error.field };
+    const boundaryText = boundary[1] ?? boundary[2]!;
+    for await (const part of streamMultipart(request.body, boundaryText)) {
+      if (part.done) break;
+      const limit = part.filename === undefined ? MAX_TEXT_FIELD_BYTES : maxPartSize;
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of part.data) {
+        size += chunk.byteLength;
+        if (size > limit) return { formData: new FormData(), tooLarge: part.name };
+        chunks.push(chunk);
+      }
+      const bytes = Buffer.concat(chunks);
+      if (part.filename === undefined) formData.append(part.name, bytes.toString("utf8"));
+      else
+        formData.append(
+          part.name,
+          new File([bytes], part.filename, {
+            type: part.contentType ?? "application/octet-stream",
+          }),
+        );
     }
-    throw error;
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    // A body that is not the multipart it claims to be.
+    throw new Response("Bad request", { status: 400 });
   }
+  return { formData, tooLarge: null };
 }
 
 export type DocumentKind = { kind: "pdf" | "docx"; contentType: string; extension: string };

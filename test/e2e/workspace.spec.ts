@@ -121,6 +121,16 @@ test("two researchers from different institutes co-edit a joint workspace and re
   await expect(uk.getByRole("heading", { name: "Comparability of Finding 1" })).toBeVisible();
   await expectNoAxeViolations(uk);
 
+  // The discussion list names the page; the thread has its own page, where the US owner replies.
+  await visit(us, `${base}/discussion`);
+  await expect(us.getByText("on the page “Findings”")).toBeVisible();
+  await us.getByRole("link", { name: "Comparability of Finding 1" }).click();
+  await settled(us, "Comparability of Finding 1");
+  await us.getByLabel(/^Reply/).fill("Yes: the rubric is unchanged since the last exercise.");
+  await us.getByRole("button", { name: /^Add comment/ }).click();
+  await expect(us.getByText("the rubric is unchanged since the last exercise")).toBeVisible();
+  await expectNoAxeViolations(us);
+
   // A task for the UK researcher, which shows in their "My tasks".
   await visit(us, `${base}/tasks`);
   await us.getByLabel("Task", { exact: true }).fill("Re-run the jailbreak suite");
