@@ -756,40 +756,22 @@ export async function removeMember(
 
 // --- Placement-driven access -------------------------------------------------------------------
 
-type PlacementForLink = {
-  id: string;
-  status: string;
-  hostInstituteId: string;
-  homeInstituteId: string;
-  hostSupervisorId: string | null;
+const PLACEMENT_LINK_SELECT = {
+  id: true,
+  status: true,
+  hostInstituteId: true,
+  homeInstituteId: true,
+  hostSupervisorId: true,
   secondee: {
-    id: string;
-    instituteId: string;
-    displayName: string;
-    email: string;
-    lineManagerId: string | null;
-  };
-};
+    select: { id: true, instituteId: true, displayName: true, email: true, lineManagerId: true },
+  },
+} satisfies Prisma.PlacementSelect;
+type PlacementForLink = Prisma.PlacementGetPayload<{ select: typeof PLACEMENT_LINK_SELECT }>;
 
 async function placementForLink(tx: Tx, actor: Actor, placementId: string) {
-  const placement: PlacementForLink | null = await tx.placement.findUnique({
+  const placement = await tx.placement.findUnique({
     where: { id: placementId },
-    select: {
-      id: true,
-      status: true,
-      hostInstituteId: true,
-      homeInstituteId: true,
-      hostSupervisorId: true,
-      secondee: {
-        select: {
-          id: true,
-          instituteId: true,
-          displayName: true,
-          email: true,
-          lineManagerId: true,
-        },
-      },
-    },
+    select: PLACEMENT_LINK_SELECT,
   });
   if (!placement) throw notFound();
   const hostSide =
@@ -1061,20 +1043,7 @@ export async function syncPlacementAccess(
   const placement = await tx.placement.findUniqueOrThrow({
     where: { id: placementId },
     select: {
-      id: true,
-      status: true,
-      hostInstituteId: true,
-      homeInstituteId: true,
-      hostSupervisorId: true,
-      secondee: {
-        select: {
-          id: true,
-          instituteId: true,
-          displayName: true,
-          email: true,
-          lineManagerId: true,
-        },
-      },
+      ...PLACEMENT_LINK_SELECT,
       workspaces: { select: { workspaceId: true } },
     },
   });
