@@ -18,6 +18,7 @@ import { useNonce } from "~/components/nonce";
 import { Alert } from "~/components/ui";
 import { getOptionalUser } from "~/lib/auth.server";
 import { readFlash } from "~/lib/flash.server";
+import { unreadCount } from "~/modules/notifications/notifications.server";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -34,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         email: user.email,
         roles: user.roles,
         institute: user.institute,
+        unread: await unreadCount(user.id),
       },
       flash,
     },
@@ -122,6 +124,15 @@ function Header() {
                 </NavLink>
               </>
             ) : null}
+            <NavLink to="/notifications" className={navClass}>
+              Notifications
+              {user.unread ? (
+                <span className="ml-1 rounded-full bg-white px-2 text-sm font-bold text-brand-900">
+                  {user.unread}
+                  <span className="sr-only"> unread</span>
+                </span>
+              ) : null}
+            </NavLink>
             <NavLink to="/account" className={navClass}>
               <span className="sr-only">Your account: </span>
               {user.displayName}

@@ -66,6 +66,11 @@ export default function Account() {
               Change your password
             </Link>
           </li>
+          <li>
+            <Link to="/account/notifications" className="text-brand-700 underline">
+              Choose which notifications are also emailed
+            </Link>
+          </li>
         </ul>
       </section>
       <section aria-labelledby="sessions" className="space-y-3">

@@ -65,6 +65,23 @@ export default function AuditLog() {
           </Button>
         </div>
       </Form>
+      <p className="mb-4 flex flex-wrap gap-4">
+        <span>Download these {total} events (oldest first):</span>
+        <a
+          href={`/admin/audit/export?${new URLSearchParams({ ...query, format: "csv" })}`}
+          className="text-brand-700 underline"
+          download
+        >
+          CSV
+        </a>
+        <a
+          href={`/admin/audit/export?${new URLSearchParams({ ...query, format: "json" })}`}
+          className="text-brand-700 underline"
+          download
+        >
+          JSON
+        </a>
+      </p>
       <Table caption="Audit events, newest first" captionHidden>
         <thead>
           <tr>

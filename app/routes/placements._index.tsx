@@ -35,9 +35,21 @@ export default function Placements() {
         description="Secondments agreed through the portal, from the accepted offer to the last day."
         actions={
           isHr ? (
-            <Link to="/checklists" className="text-brand-700 underline">
-              Checklist templates
-            </Link>
+            <>
+              <Link to="/checklists" className="text-brand-700 underline">
+                Checklist templates
+              </Link>
+              <a href="/placements/export" className="text-brand-700 underline" download>
+                Placements (CSV)
+              </a>
+              <a
+                href="/placements/export?what=checklist"
+                className="text-brand-700 underline"
+                download
+              >
+                Checklist status (CSV)
+              </a>
+            </>
           ) : null
         }
       />

@@ -124,6 +124,7 @@ try {
       workspaceUs: await person("e2e.workspace.us@us-aisi.example", "Wes Workspace", us),
       workspaceUk: await person("e2e.workspace.uk@uk-aisi.example", "Winnie Workspace", uk),
       workspaceOutsider: await person("e2e.workspace.out@uk-aisi.example", "Otto Outsider", uk),
+      notified: await person("e2e.notified@us-aisi.example", "Nora Notified", us),
     },
   };
   // A placement for the checklist test: Cora, accepted for a US posting, starting in 90 days.

@@ -42,6 +42,7 @@ export type E2eState = {
     workspaceUs: E2eUser;
     workspaceUk: E2eUser;
     workspaceOutsider: E2eUser;
+    notified: E2eUser;
   };
 };
 

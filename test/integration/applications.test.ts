@@ -1,11 +1,11 @@
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { docxBytes, exeBytes, pdfBytes } from "#test/factories/postings";
+import { csvCell } from "~/lib/csv";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
 import {
   addNote,
   assignReviewer,
-  csvCell,
   declareConflict,
   downloadCv,
   exportApplicationsCsv,

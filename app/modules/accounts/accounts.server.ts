@@ -1,7 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
-import { renderEmail } from "~/lib/email/render.server";
-import { queueEmail } from "~/lib/email/outbox.server";
+import type { EmailMessage } from "~/lib/email/render.server";
 import { db, isPrismaError } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import type { FieldErrors } from "~/lib/forms";
@@ -23,6 +22,7 @@ import {
 import { generateToken, hashToken } from "~/lib/tokens.server";
 import { formatSecret, generateTotpKey, matchTotp, totpQrSvg } from "~/lib/totp.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
+import { notify } from "~/modules/notifications/notifications.server";
 
 export type RequestInfo = { ipAddress: string; userAgent?: string };
 
@@ -310,10 +310,10 @@ export async function confirmMfaEnrolment(
     };
   }
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  const mail = await renderEmail({
+  const mail: EmailMessage = {
     template: "mfa-enrolled",
     props: { name: actor.displayName, when: new Date().toUTCString() },
-  });
+  };
   const done = await db.$transaction(async (tx) => {
     const { count } = await tx.mfaSecret.updateMany({
       where: { userId: actor.id, confirmedAt: null },
@@ -325,7 +325,7 @@ export async function confirmMfaEnrolment(
       data: codes.map((c) => ({ userId: actor.id, codeHash: hashToken(c.replace("-", "")) })),
     });
     await tx.session.updateMany({ where: { id: actor.sessionId }, data: { mfaVerified: true } });
-    await queueEmail(tx, actor.email, mail);
+    await notify(tx, { id: actor.id, email: actor.email }, mail);
     await recordAudit(tx, {
       actor,
       action: "auth.mfa.enrolled",
@@ -371,14 +371,14 @@ export async function requestPasswordReset(email: string, req: RequestInfo) {
   }
   const token = generateToken();
   const expiresAt = tokenExpiry("PASSWORD_RESET");
-  const mail = await renderEmail({
+  const mail: EmailMessage = {
     template: "password-reset",
     props: {
       name: user.displayName,
       url: linkFor("/reset-password", token),
       expiresInMinutes: getEnv().RESET_TOKEN_MINUTES,
     },
-  });
+  };
   await db.$transaction(async (tx) => {
     // A new link replaces any earlier one.
     await tx.oneTimeToken.deleteMany({
@@ -387,7 +387,7 @@ export async function requestPasswordReset(email: string, req: RequestInfo) {
     await tx.oneTimeToken.create({
       data: { id: hashToken(token), userId: user.id, purpose: "PASSWORD_RESET", expiresAt },
     });
-    await queueEmail(tx, user.email, mail);
+    await notify(tx, { id: user.id, email: user.email }, mail);
     await recordAudit(tx, {
       actor: user,
       action: "auth.password_reset.requested",
@@ -568,7 +568,7 @@ export async function inviteUser(
   if (managerProblem) return { ok: false, errors: { lineManagerId: [managerProblem] } };
   const token = generateToken();
   const expiresAt = tokenExpiry("INVITATION");
-  const mail = await renderEmail({
+  const mail: EmailMessage = {
     template: "invitation",
     props: {
       inviteeName: input.displayName,
@@ -577,7 +577,7 @@ export async function inviteUser(
       url: linkFor("/invitation", token),
       expiresAt: expiresAt.toUTCString(),
     },
-  });
+  };
   try {
     const userId = await db.$transaction(async (tx) => {
       const user = await tx.user.create({
@@ -595,7 +595,7 @@ export async function inviteUser(
       await tx.oneTimeToken.create({
         data: { id: hashToken(token), userId: user.id, purpose: "INVITATION", expiresAt },
       });
-      await queueEmail(tx, input.email, mail);
+      await notify(tx, { id: user.id, email: input.email }, mail);
       await recordAudit(tx, {
         actor,
         action: "user.invited",

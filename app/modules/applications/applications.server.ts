@@ -1,8 +1,9 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { ApplicationStatus, NoteSide } from "~/generated/prisma/enums";
+import { csvCell } from "~/lib/csv";
 import { db } from "~/lib/db.server";
-import { queueEmail } from "~/lib/email/outbox.server";
-import { renderEmail } from "~/lib/email/render.server";
+import type { EmailMessage } from "~/lib/email/render.server";
+import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import type { FieldErrors } from "~/lib/forms";
@@ -380,34 +381,25 @@ async function afterMove(
     url,
   };
   if (to === "SUBMITTED") {
-    await queueEmail(
-      tx,
-      app.applicant.email,
-      await renderEmail({
-        template: "application-submitted",
-        props: { ...base, audience: "applicant", recipientName: app.applicant.displayName },
-      }),
-    );
+    await notify(tx, app.applicant.email, {
+      template: "application-submitted",
+      props: { ...base, audience: "applicant", recipientName: app.applicant.displayName },
+    });
     const manager = await tx.user.findUnique({
       where: { id: app.applicant.lineManagerId! },
       select: { displayName: true, email: true },
     });
     if (manager)
-      await queueEmail(
-        tx,
-        manager.email,
-        await renderEmail({
-          template: "application-submitted",
-          props: { ...base, audience: "lineManager", recipientName: manager.displayName },
-        }),
-      );
+      await notify(tx, manager.email, {
+        template: "application-submitted",
+        props: { ...base, audience: "lineManager", recipientName: manager.displayName },
+      });
     return;
   }
-  const update = (recipientName: string) =>
-    renderEmail({
-      template: "application-update",
-      props: { ...base, recipientName, status: to as never, comment },
-    });
+  const update = (recipientName: string): EmailMessage => ({
+    template: "application-update",
+    props: { ...base, recipientName, status: to as never, comment },
+  });
   const toApplicant = [
     "HOME_RELEASED",
     "HOME_DECLINED",
@@ -417,14 +409,13 @@ async function afterMove(
     "OFFERED",
     "REJECTED",
   ].includes(to);
-  if (toApplicant)
-    await queueEmail(tx, app.applicant.email, await update(app.applicant.displayName));
+  if (toApplicant) await notify(tx, app.applicant.email, update(app.applicant.displayName));
   if (["HOME_RELEASED", "ACCEPTED", "DECLINED", "WITHDRAWN"].includes(to)) {
     const contact = app.posting.contactHr;
-    await queueEmail(tx, contact.email, await update(contact.displayName));
+    await notify(tx, contact.email, update(contact.displayName));
   }
   if (to === "WITHDRAWN" && app.lineManager)
-    await queueEmail(tx, app.lineManager.email, await update(app.lineManager.displayName));
+    await notify(tx, app.lineManager.email, update(app.lineManager.displayName));
 
   if (to === "ACCEPTED") {
     const placement = await tx.placement.create({
@@ -515,19 +506,15 @@ export async function assignReviewer(
       instituteId: app.posting.hostInstituteId,
       details: { reviewerId },
     });
-    await queueEmail(
-      tx,
-      reviewer.email,
-      await renderEmail({
-        template: "reviewer-assigned",
-        props: {
-          reviewerName: reviewer.displayName,
-          applicantName: app.applicant.displayName,
-          postingTitle: app.posting.title,
-          url: applicationUrl(applicationId),
-        },
-      }),
-    );
+    await notify(tx, reviewer.email, {
+      template: "reviewer-assigned",
+      props: {
+        reviewerName: reviewer.displayName,
+        applicantName: app.applicant.displayName,
+        postingTitle: app.posting.title,
+        url: applicationUrl(applicationId),
+      },
+    });
     return { ok: true };
   });
 }
@@ -940,14 +927,6 @@ export async function getPipeline(actor: Actor, postingId: string) {
     byStage.set(a.status, list);
   }
   return { posting, byStage: [...byStage.entries()].map(([status, items]) => ({ status, items })) };
-}
-
-const FORMULA = /^[=+\-@\t\r]/;
-/** A CSV cell: quoted, quotes doubled, and formula-looking text neutralised for spreadsheets. */
-export function csvCell(value: unknown) {
-  let s = value == null ? "" : value instanceof Date ? value.toISOString() : String(value);
-  if (FORMULA.test(s)) s = `'${s}`;
-  return `"${s.replace(/"/g, '""')}"`;
 }
 
 /** A posting's applications as CSV (host HR): the shared record and review aggregate, no notes. */

@@ -1,5 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
+import { csvLine } from "~/lib/csv";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { chainHash, GENESIS_HASH } from "./chain";
 import type { AuditFilterParams } from "./schema";
@@ -89,33 +90,23 @@ export async function verifyAuditChain(batchSize = 2000): Promise<VerifyResult> 
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** Admins only: filtered, newest first. */
+/** The audit log's filters as a query: whole UTC days, "to" inclusive. */
+function auditWhere(params: AuditFilterParams): Prisma.AuditEventWhereInput {
+  const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
+  const from = params.from ? dayStart(params.from) : undefined;
+  const to = params.to ? new Date(dayStart(params.to).getTime() + 86_400_000) : undefined;
+  return {
+    ...(params.action ? { action: { startsWith: params.action } } : {}),
+    ...(params.actor ? { actorEmail: { contains: params.actor, mode: "insensitive" } } : {}),
+    ...(from || to ? { at: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+  };
+}
+
 /** Admins only: filtered by URL parameters (whole UTC days, "to" inclusive), newest first. */
 export async function listAuditEvents(actor: Actor, params: AuditFilterParams) {
   assertAdmin(actor);
-  const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
-  const filter = {
-    action: params.action,
-    actorEmail: params.actor,
-    from: params.from ? dayStart(params.from) : undefined,
-    to: params.to ? new Date(dayStart(params.to).getTime() + 86_400_000) : undefined,
-    page: params.page,
-  };
-  const where: Prisma.AuditEventWhereInput = {
-    ...(filter.action ? { action: { startsWith: filter.action } } : {}),
-    ...(filter.actorEmail
-      ? { actorEmail: { contains: filter.actorEmail, mode: "insensitive" } }
-      : {}),
-    ...(filter.from || filter.to
-      ? {
-          at: {
-            ...(filter.from ? { gte: filter.from } : {}),
-            ...(filter.to ? { lt: filter.to } : {}),
-          },
-        }
-      : {}),
-  };
-  const page = Math.max(1, filter.page ?? 1);
+  const where = auditWhere(params);
+  const page = Math.max(1, params.page ?? 1);
   const [events, total] = await Promise.all([
     db.auditEvent.findMany({
       where,
@@ -151,4 +142,91 @@ export async function auditActions(actor: Actor) {
     orderBy: { action: "asc" },
   });
   return rows.map((r) => r.action);
+}
+
+const EXPORT_BATCH = 1000;
+const EXPORT_COLUMNS = [
+  "seq",
+  "at",
+  "actorEmail",
+  "action",
+  "targetType",
+  "targetId",
+  "instituteId",
+  "ipAddress",
+  "details",
+  "hash",
+] as const;
+
+/**
+ * Admins only: the filtered log, oldest first, as CSV or JSON, streamed in batches so a large log
+ * neither waits nor fills memory before the first byte. The export itself is audited first.
+ */
+export async function exportAuditEvents(
+  actor: Actor,
+  params: AuditFilterParams,
+  format: "csv" | "json",
+  ipAddress = "",
+): Promise<ReadableStream<Uint8Array>> {
+  assertAdmin(actor);
+  await recordAuditNow({
+    actor,
+    action: "audit.export",
+    ipAddress,
+    details: {
+      format,
+      action: params.action,
+      actor: params.actor,
+      from: params.from,
+      to: params.to,
+    },
+  });
+  const where = auditWhere(params);
+  const encoder = new TextEncoder();
+  let after: bigint | undefined;
+  let first = true;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (done) return;
+      if (first && format === "csv") controller.enqueue(encoder.encode(csvLine(EXPORT_COLUMNS)));
+      if (first && format === "json") controller.enqueue(encoder.encode("["));
+      const rows = await db.auditEvent.findMany({
+        where: after === undefined ? where : { AND: [where, { seq: { gt: after } }] },
+        orderBy: { seq: "asc" },
+        take: EXPORT_BATCH,
+      });
+      let chunk = "";
+      for (const row of rows) {
+        const record = {
+          seq: row.seq.toString(),
+          at: row.at.toISOString(),
+          actorEmail: row.actorEmail,
+          action: row.action,
+          targetType: row.targetType,
+          targetId: row.targetId,
+          instituteId: row.instituteId ?? "",
+          ipAddress: row.ipAddress,
+          details: row.details,
+          hash: row.hash,
+        };
+        if (format === "csv")
+          chunk += csvLine(
+            EXPORT_COLUMNS.map((c) =>
+              c === "details" ? JSON.stringify(record.details) : record[c],
+            ),
+          );
+        else chunk += `${first ? "" : ","}\n${JSON.stringify(record)}`;
+        first = false;
+        after = row.seq;
+      }
+      first = false;
+      if (rows.length < EXPORT_BATCH) {
+        if (format === "json") chunk += "\n]\n";
+        done = true;
+      }
+      if (chunk) controller.enqueue(encoder.encode(chunk));
+      if (done) controller.close();
+    },
+  });
 }

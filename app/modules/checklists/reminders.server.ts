@@ -1,7 +1,6 @@
 import { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
-import { queueEmail } from "~/lib/email/outbox.server";
-import { renderEmail } from "~/lib/email/render.server";
+import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { dueDate, effectiveStatuses, isSettled, todayIn } from "./logic";
@@ -135,14 +134,10 @@ export async function runChecklistReminders(now = new Date()) {
         ["escalation", escalations],
       ] as const) {
         for (const [email, { name, items }] of map) {
-          await queueEmail(
-            tx,
-            email,
-            await renderEmail({
-              template: "checklist-digest",
-              props: { recipientName: name, kind, items },
-            }),
-          );
+          await notify(tx, email, {
+            template: "checklist-digest",
+            props: { recipientName: name, kind, items },
+          });
           emails += 1;
         }
       }

@@ -10,3 +10,22 @@ export const OutboxFilterSchema = z.object({
 });
 
 export type OutboxFilter = z.infer<typeof OutboxFilterSchema>;
+
+export const NotificationActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("read"),
+    notificationId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, {
+        message: "Choose a notification",
+      }),
+  }),
+  z.object({ intent: z.literal("read-all") }),
+]);
+
+export const NotificationPreferencesSchema = z.object({
+  email: z.array(z.string().max(64)).max(50),
+});

@@ -1,9 +1,10 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { PlacementStatus } from "~/generated/prisma/enums";
+import { csvLine } from "~/lib/csv";
 import { db } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms";
 import { isHrOf, type Actor } from "~/lib/permissions";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { checkDependencies } from "~/modules/checklists/checklists.server";
 import {
   activationBlockers,
@@ -635,3 +636,153 @@ const OWNER_SIDE_LABELS_TEXT: Record<OwnerSide, string> = {
   HOST: "For the host institute",
   SECONDEE: "For the secondee",
 };
+
+function assertHr(actor: Actor) {
+  if (!actor.roles.includes("HR")) throw notFound();
+}
+
+const institutePlacements = (actor: Actor): Prisma.PlacementWhereInput => ({
+  OR: [{ hostInstituteId: actor.instituteId }, { homeInstituteId: actor.instituteId }],
+});
+
+/** HR: every placement their institute hosts or sends, one row each, as CSV. Audited. */
+export async function exportPlacementsCsv(actor: Actor) {
+  assertHr(actor);
+  const placements = await db.placement.findMany({
+    where: institutePlacements(actor),
+    orderBy: [{ startDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+    select: {
+      id: true,
+      status: true,
+      startDate: true,
+      endDate: true,
+      arrangementType: true,
+      costArrangement: true,
+      homeInstituteId: true,
+      hostInstituteId: true,
+      secondee: {
+        select: { displayName: true, email: true, institute: { select: { code: true } } },
+      },
+      hostSupervisor: { select: { displayName: true } },
+      posting: { select: { title: true, hostInstitute: { select: { code: true } } } },
+      checklistItems: { select: { status: true, required: true } },
+    },
+  });
+  let csv = csvLine([
+    "Placement",
+    "Secondee",
+    "Secondee email",
+    "Home institute",
+    "Host institute",
+    "Posting",
+    "Status",
+    "Start",
+    "Planned end",
+    "Host supervisor",
+    "Arrangement",
+    "Costs",
+    "Checklist items done or waived",
+    "Checklist items",
+  ]);
+  for (const p of placements) {
+    const settled = p.checklistItems.filter((i) => i.status === "DONE" || i.status === "WAIVED");
+    csv += csvLine([
+      p.id,
+      p.secondee.displayName,
+      p.secondee.email,
+      p.secondee.institute.code,
+      p.posting.hostInstitute.code,
+      p.posting.title,
+      p.status,
+      day(p.startDate),
+      day(p.endDate),
+      p.hostSupervisor?.displayName ?? "",
+      p.arrangementType,
+      p.costArrangement,
+      settled.length,
+      p.checklistItems.length,
+    ]);
+  }
+  await recordAuditNow({
+    actor,
+    action: "placements.export",
+    details: { rows: placements.length },
+  });
+  return csv;
+}
+
+/** HR: every checklist item of their institute's placements, with status and due date, as CSV. */
+export async function exportChecklistCsv(actor: Actor, now = new Date()) {
+  assertHr(actor);
+  const placements = await db.placement.findMany({
+    where: institutePlacements(actor),
+    orderBy: [{ startDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+    select: {
+      id: true,
+      status: true,
+      startDate: true,
+      secondee: { select: { displayName: true, institute: { select: { code: true } } } },
+      posting: { select: { hostInstitute: { select: { code: true, timeZone: true } } } },
+      checklistItems: {
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          title: true,
+          ownerSide: true,
+          required: true,
+          status: true,
+          dueOffsetDays: true,
+          dependsOnIds: true,
+          completedAt: true,
+          waivedReason: true,
+        },
+      },
+    },
+  });
+  let csv = csvLine([
+    "Placement",
+    "Secondee",
+    "Home institute",
+    "Host institute",
+    "Placement status",
+    "Item",
+    "Owner",
+    "Required",
+    "Status",
+    "Due",
+    "Overdue",
+    "Completed at",
+    "Waived because",
+  ]);
+  let rows = 0;
+  for (const p of placements) {
+    const shown = effectiveStatuses(
+      p.checklistItems.map((i) => ({ ...i, dependsOn: i.dependsOnIds })),
+    );
+    const today = todayIn(p.posting.hostInstitute.timeZone, now);
+    for (const item of p.checklistItems) {
+      const start = day(p.startDate);
+      const due = start ? dueDate(start, item.dueOffsetDays) : null;
+      const status = shown.get(item.id) ?? item.status;
+      const open = status !== "DONE" && status !== "WAIVED";
+      csv += csvLine([
+        p.id,
+        p.secondee.displayName,
+        p.secondee.institute.code,
+        p.posting.hostInstitute.code,
+        p.status,
+        item.title,
+        item.ownerSide,
+        item.required ? "yes" : "no",
+        status,
+        due ?? "",
+        open && due !== null && due < today ? "yes" : "no",
+        item.completedAt,
+        item.waivedReason,
+      ]);
+      rows += 1;
+    }
+  }
+  await recordAuditNow({ actor, action: "checklists.export", details: { rows } });
+  return csv;
+}

@@ -1,8 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
-import { queueEmail } from "~/lib/email/outbox.server";
-import { renderEmail } from "~/lib/email/render.server";
+import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
 import type { FieldErrors } from "~/lib/forms";
 import { isHrOf, type Actor } from "~/lib/permissions";
@@ -542,20 +541,16 @@ export async function inviteMember(
     await tx.workspaceInvitation.create({
       data: { workspaceId, inviteeId: invitee.id, role: input.role, invitedById: actor.id },
     });
-    await queueEmail(
-      tx,
-      invitee.email,
-      await renderEmail({
-        template: "workspace-invitation",
-        props: {
-          inviteeName: invitee.displayName,
-          inviterName: await nameOf(tx, actor.id),
-          workspaceName: workspace.name,
-          role: ROLE_LABELS[input.role],
-          url: new URL("/workspaces", getEnv().APP_URL).toString(),
-        },
-      }),
-    );
+    await notify(tx, invitee.email, {
+      template: "workspace-invitation",
+      props: {
+        inviteeName: invitee.displayName,
+        inviterName: await nameOf(tx, actor.id),
+        workspaceName: workspace.name,
+        role: ROLE_LABELS[input.role],
+        url: new URL("/workspaces", getEnv().APP_URL).toString(),
+      },
+    });
     await logActivity(
       tx,
       workspaceId,
@@ -962,19 +957,15 @@ async function grantPlacementAccess(
     `${placement.secondee.displayName} joined as editor (placement started)`,
     "/members",
   );
-  await queueEmail(
-    tx,
-    placement.secondee.email,
-    await renderEmail({
-      template: "workspace-access",
-      props: {
-        secondeeName: placement.secondee.displayName,
-        workspaceName: workspace.name,
-        change: "granted",
-        url: workspaceUrl(workspaceId),
-      },
-    }),
-  );
+  await notify(tx, placement.secondee.email, {
+    template: "workspace-access",
+    props: {
+      secondeeName: placement.secondee.displayName,
+      workspaceName: workspace.name,
+      change: "granted",
+      url: workspaceUrl(workspaceId),
+    },
+  });
 }
 
 async function revokePlacementAccess(
@@ -1014,19 +1005,15 @@ async function revokePlacementAccess(
     `${placement.secondee.displayName}'s access ended with the placement`,
     "/members",
   );
-  await queueEmail(
-    tx,
-    placement.secondee.email,
-    await renderEmail({
-      template: "workspace-access",
-      props: {
-        secondeeName: placement.secondee.displayName,
-        workspaceName: workspace.name,
-        change: "ended",
-        url: workspaceUrl(workspaceId),
-      },
-    }),
-  );
+  await notify(tx, placement.secondee.email, {
+    template: "workspace-access",
+    props: {
+      secondeeName: placement.secondee.displayName,
+      workspaceName: workspace.name,
+      change: "ended",
+      url: workspaceUrl(workspaceId),
+    },
+  });
 }
 
 /**

@@ -1,0 +1,137 @@
+import type { Prisma } from "~/generated/prisma/client";
+import { db } from "~/lib/db.server";
+import { queueEmail } from "~/lib/email/outbox.server";
+import { renderEmail, type EmailMessage } from "~/lib/email/render.server";
+import { getEnv } from "~/lib/env.server";
+import type { Actor } from "~/lib/permissions";
+import { NOTIFICATION_KINDS, OPTIONAL_KINDS, type NotificationKind } from "./kinds";
+
+type Tx = Prisma.TransactionClient;
+
+export const NOTIFICATIONS_PAGE_SIZE = 30;
+
+/** The portal path an email links to, if it is one of ours; "" otherwise. */
+function portalPath(message: EmailMessage): string {
+  const url = (message.props as { url?: unknown }).url;
+  if (typeof url !== "string") return "";
+  try {
+    const parsed = new URL(url);
+    if (parsed.origin !== new URL(getEnv().APP_URL).origin) return "";
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Tells someone about an event, in the caller's transaction: an in-app notification for them (if
+ * they have an account) and the email, unless they chose in-app only for this kind. Security
+ * emails are always sent, and their links (which carry one-time tokens) are never kept in-app.
+ */
+export async function notify(
+  tx: Tx,
+  to: string | { id: string; email: string },
+  message: EmailMessage,
+) {
+  const rendered = await renderEmail(message);
+  const recipient =
+    typeof to === "string"
+      ? await tx.user.findUnique({ where: { email: to }, select: { id: true, email: true } })
+      : to;
+  const email = typeof to === "string" ? to : to.email;
+  const kind = NOTIFICATION_KINDS[message.template];
+  let sendEmail = true;
+  if (recipient) {
+    await tx.notification.create({
+      data: {
+        userId: recipient.id,
+        kind: message.template,
+        title: rendered.subject.slice(0, 300),
+        link: kind.security ? "" : portalPath(message),
+      },
+    });
+    if (!kind.security) {
+      const preference = await tx.notificationPreference.findUnique({
+        where: { userId_kind: { userId: recipient.id, kind: message.template } },
+        select: { email: true },
+      });
+      sendEmail = preference?.email ?? true;
+    }
+  }
+  if (sendEmail) await queueEmail(tx, email, rendered);
+}
+
+/** The header's count. */
+export function unreadCount(userId: string) {
+  return db.notification.count({ where: { userId, readAt: null } });
+}
+
+/** The actor's own notifications, newest first. */
+export async function listNotifications(actor: Actor, page = 1) {
+  const current = Math.max(1, page);
+  const where = { userId: actor.id };
+  const [items, total, unread] = await Promise.all([
+    db.notification.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (current - 1) * NOTIFICATIONS_PAGE_SIZE,
+      take: NOTIFICATIONS_PAGE_SIZE,
+      select: { id: true, kind: true, title: true, link: true, readAt: true, createdAt: true },
+    }),
+    db.notification.count({ where }),
+    db.notification.count({ where: { ...where, readAt: null } }),
+  ]);
+  return {
+    items,
+    unread,
+    page: current,
+    pageCount: Math.max(1, Math.ceil(total / NOTIFICATIONS_PAGE_SIZE)),
+  };
+}
+
+/** Marks one of the actor's notifications read; anyone else's is "not found". */
+export async function markRead(actor: Actor, notificationId: string, now = new Date()) {
+  const updated = await db.notification.updateMany({
+    where: { id: notificationId, userId: actor.id },
+    data: { readAt: now },
+  });
+  if (updated.count !== 1) throw new Response("Not found", { status: 404 });
+}
+
+export async function markAllRead(actor: Actor, now = new Date()) {
+  const updated = await db.notification.updateMany({
+    where: { userId: actor.id, readAt: null },
+    data: { readAt: now },
+  });
+  return updated.count;
+}
+
+/** Per kind: whether the email is sent too. Security kinds are listed as always on. */
+export async function getPreferences(actor: Actor) {
+  const rows = await db.notificationPreference.findMany({
+    where: { userId: actor.id },
+    select: { kind: true, email: true },
+  });
+  const chosen = new Map(rows.map((r) => [r.kind, r.email]));
+  return Object.entries(NOTIFICATION_KINDS).map(([kind, info]) => ({
+    kind: kind as NotificationKind,
+    label: info.label,
+    security: info.security,
+    email: info.security ? true : (chosen.get(kind) ?? true),
+  }));
+}
+
+/** Saves the choices: the kinds listed get email too, the other optional kinds in-app only. */
+export async function savePreferences(actor: Actor, emailKinds: readonly string[]) {
+  const wanted = new Set(emailKinds);
+  await db.$transaction(async (tx) => {
+    for (const kind of OPTIONAL_KINDS) {
+      const email = wanted.has(kind);
+      await tx.notificationPreference.upsert({
+        where: { userId_kind: { userId: actor.id, kind } },
+        create: { userId: actor.id, kind, email },
+        update: { email },
+      });
+    }
+  });
+}
