@@ -125,7 +125,7 @@ function Header() {
               </>
             ) : null}
             <NavLink to="/notifications" className={navClass}>
-              Notifications
+              Notifications{" "}
               {user.unread ? (
                 <span className="ml-1 rounded-full bg-white px-2 text-sm font-bold text-brand-900">
                   {user.unread}
