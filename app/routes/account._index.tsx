@@ -71,6 +71,11 @@ export default function Account() {
               Choose which notifications are also emailed
             </Link>
           </li>
+          <li>
+            <a href="/account/data" className="text-brand-700 underline" download>
+              Download everything the portal holds about you (JSON)
+            </a>
+          </li>
         </ul>
       </section>
       <section aria-labelledby="sessions" className="space-y-3">
