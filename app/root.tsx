@@ -105,6 +105,11 @@ function Header() {
             <NavLink to="/workspaces" className={navClass}>
               Workspaces
             </NavLink>
+            {user.roles.includes("HR") ? (
+              <NavLink to="/dashboard" className={navClass}>
+                Dashboard
+              </NavLink>
+            ) : null}
             {user.roles.includes("ADMIN") ? (
               <>
                 <NavLink to="/admin/users" className={navClass}>
