@@ -105,6 +105,10 @@ export default function AuditLog() {
               <td>{e.ipAddress || "—"}</td>
               <td className="max-w-xs break-words font-mono text-xs">
                 {JSON.stringify(e.details)}
+                {e.erasedAt ? " (personal data erased)" : ""}
+                {e.personal && Object.keys(e.personal).length
+                  ? ` ${JSON.stringify(e.personal)}`
+                  : ""}
               </td>
             </tr>
           ))}

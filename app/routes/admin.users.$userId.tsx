@@ -11,6 +11,8 @@ import { requestInfo } from "~/lib/request.server";
 import { getUserForAdmin, setUserActive, updateUser } from "~/modules/accounts/accounts.server";
 import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
 import { EditUserSchema } from "~/modules/accounts/schema";
+import { ERASED_NAME } from "~/modules/privacy/erasure";
+import { eraseUser } from "~/modules/privacy/privacy.server";
 
 export const meta: MetaFunction = () => [{ title: "User | Exchange portal" }];
 
@@ -34,6 +36,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         intent === "deactivate"
           ? "The account is deactivated and all its sessions have ended."
           : "The account is active again.",
+    });
+  }
+  if (intent === "erase") {
+    const result = await eraseUser(actor, userId, String(formData.get("confirmEmail") ?? ""));
+    if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+    return redirectWithFlash(`/admin/users/${userId}`, {
+      tone: "success",
+      message: `Personal data erased. ${result.auditEventsErased} audit events were blanked.`,
     });
   }
   const parsed = parseForm(formData, EditUserSchema, { arrays: ["roles"] });
@@ -122,6 +132,28 @@ export default function EditUser() {
           )}
         </Form>
       </section>
+      {user.deactivatedAt && user.displayName !== ERASED_NAME ? (
+        <section aria-labelledby="erase" className="mt-10 border-t border-slate-200 pt-6">
+          <h2 id="erase" className="mb-2 text-xl font-semibold">
+            Erase personal data
+          </h2>
+          <p className="mb-3 text-slate-700">
+            For someone who has left: removes their profile, statements, documents and sign-in
+            details, and blanks their name and address everywhere. Applications, placements and the
+            audit log keep their records, by &ldquo;{ERASED_NAME}&rdquo;. This cannot be undone.
+          </p>
+          <Form method="post" className="space-y-3">
+            <Field
+              label="Type their email address to confirm"
+              inputProps={{ name: "confirmEmail", type: "email", autoComplete: "off" }}
+              errors={(actionData?.errors as Record<string, string[]> | undefined)?.confirmEmail}
+            />
+            <Button type="submit" name="intent" value="erase" variant="danger">
+              Erase personal data
+            </Button>
+          </Form>
+        </section>
+      ) : null}
     </div>
   );
 }

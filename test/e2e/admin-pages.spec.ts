@@ -44,3 +44,33 @@ test("the administration pages work and pass axe", async ({ page }) => {
   await visit(page, "/account/password");
   await expect(page.getByRole("heading", { level: 1, name: "Change your password" })).toBeVisible();
 });
+
+test("an admin erases a departed person's data, confirming with their address", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const { users } = e2eState();
+  await signIn(page, users.adminPages);
+  await visit(page, "/admin/users?q=erasable&status=all");
+  await page.getByRole("link", { name: "Dara Departed" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dara Departed" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  // Only a deactivated account can be erased.
+  await expect(page.getByRole("button", { name: "Erase personal data" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Deactivate account" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Erase personal data" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  const confirm = page.getByLabel("Type their email address to confirm");
+  await confirm.fill("someone.else@uk-aisi.example");
+  await page.getByRole("button", { name: "Erase personal data" }).click();
+  await expect(
+    page.getByText("Type the person's email address exactly, to confirm."),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+  await confirm.fill(users.erasable.email);
+  await page.getByRole("button", { name: "Erase personal data" }).click();
+  await expect(page.getByText(/Personal data erased/)).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Erased user" })).toBeVisible();
+  await expectNoAxeViolations(page);
+});

@@ -125,6 +125,7 @@ try {
       workspaceUk: await person("e2e.workspace.uk@uk-aisi.example", "Winnie Workspace", uk),
       workspaceOutsider: await person("e2e.workspace.out@uk-aisi.example", "Otto Outsider", uk),
       notified: await person("e2e.notified@us-aisi.example", "Nora Notified", us),
+      erasable: await person("e2e.erasable@uk-aisi.example", "Dara Departed", uk),
     },
   };
   // A placement for the checklist test: Cora, accepted for a US posting, starting in 90 days.

@@ -43,6 +43,7 @@ export type E2eState = {
     workspaceUk: E2eUser;
     workspaceOutsider: E2eUser;
     notified: E2eUser;
+    erasable: E2eUser;
   };
 };
 

@@ -155,9 +155,11 @@ describe("audit log export (admins)", () => {
       "instituteId",
       "ipAddress",
       "details",
+      "personal",
+      "erasedAt",
       "hash",
     ]);
-    expect(rows.slice(1).map((r) => [r[0], r[3], r[9]])).toEqual(
+    expect(rows.slice(1).map((r) => [r[0], r[3], r[11]])).toEqual(
       expected.map((e) => [e.seq.toString(), e.action, e.hash]),
     );
     // A cell a spreadsheet would run as a formula stays text.

@@ -603,7 +603,8 @@ export async function inviteUser(
         targetId: user.id,
         instituteId: institute.id,
         ipAddress: req.ipAddress,
-        details: { email: input.email, roles: input.roles },
+        details: { roles: input.roles },
+        personal: { email: input.email },
       });
       return user.id;
     });

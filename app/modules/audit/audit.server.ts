@@ -2,7 +2,8 @@ import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
 import { csvLine } from "~/lib/csv";
 import { assertAdmin, type Actor } from "~/lib/permissions";
-import { chainHash, GENESIS_HASH } from "./chain";
+import { randomBytes } from "node:crypto";
+import { chainHash, expectedHash, GENESIS_HASH, personalDigest, personalIntact } from "./chain";
 import type { AuditFilterParams } from "./schema";
 
 type Tx = Prisma.TransactionClient;
@@ -20,6 +21,8 @@ export type AuditInput = {
   instituteId?: string | null;
   ipAddress?: string;
   details?: Record<string, unknown>;
+  /** Values that identify a person other than the actor (an invitee's address): erasable. */
+  personal?: Record<string, unknown>;
 };
 
 /** Appends one event to the chain. Call inside the transaction of the change it records. */
@@ -27,18 +30,31 @@ export async function recordAudit(tx: Tx, input: AuditInput) {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS_HASH;
+  const personal = JSON.parse(JSON.stringify(input.personal ?? {})) as Prisma.InputJsonObject;
+  const actorEmail = (input.actor?.email ?? input.actorEmail ?? "").slice(0, 320);
+  const ipAddress = (input.ipAddress ?? "").slice(0, 64);
+  const personalSalt = randomBytes(16).toString("hex");
   const fields = {
     at: new Date(),
     actorId: input.actor?.id ?? null,
-    actorEmail: (input.actor?.email ?? input.actorEmail ?? "").slice(0, 320),
     action: input.action,
     targetType: input.targetType ?? "",
     targetId: input.targetId ?? "",
     instituteId: input.instituteId ?? input.actor?.instituteId ?? null,
-    ipAddress: (input.ipAddress ?? "").slice(0, 64),
     details: JSON.parse(JSON.stringify(input.details ?? {})) as Prisma.InputJsonObject,
+    personalDigest: personalDigest(personalSalt, { actorEmail, ipAddress, personal }),
   };
-  await tx.auditEvent.create({ data: { ...fields, prevHash, hash: chainHash(prevHash, fields) } });
+  await tx.auditEvent.create({
+    data: {
+      ...fields,
+      actorEmail,
+      ipAddress,
+      personal,
+      personalSalt,
+      prevHash,
+      hash: chainHash(prevHash, fields),
+    },
+  });
 }
 
 /** Records an event in a transaction of its own (for events that change nothing else). */
@@ -71,8 +87,7 @@ export async function verifyAuditChain(batchSize = 2000): Promise<VerifyResult> 
           },
         };
       }
-      const { seq: _s, hash, prevHash: _p, ...fields } = row;
-      if (chainHash(prevHash, fields) !== hash) {
+      if (!personalIntact(row) || expectedHash(prevHash, row) !== row.hash) {
         return {
           checked,
           firstBreak: {
@@ -81,7 +96,7 @@ export async function verifyAuditChain(batchSize = 2000): Promise<VerifyResult> 
           },
         };
       }
-      prevHash = hash;
+      prevHash = row.hash;
       checked++;
       after = row.seq;
     }
@@ -122,6 +137,8 @@ export async function listAuditEvents(actor: Actor, params: AuditFilterParams) {
         targetId: true,
         ipAddress: true,
         details: true,
+        personal: true,
+        erasedAt: true,
       },
     }),
     db.auditEvent.count({ where }),
@@ -155,6 +172,8 @@ const EXPORT_COLUMNS = [
   "instituteId",
   "ipAddress",
   "details",
+  "personal",
+  "erasedAt",
   "hash",
 ] as const;
 
@@ -208,6 +227,8 @@ export async function exportAuditEvents(
           instituteId: row.instituteId ?? "",
           ipAddress: row.ipAddress,
           details: row.details,
+          personal: row.personal,
+          erasedAt: row.erasedAt?.toISOString() ?? "",
           hash: row.hash,
         };
         if (format === "csv")

@@ -77,7 +77,8 @@ export async function getOutboxEmail(actor: Actor, id: string) {
       action: "outbox.view",
       targetType: "OutboxEmail",
       targetId: id,
-      details: { to: email.to, template: email.template },
+      details: { template: email.template },
+      personal: { to: email.to },
     });
     return email;
   });

@@ -1,6 +1,8 @@
+import { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
-import type { Actor } from "~/lib/permissions";
+import { assertAdmin, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { ERASED_NAME } from "./erasure";
 import { labelName, MARKING_LABELS } from "~/modules/workspaces/rules";
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
@@ -217,4 +219,175 @@ export async function exportMyData(actor: Actor, ipAddress = "", now = new Date(
       auditEvents: auditEvents.map((e) => ({ ...e, seq: e.seq.toString() })),
     };
   });
+}
+
+export type EraseResult =
+  | { ok: true; auditEventsErased: number; legacyAuditEvents: number }
+  | { ok: false; errors: Record<string, string[]> };
+
+/**
+ * Admins erase a departed person: personal data is removed or anonymised, workflow records stay
+ * (applications, placements, reviews, pages keep their ids and states, now by "Erased user"), the
+ * audit chain still verifies, and the person can no longer sign in. The admin types the person's
+ * address to confirm. Audited, without naming them.
+ */
+export async function eraseUser(
+  actor: Actor,
+  userId: string,
+  confirmEmail: string,
+  now = new Date(),
+): Promise<EraseResult> {
+  assertAdmin(actor);
+  if (userId === actor.id)
+    return { ok: false, errors: { confirmEmail: ["You cannot erase your own account."] } };
+  return db.$transaction(
+    async (tx) => {
+      const user = await tx.user.findUnique({
+        where: { id: userId },
+        select: { id: true, email: true, displayName: true, deactivatedAt: true },
+      });
+      if (!user || user.email.endsWith("@erased.invalid"))
+        throw new Response("Not found", { status: 404 });
+      if (confirmEmail.trim().toLowerCase() !== user.email.toLowerCase())
+        return {
+          ok: false as const,
+          errors: { confirmEmail: ["Type the person's email address exactly, to confirm."] },
+        };
+      const { email, displayName } = user;
+
+      // The audit log: blank the personal values of every event by or about them. Events written
+      // before personal digests existed cannot be blanked without breaking the chain; counted.
+      const mentions = Prisma.sql`("actorId" = ${userId} OR lower("actorEmail") = lower(${email})
+        OR strpos(lower("personal"::text), lower(${email})) > 0)`;
+      // The addresses they signed in from, to clear the sign-in counters kept per address.
+      const addresses = await tx.$queryRaw<{ ip: string }[]>`
+        SELECT DISTINCT "ipAddress" AS ip FROM "AuditEvent" WHERE ${mentions} AND "ipAddress" <> ''`;
+      const auditEventsErased = await tx.$executeRaw`
+        UPDATE "AuditEvent" SET "actorEmail" = '', "ipAddress" = '', "personal" = '{}'::jsonb,
+          "personalSalt" = '', "erasedAt" = ${now}
+        WHERE ${mentions} AND "personalDigest" <> '' AND "erasedAt" IS NULL`;
+      const [legacy] = await tx.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM "AuditEvent" WHERE ${mentions} AND "personalDigest" = ''`;
+
+      // Sign-in and everything personal attached to the account.
+      await tx.session.deleteMany({ where: { userId } });
+      await tx.password.deleteMany({ where: { userId } });
+      await tx.mfaRecoveryCode.deleteMany({ where: { userId } });
+      await tx.mfaSecret.deleteMany({ where: { userId } });
+      await tx.oneTimeToken.deleteMany({ where: { userId } });
+      await tx.throttle.deleteMany({
+        where: {
+          OR: [email, ...addresses.map((a) => a.ip)].map((needle) => ({
+            key: { contains: needle, mode: "insensitive" as const },
+          })),
+        },
+      });
+      await tx.profile.deleteMany({ where: { userId } });
+      await tx.notification.deleteMany({ where: { userId } });
+      await tx.notificationPreference.deleteMany({ where: { userId } });
+      await tx.workspaceMember.deleteMany({ where: { userId } });
+      await tx.workspaceInvitation.deleteMany({ where: { inviteeId: userId } });
+      await tx.outboxEmail.deleteMany({ where: { to: { equals: email, mode: "insensitive" } } });
+
+      // Their applications stay as records of the pipeline, without what they wrote or sent.
+      const applications = await tx.application.findMany({
+        where: { applicantId: userId },
+        select: { id: true, cvFileId: true },
+      });
+      const applicationIds = applications.map((a) => a.id);
+      await tx.application.updateMany({
+        where: { applicantId: userId },
+        data: { statement: "", cvFileId: null },
+      });
+      await tx.applicationEvent.updateMany({
+        where: { applicationId: { in: applicationIds } },
+        data: { comment: "" },
+      });
+      await tx.applicationNote.updateMany({
+        where: { applicationId: { in: applicationIds } },
+        data: { body: "(erased)" },
+      });
+      await tx.reviewAssignment.updateMany({
+        where: { applicationId: { in: applicationIds } },
+        data: { comment: "", scores: {} },
+      });
+      // Their placements keep dates and states; attestations and evidence about them go.
+      const items = await tx.checklistItem.findMany({
+        where: { placement: { secondeeId: userId } },
+        select: { id: true, evidenceFileId: true },
+      });
+      await tx.checklistItem.updateMany({
+        where: { id: { in: items.map((i) => i.id) } },
+        data: {
+          verifiedBy: "",
+          reference: "",
+          level: "",
+          waivedReason: "",
+          evidenceFileId: null,
+        },
+      });
+      await tx.placementExtension.updateMany({
+        where: { placement: { secondeeId: userId } },
+        data: { reason: "(erased)" },
+      });
+      const files = [
+        ...applications.map((a) => a.cvFileId),
+        ...items.map((i) => i.evidenceFileId),
+      ].filter((id): id is string => Boolean(id));
+      await tx.storedFile.deleteMany({ where: { id: { in: files } } });
+
+      // Their name and address in text written about them elsewhere, in any letter case (plain
+      // text emails print headings in capitals).
+      const pattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      for (const [table, columns] of [
+        ["WorkspaceActivity", ["summary"]],
+        ["Notification", ["title"]],
+        ["OutboxEmail", ["subject", "html", "text"]],
+      ] as const) {
+        for (const column of columns) {
+          await tx.$executeRawUnsafe(
+            `UPDATE "${table}"
+             SET "${column}" = regexp_replace(regexp_replace("${column}", $1, $2, 'gi'), $3, $4, 'gi')
+             WHERE strpos(lower("${column}"), lower($5)) > 0 OR strpos(lower("${column}"), lower($6)) > 0`,
+            pattern(displayName),
+            ERASED_NAME,
+            pattern(email),
+            "(erased address)",
+            displayName,
+            email,
+          );
+        }
+      }
+
+      await tx.user.update({
+        where: { id: userId },
+        data: {
+          email: `erased-${userId}@erased.invalid`,
+          displayName: ERASED_NAME,
+          jobTitle: "",
+          team: "",
+          lineManagerId: null,
+          deactivatedAt: user.deactivatedAt ?? now,
+        },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: "user.erased",
+        targetType: "User",
+        targetId: userId,
+        details: {
+          auditEventsErased,
+          legacyAuditEvents: Number(legacy?.n ?? 0),
+          applications: applicationIds.length,
+          files: files.length,
+        },
+      });
+      return {
+        ok: true as const,
+        auditEventsErased,
+        legacyAuditEvents: Number(legacy?.n ?? 0),
+      };
+    },
+    { timeout: 60_000 },
+  );
 }
