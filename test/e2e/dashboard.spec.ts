@@ -5,7 +5,7 @@ import { e2eState, expect, expectNoAxeViolations, signIn, test } from "./fixture
 
 test("HR see the dashboard's charts with their numbers, and can filter them", async ({ page }) => {
   const { users } = e2eState();
-  await signIn(page, users.checklistHostHr);
+  await signIn(page, users.dashboardHr);
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "HR dashboard" })).toBeVisible();
   await expectNoAxeViolations(page);

@@ -126,6 +126,11 @@ try {
       workspaceOutsider: await person("e2e.workspace.out@uk-aisi.example", "Otto Outsider", uk),
       notified: await person("e2e.notified@us-aisi.example", "Nora Notified", us),
       erasable: await person("e2e.erasable@uk-aisi.example", "Dara Departed", uk),
+      // Its own HR sign-in: a TOTP code is single-use, so two tests must not share one person.
+      dashboardHr: await person("e2e.dashboard.hr@us-aisi.example", "Dana Dashboard", us, {
+        roles: ["HR"],
+        mfa: true,
+      }),
     },
   };
   // A placement for the checklist test: Cora, accepted for a US posting, starting in 90 days.

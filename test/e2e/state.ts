@@ -44,6 +44,7 @@ export type E2eState = {
     workspaceOutsider: E2eUser;
     notified: E2eUser;
     erasable: E2eUser;
+    dashboardHr: E2eUser;
   };
 };
 

@@ -1,25 +1,15 @@
 import { Prisma } from "~/generated/prisma/client";
-import type { ApplicationStatus, OwnerSide, PlacementStatus } from "~/generated/prisma/enums";
+import type { OwnerSide, PlacementStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
+import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
 import { dueDate, effectiveStatuses, todayIn } from "~/modules/checklists/logic";
 import type { DashboardFilter } from "./schema";
 
 const notFound = () => new Response("Not found", { status: 404 });
 
-export const APPLICATION_STAGES: ApplicationStatus[] = [
-  "SUBMITTED",
-  "HOME_RELEASED",
-  "HOME_DECLINED",
-  "UNDER_REVIEW",
-  "SHORTLISTED",
-  "INTERVIEW",
-  "OFFERED",
-  "ACCEPTED",
-  "DECLINED",
-  "REJECTED",
-  "WITHDRAWN",
-];
+/** Every stage an application can be in once submitted. */
+export const APPLICATION_STAGES = APPLICATION_STATUSES.filter((s) => s !== "DRAFT");
 export const PLACEMENT_STATES: PlacementStatus[] = [
   "PLANNED",
   "CLEARING",

@@ -20,7 +20,7 @@ export const DEFAULT_PROFILE_VISIBILITY = {
 } as const satisfies Record<string, Visibility>;
 
 // Never the search columns: the Profile trigger maintains them.
-const PROFILE_SELECT = {
+export const PROFILE_SELECT = {
   userId: true,
   bio: true,
   bioVisibility: true,

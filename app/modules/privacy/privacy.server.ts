@@ -2,6 +2,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { PROFILE_SELECT } from "~/modules/directory/profile-edit.server";
 import { ERASED_NAME } from "./erasure";
 import { labelName, MARKING_LABELS } from "~/modules/workspaces/rules";
 
@@ -45,27 +46,7 @@ export async function exportMyData(actor: Actor, ipAddress = "", now = new Date(
             userAgent: true,
           },
         }),
-        tx.profile.findUnique({
-          where: { userId },
-          select: {
-            bio: true,
-            bioVisibility: true,
-            expertiseLabels: true,
-            expertiseVisibility: true,
-            skills: true,
-            skillsVisibility: true,
-            publications: true,
-            publicationsVisibility: true,
-            languages: true,
-            languagesVisibility: true,
-            location: true,
-            locationVisibility: true,
-            openToSecondment: true,
-            openToCollaboration: true,
-            availabilityVisibility: true,
-            updatedAt: true,
-          },
-        }),
+        tx.profile.findUnique({ where: { userId }, select: PROFILE_SELECT }),
         tx.application.findMany({
           where: { applicantId: userId },
           orderBy: { createdAt: "asc" },
