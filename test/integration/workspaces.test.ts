@@ -239,6 +239,67 @@ async function contentCounts(workspaceId: string) {
 
 // --- labels ---------------------------------------------------------------------------------------
 
+describe("the workspace home and its activity feed", () => {
+  test("the home shows the purpose, members, newest activity first, open tasks and registrations", async () => {
+    const ws = await newWorkspace(w.usStaff, "JOINT");
+    await join(w.usStaff, ws, w.ukStaff, "EDITOR");
+    const pageId = await page(w.ukStaff, ws, "Plan", "First plan.");
+    expect(
+      (
+        await createTask(w.usStaff, ws, {
+          title: "Book the range",
+          assigneeId: w.ukStaff.id,
+          dueOn: "2027-02-01",
+        })
+      ).ok,
+    ).toBe(true);
+    expect(
+      (await createTask(w.usStaff, ws, { title: "Already done", assigneeId: "", dueOn: "" })).ok,
+    ).toBe(true);
+    const done = await db.workspaceTask.findFirstOrThrow({
+      where: { workspaceId: ws, title: "Already done" },
+    });
+    expect(
+      (await moveTask(w.usStaff, ws, { taskId: done.id, status: "DONE", version: 0 })).ok,
+    ).toBe(true);
+    const registered = await registerFindings(w.usStaff, ws, {
+      title: "Interim",
+      pageIds: [pageId],
+    });
+    if (!registered.ok) throw new Error("registration");
+
+    const home = await getWorkspaceHome(w.ukStaff, ws);
+    expect(home.purpose).toBe("Joint evaluation of a frontier model");
+    expect(home.role).toBe("EDITOR");
+    expect(home.members.map((m) => [m.user.id, m.role])).toEqual([
+      [w.usStaff.id, "OWNER"],
+      [w.ukStaff.id, "EDITOR"],
+    ]);
+    // Open tasks only, with the assignee.
+    expect(home.tasks.map((t) => [t.title, t.assignee?.displayName])).toEqual([
+      ["Book the range", "Ursula Staff"],
+    ]);
+    expect(home.registrations).toEqual([
+      expect.objectContaining({
+        id: registered.registrationId,
+        contentHash: registered.contentHash,
+      }),
+    ]);
+    // Activity, newest first, naming who did what.
+    const summaries = home.activity.map((a) => `${a.actorName} ${a.summary}`);
+    expect(summaries.slice(0, 5)).toEqual([
+      "Ulysses Staff registered “Interim” (1 page)",
+      "Ulysses Staff marked “Already done” done",
+      "Ulysses Staff added the task “Already done”",
+      "Ulysses Staff added the task “Book the range”",
+      "Ursula Staff created the page “Plan”",
+    ]);
+    const feed = await getActivity(w.ukStaff, ws);
+    expect(feed.activity.map((a) => a.summary)).toEqual(home.activity.map((a) => a.summary));
+    expect(feed.activity.at(-1)?.summary).toBe("created the workspace");
+  });
+});
+
 describe("the handling label is enforced by every service", () => {
   const cases = [
     {

@@ -40,10 +40,12 @@ export const workspaceUrl = (id: string, path = "") =>
  * therefore grants nothing.
  */
 export function visibleTo(actor: Pick<Actor, "id" | "instituteId">): Prisma.WorkspaceWhereInput {
-  return {
-    members: { some: { userId: actor.id } },
-    OR: [{ restrictedToInstituteId: null }, { restrictedToInstituteId: actor.instituteId }],
-  };
+  return { members: { some: { userId: actor.id } }, ...admitting(actor.instituteId) };
+}
+
+/** Workspaces whose label admits staff of `instituteId` (labelAdmits, as a query). */
+export function admitting(instituteId: string): Prisma.WorkspaceWhereInput {
+  return { OR: [{ restrictedToInstituteId: null }, { restrictedToInstituteId: instituteId }] };
 }
 
 const FRAME_SELECT = {
@@ -128,9 +130,7 @@ export async function listMyWorkspaces(actor: Actor) {
       where: {
         inviteeId: actor.id,
         status: "PENDING",
-        workspace: {
-          OR: [{ restrictedToInstituteId: null }, { restrictedToInstituteId: actor.instituteId }],
-        },
+        workspace: admitting(actor.instituteId),
       },
       orderBy: { createdAt: "desc" },
       select: {
@@ -581,9 +581,7 @@ export async function answerInvitation(
       where: {
         id: invitationId,
         inviteeId: actor.id,
-        workspace: {
-          OR: [{ restrictedToInstituteId: null }, { restrictedToInstituteId: actor.instituteId }],
-        },
+        workspace: admitting(actor.instituteId),
       },
       select: { id: true, status: true, role: true, workspaceId: true },
     });
@@ -804,21 +802,12 @@ export async function placementWorkspaces(actor: Actor, placementId: string) {
     const linkable = hostSide
       ? await tx.workspace.findMany({
           where: {
-            ...visibleTo(actor),
-            members: { some: { userId: actor.id, role: "OWNER" } },
-            placements: { none: { placementId } },
-            OR: [
-              { restrictedToInstituteId: null },
-              { restrictedToInstituteId: placement.secondee.instituteId },
-            ],
             AND: [
-              {
-                OR: [
-                  { restrictedToInstituteId: null },
-                  { restrictedToInstituteId: actor.instituteId },
-                ],
-              },
+              visibleTo(actor),
+              admitting(placement.secondee.instituteId),
+              { members: { some: { userId: actor.id, role: "OWNER" } } },
             ],
+            placements: { none: { placementId } },
           },
           orderBy: { name: "asc" },
           select: { id: true, name: true, restrictedTo: { select: { code: true } } },
@@ -942,30 +931,7 @@ async function grantPlacementAccess(
       },
     });
   }
-  await recordAudit(tx, {
-    actor,
-    action: "workspace.placement_access_granted",
-    targetType: "Workspace",
-    targetId: workspaceId,
-    details: { placementId: placement.id, userId: placement.secondee.id },
-  });
-  await logActivity(
-    tx,
-    workspaceId,
-    actor,
-    "placement.access",
-    `${placement.secondee.displayName} joined as editor (placement started)`,
-    "/members",
-  );
-  await notify(tx, placement.secondee.email, {
-    template: "workspace-access",
-    props: {
-      secondeeName: placement.secondee.displayName,
-      workspaceName: workspace.name,
-      change: "granted",
-      url: workspaceUrl(workspaceId),
-    },
-  });
+  await announcePlacementAccess(tx, actor, placement, { id: workspaceId, ...workspace }, "granted");
 }
 
 async function revokePlacementAccess(
@@ -988,30 +954,47 @@ async function revokePlacementAccess(
   else await tx.workspaceMember.delete({ where });
   const workspace = await tx.workspace.findUniqueOrThrow({
     where: { id: workspaceId },
-    select: { name: true },
+    select: { id: true, name: true },
   });
+  await announcePlacementAccess(tx, actor, placement, workspace, "ended");
+}
+
+/** The audit event, activity entry and email for access a placement gave or took back. */
+async function announcePlacementAccess(
+  tx: Tx,
+  actor: Pick<Actor, "id" | "email" | "instituteId"> | null,
+  placement: PlacementForLink,
+  workspace: { id: string; name: string },
+  change: "granted" | "ended",
+) {
+  const who = placement.secondee;
   await recordAudit(tx, {
     actor,
-    action: "workspace.placement_access_removed",
+    action:
+      change === "granted"
+        ? "workspace.placement_access_granted"
+        : "workspace.placement_access_removed",
     targetType: "Workspace",
-    targetId: workspaceId,
-    details: { placementId: placement.id, userId: placement.secondee.id },
+    targetId: workspace.id,
+    details: { placementId: placement.id, userId: who.id },
   });
   await logActivity(
     tx,
-    workspaceId,
+    workspace.id,
     actor,
     "placement.access",
-    `${placement.secondee.displayName}'s access ended with the placement`,
+    change === "granted"
+      ? `${who.displayName} joined as editor (placement started)`
+      : `${who.displayName}'s access ended with the placement`,
     "/members",
   );
-  await notify(tx, placement.secondee.email, {
+  await notify(tx, who.email, {
     template: "workspace-access",
     props: {
-      secondeeName: placement.secondee.displayName,
+      secondeeName: who.displayName,
       workspaceName: workspace.name,
-      change: "ended",
-      url: workspaceUrl(workspaceId),
+      change,
+      url: workspaceUrl(workspace.id),
     },
   });
 }
