@@ -11,6 +11,7 @@ import {
 } from "~/modules/accounts/accounts.server";
 import {
   deliverDueEmails,
+  INTERRUPTED_SEND_ERROR,
   queueEmail,
   startOutboxWorker,
   stopOutboxWorker,
@@ -297,6 +298,44 @@ describe("delivery", () => {
     expect((await db.outboxEmail.findUniqueOrThrow({ where: { id: live.id } })).status).toBe(
       "SENDING",
     );
+  });
+
+  test("a row whose sender died mid-send is never sent again on its own; an admin retry sends it", async () => {
+    const before = await queue("before-send@example.org");
+    const during = await queue("during-send@example.org");
+    const now = Date.now();
+    // Both claimers died after their lease: one before handing its row to SMTP, one while doing so.
+    await db.outboxEmail.update({
+      where: { id: before.id },
+      data: { status: "SENDING", attempts: 1, leaseUntil: new Date(now - 1000) },
+    });
+    await db.outboxEmail.update({
+      where: { id: during.id },
+      data: {
+        status: "SENDING",
+        attempts: 1,
+        leaseUntil: new Date(now - 1000),
+        sendStartedAt: new Date(now - 60_000),
+      },
+    });
+
+    expect((await deliverDueEmails({ transport: transport() })).sent).toBe(1);
+    expect(smtp.received.map((m) => m.to)).toEqual([["before-send@example.org"]]);
+    const interrupted = await db.outboxEmail.findUniqueOrThrow({ where: { id: during.id } });
+    expect(interrupted).toMatchObject({ status: "FAILED", lastError: INTERRUPTED_SEND_ERROR });
+
+    // Later runs leave it alone; an admin who finds it was not received sends it once more.
+    expect((await deliverDueEmails({ transport: transport() })).sent).toBe(0);
+    expect(await retryOutboxEmail(admin, during.id)).toEqual({ ok: true });
+    expect((await deliverDueEmails({ transport: transport() })).sent).toBe(1);
+    expect(smtp.received.map((m) => m.to)).toEqual([
+      ["before-send@example.org"],
+      ["during-send@example.org"],
+    ]);
+    expect(await db.outboxEmail.findUniqueOrThrow({ where: { id: during.id } })).toMatchObject({
+      status: "SENT",
+      sendStartedAt: expect.any(Date),
+    });
   });
 
   test("an email that cannot be sent does not stop the others in its batch", async () => {

@@ -67,12 +67,22 @@ function utc(date: Date) {
   return Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }
 
+export const INTERRUPTED_SEND_ERROR =
+  "The process sending this email stopped while handing it to the mail server, so it may or may not have arrived. It is not sent again on its own: retry it if the recipient did not get it.";
+
 /**
  * Claims up to `batchSize` due rows in one statement. SKIP LOCKED makes concurrent claimers take
- * disjoint rows; a row whose sender died (lease passed while SENDING) becomes claimable again.
+ * disjoint rows. A row whose sender died (lease passed while SENDING) becomes claimable again if
+ * its send had not started; if it had, the mail server may have it already, and sending it again
+ * could deliver it twice, so it is marked FAILED for an admin to look at instead.
  */
 async function claimDue(now: Date, batchSize: number, leaseMs: number) {
   const leaseUntil = new Date(now.getTime() + leaseMs);
+  await db.$executeRaw`
+    UPDATE "OutboxEmail"
+    SET "status" = 'FAILED'::"OutboxStatus", "leaseUntil" = NULL, "lastError" = ${INTERRUPTED_SEND_ERROR}
+    WHERE "status" = 'SENDING'::"OutboxStatus" AND "leaseUntil" < ${utc(now)}
+      AND "sendStartedAt" IS NOT NULL`;
   return db.$queryRaw<ClaimedRow[]>`
     UPDATE "OutboxEmail"
     SET "status" = 'SENDING'::"OutboxStatus",
@@ -81,7 +91,8 @@ async function claimDue(now: Date, batchSize: number, leaseMs: number) {
     WHERE "id" IN (
       SELECT "id" FROM "OutboxEmail"
       WHERE ("status" = 'QUEUED'::"OutboxStatus" AND "nextAttemptAt" <= ${utc(now)})
-         OR ("status" = 'SENDING'::"OutboxStatus" AND "leaseUntil" < ${utc(now)})
+         OR ("status" = 'SENDING'::"OutboxStatus" AND "leaseUntil" < ${utc(now)}
+             AND "sendStartedAt" IS NULL)
       ORDER BY "nextAttemptAt", "id"
       LIMIT ${batchSize}
       FOR UPDATE SKIP LOCKED
@@ -137,6 +148,14 @@ export async function deliverDueEmails(options: DeliverOptions): Promise<Deliver
       continue;
     }
 
+    // Committed before the mail server sees the message: if this process dies from here until the
+    // row is marked SENT, the row is not sent again automatically (see claimDue).
+    const started = await db.outboxEmail.updateMany({
+      where: ours,
+      data: { sendStartedAt: new Date() },
+    });
+    if (started.count === 0) continue; // taken over by another process after our lease ran out
+
     try {
       await transport.sendMail({
         from: env.MAIL_FROM,
@@ -153,10 +172,11 @@ export async function deliverDueEmails(options: DeliverOptions): Promise<Deliver
         .updateMany({
           where: ours,
           data: giveUp
-            ? { status: "FAILED", leaseUntil: null, lastError }
+            ? { status: "FAILED", leaseUntil: null, sendStartedAt: null, lastError }
             : {
                 status: "QUEUED",
                 leaseUntil: null,
+                sendStartedAt: null,
                 lastError,
                 nextAttemptAt: new Date(now.getTime() + backoffMs(row.attempts)),
               },
@@ -173,8 +193,8 @@ export async function deliverDueEmails(options: DeliverOptions): Promise<Deliver
         where: ours,
         data: { status: "SENT", sentAt: new Date(), leaseUntil: null, lastError: "" },
       })
-      // The mail is out; if this write is lost the lease expires and a retry reuses the same
-      // Message-ID, so the duplicate is one a receiver can recognise.
+      // The mail is out; if this write is lost the row stays SENDING with its send started, and
+      // when the lease runs out it is marked FAILED as interrupted, never sent a second time.
       .catch((error) => console.error("outbox: could not mark email sent", row.id, error));
   }
   return result;

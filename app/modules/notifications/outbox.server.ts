@@ -93,7 +93,13 @@ export async function retryOutboxEmail(actor: Actor, id: string): Promise<RetryR
     // Conditional on FAILED so a retry cannot race the worker over a row it is sending.
     const { count } = await tx.outboxEmail.updateMany({
       where: { id, status: "FAILED" },
-      data: { status: "QUEUED", attempts: 0, nextAttemptAt: new Date(), leaseUntil: null },
+      data: {
+        status: "QUEUED",
+        attempts: 0,
+        nextAttemptAt: new Date(),
+        leaseUntil: null,
+        sendStartedAt: null,
+      },
     });
     if (count === 0) {
       const exists = await tx.outboxEmail.findUnique({ where: { id }, select: { status: true } });
