@@ -583,7 +583,27 @@ export function profilesArgument(argv: readonly string[]): number | undefined {
   return n;
 }
 
+/**
+ * The demo data holds accounts (an admin among them) whose password is published in the README:
+ * never put them into a production database by accident.
+ */
+export function demoSeedRefusal(env: Record<string, string | undefined>, argv: readonly string[]) {
+  if (env.NODE_ENV === "production" && !argv.includes("--allow-production")) {
+    return (
+      "Refusing to seed demo accounts with a published password while NODE_ENV=production. " +
+      "Use a database made for a demonstration, and pass --allow-production if that is what this is."
+    );
+  }
+  return null;
+}
+
 async function main(argv: readonly string[]) {
+  const refusal = demoSeedRefusal(process.env, argv);
+  if (refusal) {
+    console.error(refusal);
+    process.exitCode = 1;
+    return;
+  }
   if (profilesArgument(argv) !== undefined) {
     // Loaded only when asked for: the scale seed imports this module (no import cycle at start-up).
     const { main: scaleMain } = await import("../scripts/seed-scale");

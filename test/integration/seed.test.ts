@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { db } from "~/lib/db.server";
 import { dueDate, effectiveStatuses } from "~/modules/checklists/logic";
 import { verifyPassword } from "~/lib/password.server";
-import { DEMO_PASSWORD, seed } from "../../prisma/seed";
+import { DEMO_PASSWORD, demoSeedRefusal, seed } from "../../prisma/seed";
 
 async function counts() {
   return {
@@ -142,3 +142,10 @@ test(
     ).toBe(1);
   },
 );
+
+test("the demo seed refuses to put its published-password accounts into production", () => {
+  expect(demoSeedRefusal({ NODE_ENV: "production" }, [])).toMatch(/Refusing to seed demo accounts/);
+  expect(demoSeedRefusal({ NODE_ENV: "production" }, ["--allow-production"])).toBeNull();
+  expect(demoSeedRefusal({ NODE_ENV: "development" }, [])).toBeNull();
+  expect(demoSeedRefusal({}, [])).toBeNull();
+});
