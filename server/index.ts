@@ -5,6 +5,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { getEnv } from "../app/lib/env.server";
 import { crossSiteProblem, securityHeaders } from "../app/lib/http-security.server";
+import { accessLogLine, bodyLimit, declaredBodyTooLarge } from "../app/lib/access-log.server";
 
 // The HTTP shell around the Remix app: security headers, cross-site checks, static files.
 // The app's own start-up (database, migrations, outbox worker) lives inside the Remix build,
@@ -41,6 +42,26 @@ app.disable("x-powered-by");
 if (env.TRUST_PROXY) app.set("trust proxy", true);
 
 const appOrigin = new URL(env.APP_URL).origin;
+
+app.use((req, res, next) => {
+  const begun = performance.now();
+  res.on("finish", () => {
+    const line = accessLogLine({
+      method: req.method,
+      url: req.originalUrl,
+      status: res.statusCode,
+      clientAddress: req.ip ?? "unknown",
+      durationMs: performance.now() - begun,
+    });
+    if (line) console.log(line);
+  });
+  const limit = bodyLimit(req.get("content-type"), env.UPLOAD_MAX_BYTES);
+  if (declaredBodyTooLarge(req.get("content-length"), limit)) {
+    res.status(413).type("text/plain").send("This request is too large.");
+    return;
+  }
+  next();
+});
 
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");

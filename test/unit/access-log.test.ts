@@ -1,0 +1,61 @@
+import { describe, expect, test } from "vitest";
+import { accessLogLine, bodyLimit, declaredBodyTooLarge } from "~/lib/access-log.server";
+
+const base = {
+  method: "GET",
+  url: "/workspaces/abc",
+  clientAddress: "203.0.113.7",
+  durationMs: 12.4,
+  at: new Date("2026-11-27T02:00:00Z"),
+};
+
+describe("the access log", () => {
+  test("writes one JSON line for each refusal and failure, and nothing for success", () => {
+    for (const status of [200, 204, 302, 303, 304])
+      expect(accessLogLine({ ...base, status })).toBeNull();
+    expect(JSON.parse(accessLogLine({ ...base, status: 404 })!)).toEqual({
+      time: "2026-11-27T02:00:00.000Z",
+      level: "warn",
+      event: "request.refused",
+      method: "GET",
+      path: "/workspaces/abc",
+      status: 404,
+      client: "203.0.113.7",
+      ms: 12,
+    });
+    for (const status of [400, 401, 403, 405, 409, 413, 429])
+      expect(JSON.parse(accessLogLine({ ...base, status })!).event).toBe("request.refused");
+    expect(JSON.parse(accessLogLine({ ...base, status: 500 })!)).toMatchObject({
+      level: "error",
+      event: "request.failed",
+    });
+  });
+
+  test("leaves out the query string and cannot be made to forge a second line", () => {
+    const line = accessLogLine({
+      ...base,
+      status: 403,
+      url: '/login%0A{"event":"fake"}\n{"event":"forged"}?email=someone@example.org',
+    })!;
+    expect(line.split("\n")).toHaveLength(1);
+    expect(line).not.toContain("someone@example.org");
+    expect(JSON.parse(line).event).toBe("request.refused");
+  });
+});
+
+describe("request body limits", () => {
+  const tenMb = 10 * 1024 * 1024;
+  test("uploads get room for a file up to twice the limit; other forms 2 MiB", () => {
+    expect(bodyLimit("multipart/form-data; boundary=x", tenMb)).toBe(21 * 1024 * 1024);
+    expect(bodyLimit("application/x-www-form-urlencoded", tenMb)).toBe(2 * 1024 * 1024);
+    expect(bodyLimit(undefined, tenMb)).toBe(2 * 1024 * 1024);
+  });
+
+  test("a declared size over the limit, or one that is not a number, is too large", () => {
+    expect(declaredBodyTooLarge(undefined, 100)).toBe(false);
+    expect(declaredBodyTooLarge("100", 100)).toBe(false);
+    expect(declaredBodyTooLarge("101", 100)).toBe(true);
+    expect(declaredBodyTooLarge("1e12", 100)).toBe(true);
+    expect(declaredBodyTooLarge("abc", 100)).toBe(true);
+  });
+});
