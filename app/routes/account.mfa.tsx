@@ -7,31 +7,35 @@ import { Alert, Field, PageHeader, StatusButton } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
 import { mustHaveMfa } from "~/lib/permissions";
-import { requestInfo } from "~/lib/request.server";
+import { readFormData, requestInfo } from "~/lib/request.server";
 import { confirmMfaEnrolment, startMfaEnrolment } from "~/modules/accounts/accounts.server";
-import { MfaCodeSchema } from "~/modules/accounts/schema";
+import { MfaEnrolmentSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification | Exchange portal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, { allowMfaEnrolment: true });
   const enrolment = await startMfaEnrolment(user);
-  return { enrolment, required: mustHaveMfa(user) && !user.mfaEnabled };
+  return { enrolment, required: mustHaveMfa(user) && !user.mfaEnabled, email: user.email };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowMfaEnrolment: true });
-  const parsed = parseForm(await request.formData(), MfaCodeSchema);
+  const parsed = parseForm(await readFormData(request), MfaEnrolmentSchema);
   if (!parsed.success) return data({ errors: parsed.errors, recoveryCodes: null }, { status: 400 });
-  const result = await confirmMfaEnrolment(user, parsed.data.code, requestInfo(request, context));
-  if (!result.ok) return data({ errors: result.errors, recoveryCodes: null }, { status: 400 });
+  const result = await confirmMfaEnrolment(user, parsed.data, requestInfo(request, context));
+  if (!result.ok)
+    return data(
+      { errors: result.errors, recoveryCodes: null },
+      { status: result.lockedUntil ? 429 : 400 },
+    );
   return { errors: null, recoveryCodes: result.recoveryCodes };
 }
 
 export default function MfaSetup() {
-  const { enrolment, required } = useLoaderData<typeof loader>();
+  const { enrolment, required, email } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { register, onSubmit, errorsFor } = useZodForm(MfaCodeSchema, {
+  const { register, onSubmit, errorsFor } = useZodForm(MfaEnrolmentSchema, {
     serverErrors: actionData?.errors,
   });
   const pending = useIsPending();
@@ -44,7 +48,7 @@ export default function MfaSetup() {
           Each code signs you in once if you lose your device. Store them somewhere safe: they will
           not be shown again.
         </Alert>
-        <ul aria-label="Recovery codes" className="my-6 grid grid-cols-2 gap-2 font-mono text-lg">
+        <ul aria-label="Recovery codes" className="my-6 grid grid-cols-1 gap-2 font-mono text-lg md:grid-cols-2">
           {actionData.recoveryCodes.map((c) => (
             <li key={c} className="rounded border border-slate-300 bg-white px-3 py-2">
               {c}
@@ -93,13 +97,23 @@ export default function MfaSetup() {
           Or enter this key by hand:{" "}
           <code className="rounded bg-slate-100 px-2 py-1 font-mono">{enrolment.secret}</code>
         </li>
-        <li>Enter the 6-digit code the app shows.</li>
+        <li>Enter the 6-digit code the app shows, and your password to confirm it is you.</li>
       </ol>
       <Form method="post" noValidate onSubmit={onSubmit} className="space-y-4">
+        <input type="text" name="username" value={email} autoComplete="username" readOnly hidden />
         <Field
           label="6-digit code"
           inputProps={{ ...register("code"), autoComplete: "one-time-code", inputMode: "numeric" }}
           errors={errorsFor("code")}
+        />
+        <Field
+          label="Current password"
+          inputProps={{
+            ...register("current"),
+            type: "password",
+            autoComplete: "current-password",
+          }}
+          errors={errorsFor("current")}
         />
         <StatusButton type="submit" pending={pending}>
           Turn on two-step verification

@@ -8,7 +8,8 @@ import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH_WITH_MFA } from "~/lib/password-policy";
-import { requestInfo } from "~/lib/request.server";
+import { readFormData, requestInfo } from "~/lib/request.server";
+import { sessionCookie } from "~/lib/session.server";
 import { changePassword } from "~/modules/accounts/accounts.server";
 import { changePasswordSchema } from "~/modules/accounts/schema";
 
@@ -27,14 +28,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const schema = changePasswordSchema(
     user.mfaEnabled ? PASSWORD_MIN_LENGTH_WITH_MFA : PASSWORD_MIN_LENGTH,
   );
-  const parsed = parseForm(await request.formData(), schema);
+  const parsed = parseForm(await readFormData(request), schema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await changePassword(user, parsed.data, requestInfo(request, context));
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
-  return redirectWithFlash("/account", {
-    tone: "success",
-    message: "Your password has been changed. Your other sessions were signed out.",
-  });
+  if (!result.ok)
+    return data(
+      { errors: result.errors },
+      { status: "lockedUntil" in result && result.lockedUntil ? 429 : 400 },
+    );
+  return redirectWithFlash(
+    "/account",
+    {
+      tone: "success",
+      message: "Your password has been changed. Your other sessions were signed out.",
+    },
+    { headers: { "Set-Cookie": sessionCookie(result.token, result.cookieExpiresAt) } },
+  );
 }
 
 export default function ChangePassword() {

@@ -3,9 +3,9 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { FormErrors, useZodForm } from "~/components/forms";
 import { Field, PageHeader, StatusButton } from "~/components/ui";
-import { requireAnonymous } from "~/lib/auth.server";
+import { getSession, requireAnonymous } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
-import { requestInfo, safeRedirect } from "~/lib/request.server";
+import { readFormData, requestInfo, safeRedirect } from "~/lib/request.server";
 import { sessionCookie } from "~/lib/session.server";
 import { signIn } from "~/modules/accounts/accounts.server";
 import { SignInSchema } from "~/modules/accounts/schema";
@@ -19,9 +19,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseForm(await request.formData(), SignInSchema);
+  const parsed = parseForm(await readFormData(request), SignInSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
-  const result = await signIn(parsed.data, requestInfo(request, context));
+  const previous = await getSession(request);
+  const result = await signIn(parsed.data, requestInfo(request, context), previous?.id);
   if (!result.ok)
     return data({ errors: result.errors }, { status: result.lockedUntil ? 429 : 400 });
   const to = result.needsMfa

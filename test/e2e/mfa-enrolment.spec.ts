@@ -32,9 +32,26 @@ test("HR without MFA must enrol before anything else, and enrolment turns MFA on
   expect(secret).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
   expect(decodeBase32(secret)).toHaveLength(20);
 
-  // A wrong code first: refused, with the reason next to the field.
+  // The right code with a wrong password: refused, with the reason next to the password field
+  // (someone holding a stolen session cannot tie the account to their own authenticator).
+  await expect(page.getByLabel("Current password")).toHaveAttribute(
+    "autocomplete",
+    "current-password",
+  );
+  await page.getByLabel("6-digit code").fill(totpCode(secret));
+  await page.getByLabel("Current password").fill("not the password of this account");
+  await page.getByRole("button", { name: "Turn on two-step verification" }).click();
+  await expect(page.getByLabel("Current password")).toHaveAccessibleDescription(
+    /Your current password is not right/,
+  );
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Set up two-step verification" }),
+  ).toBeVisible();
+
+  // A wrong code with the right password: refused, with the reason next to the code field.
   const wrong = String((Number(totpCode(secret)) + 500_000) % 1_000_000).padStart(6, "0");
   await page.getByLabel("6-digit code").fill(wrong);
+  await page.getByLabel("Current password").fill(e2eState().password);
   await page.getByRole("button", { name: "Turn on two-step verification" }).click();
   await expect(page.getByLabel("6-digit code")).toHaveAccessibleDescription(
     /That code is not right/,
@@ -42,6 +59,7 @@ test("HR without MFA must enrol before anything else, and enrolment turns MFA on
   await expectNoAxeViolations(page);
 
   await page.getByLabel("6-digit code").fill(totpCode(secret));
+  await page.getByLabel("Current password").fill(e2eState().password);
   await page.getByRole("button", { name: "Turn on two-step verification" }).click();
   await expect(
     page.getByRole("heading", { level: 1, name: "Two-step verification is on" }),
@@ -50,7 +68,7 @@ test("HR without MFA must enrol before anything else, and enrolment turns MFA on
   await expect(codes).toHaveCount(10);
   const texts = await codes.allInnerTexts();
   expect(new Set(texts).size).toBe(10);
-  for (const code of texts) expect(code.trim()).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}$/);
+  for (const code of texts) expect(code.trim()).toMatch(/^[a-z2-7]{5}(-[a-z2-7]{5}){4}$/);
   await expectNoAxeViolations(page);
 
   await page.getByRole("link", { name: "I have saved them: continue" }).click();

@@ -1,4 +1,5 @@
 import type { PostingInput } from "~/modules/postings/schema";
+import { officeBytes } from "./zip";
 
 // Shared by prisma/seed.ts and the tests: valid postings and documents.
 
@@ -32,17 +33,9 @@ export function pdfBytes(text = "curriculum vitae") {
   );
 }
 
-/** A minimal DOCX-shaped ZIP: the local headers name the two entries a Word document has. */
+/** A minimal DOCX: a real ZIP archive with the parts a Word document has. */
 export function docxBytes() {
-  const parts = [
-    "PK\u0003\u0004",
-    "[Content_Types].xml",
-    "<Types/>",
-    "PK\u0003\u0004",
-    "word/document.xml",
-    "<w:document/>",
-  ];
-  return new TextEncoder().encode(parts.join("\u0000\u0000"));
+  return officeBytes("docx");
 }
 
 /** What an attacker might upload under a .pdf name: a Windows executable header. */

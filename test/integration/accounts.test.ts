@@ -15,6 +15,7 @@ import {
   inviteUser,
   listUsers,
   requestPasswordReset,
+  RESET_REQUESTS,
   setPasswordWithToken,
   setUserActive,
   signIn,
@@ -466,21 +467,32 @@ describe("two-step verification", () => {
       secret: started.secret,
     });
 
-    const bad = await confirmMfaEnrolment(actor, wrongCode(key), freshIp());
+    const bad = await confirmMfaEnrolment(
+      actor,
+      { code: wrongCode(key), current: world.password },
+      freshIp(),
+    );
     expect(bad.ok).toBe(false);
     expect((await getMfaStatus(actor)).enabled).toBe(false);
 
-    const enrolled = await confirmMfaEnrolment(actor, totpCodeAt(key), freshIp());
+    const enrolled = await confirmMfaEnrolment(
+      actor,
+      { code: totpCodeAt(key), current: world.password },
+      freshIp(),
+    );
     expect(enrolled.ok).toBe(true);
     if (!enrolled.ok) return;
     expect(enrolled.recoveryCodes).toHaveLength(10);
     expect(new Set(enrolled.recoveryCodes).size).toBe(10);
+    // 25 base32 characters each (125 bits), shown in groups of five.
+    for (const code of enrolled.recoveryCodes)
+      expect(code).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}-[a-z2-7]{5}-[a-z2-7]{5}-[a-z2-7]{5}$/);
     expect(await getMfaStatus(actor)).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
     // The session that enrolled is now fully signed in; the user is told by email.
     expect((await requireUser(requestWith(token))).mfaEnabled).toBe(true);
     expect((await onlyEmailTo(user.email)).template).toBe("mfa-enrolled");
     // Recovery codes are stored only as hashes.
-    expect(await rowsContaining(enrolled.recoveryCodes[0]!.replace("-", ""))).toEqual([]);
+    expect(await rowsContaining(enrolled.recoveryCodes[0]!.replaceAll("-", ""))).toEqual([]);
 
     const [code1, code2] = enrolled.recoveryCodes;
     const first = await pendingFor(user.email);
@@ -680,6 +692,29 @@ describe("password reset", () => {
     expect(knownAnswer).toStrictEqual(unknownAnswer);
     expect(deactivatedAnswer).toStrictEqual(unknownAnswer);
     expect(await db.outboxEmail.count()).toBe(before.outbox + 1);
+  });
+
+  test("reset emails are limited per account and per address, with the same answer when dropped", async () => {
+    const user = await newUser();
+    const emails = () => db.outboxEmail.count({ where: { to: user.email } });
+    const answers = [];
+    // Each request from a new address: only the account's limit applies.
+    for (let i = 0; i < RESET_REQUESTS.perAccount.limit + 2; i++)
+      answers.push(await requestPasswordReset(user.email, freshIp()));
+    expect(await emails()).toBe(RESET_REQUESTS.perAccount.limit);
+    expect(new Set(answers.map((a) => JSON.stringify(a ?? null))).size).toBe(1);
+    expect(
+      await auditRows({ action: "auth.password_reset.throttled", actorEmail: user.email }),
+    ).toHaveLength(2);
+
+    // One address asking for many accounts (known or not) is stopped at its own limit.
+    const ip = freshIp();
+    const others = await Promise.all([1, 2, 3].map(() => newUser()));
+    for (let i = 0; i < RESET_REQUESTS.perAddress.limit - 2; i++)
+      await requestPasswordReset(uniqueEmail("nobody"), ip);
+    const before = await db.outboxEmail.count();
+    for (const other of others) await requestPasswordReset(other.email, ip);
+    expect(await db.outboxEmail.count()).toBe(before + 2);
   });
 
   test("a known address is emailed a one-time link; only its hash is stored", async () => {

@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
 import type { EmailMessage } from "~/lib/email/render.server";
-import { db, isPrismaError } from "~/lib/db.server";
+import { db, isPrismaError, likeLiteral } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import type { FieldErrors } from "~/lib/forms";
 import {
@@ -55,8 +55,16 @@ export function lockedMessage(until: Date) {
 
 // ---------------------------------------------------------------- sign-in
 
-/** Password step. Every failure looks the same to the client, whatever its cause. */
-export async function signIn(input: { email: string; password: string }, req: RequestInfo) {
+/**
+ * Password step. Every failure looks the same to the client, whatever its cause. A session the
+ * browser already had (`replacing`: half signed in, or someone else's) ends when the new one starts,
+ * so that no session id survives a sign-in.
+ */
+export async function signIn(
+  input: { email: string; password: string },
+  req: RequestInfo,
+  replacing?: string,
+) {
   const email = input.email.toLowerCase();
   const keys = [`signin:account:${email}`, `signin:ip:${req.ipAddress}`];
   const locked = await lockedUntil(keys);
@@ -107,6 +115,7 @@ export async function signIn(input: { email: string; password: string }, req: Re
   }
   await clearFailures(keys[0]!);
   const mfaEnabled = Boolean(user.mfa?.confirmedAt);
+  if (replacing) await invalidateSession(replacing);
   const session = await createSession(user.id, { mfaVerified: !mfaEnabled, ...req });
   await recordAuditNow({
     actor: user,
@@ -191,7 +200,7 @@ async function consumeSecondFactor(
     });
     return count === 1 ? "totp" : null;
   }
-  const normalised = code.replace("-", "");
+  const normalised = code.replaceAll("-", "");
   const { count } = await db.mfaRecoveryCode.updateMany({
     where: { userId, codeHash: hashToken(normalised), usedAt: null },
     data: { usedAt: new Date() },
@@ -271,28 +280,79 @@ export async function startMfaEnrolment(actor: Actor) {
 
 export const RECOVERY_CODE_COUNT = 10;
 
+/** 25 base32 characters: 125 random bits, so an unsalted fast hash of it cannot be reversed. */
 function newRecoveryCode() {
-  const raw = generateToken().slice(0, 10);
-  return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+  const raw = generateToken().slice(0, 25);
+  return (raw.match(/.{5}/g) ?? []).join("-");
 }
 
-/** Proves the key with a code, turns MFA on and returns recovery codes (shown once). */
+/**
+ * Re-authentication before a change to how the person signs in: their current password, counted
+ * against the same account and address limits as sign-in, so a stolen session cannot be used to
+ * guess it. Refusals are audited under the given action names.
+ */
+async function proveCurrentPassword(
+  actor: Actor,
+  current: string,
+  req: RequestInfo,
+  audit: { failed: string; throttled: string },
+): Promise<{ ok: true } | { ok: false; errors: { current: string[] }; lockedUntil?: Date }> {
+  const keys = [`signin:account:${actor.email.toLowerCase()}`, `signin:ip:${req.ipAddress}`];
+  const locked = await lockedUntil(keys);
+  if (locked) {
+    await recordAuditNow({ actor, action: audit.throttled, ipAddress: req.ipAddress });
+    return { ok: false, errors: { current: [lockedMessage(locked)] }, lockedUntil: locked };
+  }
+  const row = await db.password.findUnique({ where: { userId: actor.id }, select: { hash: true } });
+  if (!row || !(await verifyPassword(row.hash, current))) {
+    const r = rules();
+    const [a, b] = await Promise.all([
+      recordFailure(keys[0]!, r.account),
+      recordFailure(keys[1]!, r.ip),
+    ]);
+    await recordAuditNow({
+      actor,
+      action: audit.failed,
+      targetType: "User",
+      targetId: actor.id,
+      ipAddress: req.ipAddress,
+      details: { reason: "bad_password" },
+    });
+    const lock = a ?? b;
+    return {
+      ok: false,
+      errors: { current: [lock ? lockedMessage(lock) : "Your current password is not right."] },
+      lockedUntil: lock ?? undefined,
+    };
+  }
+  await clearFailures(keys[0]!);
+  return { ok: true };
+}
+
+/**
+ * Proves the key with a code, turns MFA on and returns recovery codes (shown once). The current
+ * password is asked for too, so that a stolen session cannot tie the account to the thief's
+ * authenticator; wrong passwords count toward the sign-in throttle, like guesses at /login.
+ */
 export async function confirmMfaEnrolment(
   actor: Actor & { displayName: string; sessionId: string },
-  code: string,
+  input: { code: string; current: string },
   req: RequestInfo,
-) {
+): Promise<ServiceResult<{ recoveryCodes: string[] }>> {
+  const { code } = input;
+  const proof = await proveCurrentPassword(actor, input.current, req, {
+    failed: "auth.mfa.enrolment_failed",
+    throttled: "auth.mfa.enrolment_throttled",
+  });
+  if (!proof.ok) return proof;
   const secret = await db.mfaSecret.findUnique({
     where: { userId: actor.id },
     select: { key: true, confirmedAt: true },
   });
   if (!secret)
-    return {
-      ok: false as const,
-      errors: { code: ["Start again: reload this page to get a new code."] },
-    };
+    return { ok: false, errors: { code: ["Start again: reload this page to get a new code."] } };
   if (secret.confirmedAt)
-    return { ok: false as const, errors: { code: ["Two-step verification is already on."] } };
+    return { ok: false, errors: { code: ["Two-step verification is already on."] } };
   const step = matchTotp(new Uint8Array(secret.key), code);
   if (step === null) {
     await recordAuditNow({
@@ -303,7 +363,7 @@ export async function confirmMfaEnrolment(
       ipAddress: req.ipAddress,
     });
     return {
-      ok: false as const,
+      ok: false,
       errors: {
         code: ["That code is not right. Check the time on your device and try the newest code."],
       },
@@ -322,7 +382,7 @@ export async function confirmMfaEnrolment(
     if (count !== 1) return false;
     await tx.mfaRecoveryCode.deleteMany({ where: { userId: actor.id } });
     await tx.mfaRecoveryCode.createMany({
-      data: codes.map((c) => ({ userId: actor.id, codeHash: hashToken(c.replace("-", "")) })),
+      data: codes.map((c) => ({ userId: actor.id, codeHash: hashToken(c.replaceAll("-", "")) })),
     });
     await tx.session.updateMany({ where: { id: actor.sessionId }, data: { mfaVerified: true } });
     await notify(tx, { id: actor.id, email: actor.email }, mail);
@@ -335,9 +395,8 @@ export async function confirmMfaEnrolment(
     });
     return true;
   });
-  if (!done)
-    return { ok: false as const, errors: { code: ["Two-step verification is already on."] } };
-  return { ok: true as const, recoveryCodes: codes };
+  if (!done) return { ok: false, errors: { code: ["Two-step verification is already on."] } };
+  return { ok: true, recoveryCodes: codes };
 }
 
 // ---------------------------------------------------------------- one-time links
@@ -356,11 +415,32 @@ function linkFor(path: string, token: string) {
 }
 
 /** Always answers the same way; mails a link only to an active account. */
+/**
+ * Each reset request sends an email: at most RESET_REQUESTS.perAccount.limit to one account and
+ * RESET_REQUESTS.perAddress.limit from one client address an hour. Past that, the request is
+ * audited and dropped; the page says the same either way, so nobody learns which accounts exist.
+ */
+export const RESET_REQUESTS = {
+  perAccount: { limit: 3, windowMs: 60 * 60_000, baseLockMs: 60 * 60_000, maxLockMs: 60 * 60_000 },
+  perAddress: { limit: 20, windowMs: 60 * 60_000, baseLockMs: 60 * 60_000, maxLockMs: 60 * 60_000 },
+} satisfies Record<string, ThrottleRule>;
+
 export async function requestPasswordReset(email: string, req: RequestInfo) {
   const user = await db.user.findUnique({
     where: { email: email.toLowerCase() },
     select: { id: true, email: true, displayName: true, instituteId: true, deactivatedAt: true },
   });
+  const keys = [`reset:ip:${req.ipAddress}`, ...(user ? [`reset:user:${user.id}`] : [])];
+  if (await lockedUntil(keys)) {
+    await recordAuditNow({
+      actorEmail: email,
+      action: "auth.password_reset.throttled",
+      ipAddress: req.ipAddress,
+    });
+    return;
+  }
+  await recordFailure(keys[0]!, RESET_REQUESTS.perAddress);
+  if (user) await recordFailure(`reset:user:${user.id}`, RESET_REQUESTS.perAccount);
   if (!user || user.deactivatedAt) {
     await recordAuditNow({
       actorEmail: email,
@@ -491,29 +571,27 @@ export async function setPasswordWithToken(
   return { ok: true };
 }
 
+/**
+ * Changes the password after checking the current one. Every session of the user ends, this one
+ * included: the browser that made the change gets a new session (returned), the others must sign
+ * in again with the new password.
+ */
 export async function changePassword(
   actor: Actor & { displayName: string; sessionId: string; mfaEnabled: boolean },
   input: { current: string; password: string },
   req: RequestInfo,
-): Promise<ServiceResult> {
-  const row = await db.password.findUnique({ where: { userId: actor.id }, select: { hash: true } });
-  if (!row || !(await verifyPassword(row.hash, input.current))) {
-    await recordAuditNow({
-      actor,
-      action: "auth.password_change.failed",
-      targetType: "User",
-      targetId: actor.id,
-      ipAddress: req.ipAddress,
-    });
-    return { ok: false, errors: { current: ["Your current password is not right."] } };
-  }
+): Promise<ServiceResult<{ token: string; cookieExpiresAt: Date }>> {
+  const proof = await proveCurrentPassword(actor, input.current, req, {
+    failed: "auth.password_change.failed",
+    throttled: "auth.password_change.throttled",
+  });
+  if (!proof.ok) return proof;
   const problem = passwordProblem(input.password, actor);
   if (problem) return { ok: false, errors: { password: [problem] } };
   const hash = await hashPassword(input.password);
   await db.$transaction(async (tx) => {
     await tx.password.update({ where: { userId: actor.id }, data: { hash } });
-    // Other devices signed in with the old password are signed out.
-    await tx.session.deleteMany({ where: { userId: actor.id, id: { not: actor.sessionId } } });
+    await tx.session.deleteMany({ where: { userId: actor.id } });
     await recordAudit(tx, {
       actor,
       action: "auth.password_changed",
@@ -522,7 +600,9 @@ export async function changePassword(
       ipAddress: req.ipAddress,
     });
   });
-  return { ok: true };
+  // The second factor (if any) was proven by the session that asked; the new one inherits it.
+  const session = await createSession(actor.id, { mfaVerified: true, ...req });
+  return { ok: true, ...session };
 }
 
 // ---------------------------------------------------------------- administration of users
@@ -731,8 +811,8 @@ export async function listUsers(
     ...(filter.q
       ? {
           OR: [
-            { email: { contains: filter.q, mode: "insensitive" } },
-            { displayName: { contains: filter.q, mode: "insensitive" } },
+            { email: { contains: likeLiteral(filter.q), mode: "insensitive" } },
+            { displayName: { contains: likeLiteral(filter.q), mode: "insensitive" } },
           ],
         }
       : {}),

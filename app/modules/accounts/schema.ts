@@ -22,12 +22,24 @@ export const MfaCodeSchema = z.object({
     }),
 });
 
+/**
+ * Turning MFA on: the code from the new authenticator, and the current password, so that someone
+ * holding a stolen session cannot enrol their own device.
+ */
+export const MfaEnrolmentSchema = MfaCodeSchema.extend({
+  current: z
+    .string({ message: "Enter your current password" })
+    .min(1, { message: "Enter your current password" })
+    .max(1024, { message: "Enter your current password" }),
+});
+
 /** At sign-in a recovery code may stand in for the TOTP code. */
 export const MfaChallengeSchema = z.object({
   code: z
     .string({ message: "Enter a code" })
     .transform((s) => s.replace(/\s+/g, "").toLowerCase())
-    .refine((s) => /^\d{6}$/.test(s) || /^[a-z2-7]{5}-?[a-z2-7]{5}$/.test(s), {
+    // Recovery codes are 5 groups of 5 (those issued before 2026-11-27: 2 groups).
+    .refine((s) => /^\d{6}$/.test(s) || /^[a-z2-7]{5}(-?[a-z2-7]{5}){1,4}$/.test(s), {
       message: "Enter the 6-digit code from your authenticator app, or a recovery code",
     }),
 });

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH_WITH_MFA } from "~/lib/password-policy";
-import { requestInfo } from "~/lib/request.server";
+import { readFormData, requestInfo } from "~/lib/request.server";
 import { inspectOneTimeToken, setPasswordWithToken } from "./accounts.server";
 import { setPasswordSchema } from "./schema";
 
@@ -28,7 +28,7 @@ export function setPasswordAction(purpose: Purpose, doneMessage: string) {
     const schema = setPasswordSchema(
       info?.mfaEnabled ? PASSWORD_MIN_LENGTH_WITH_MFA : PASSWORD_MIN_LENGTH,
     );
-    const parsed = parseForm(await request.formData(), schema);
+    const parsed = parseForm(await readFormData(request), schema);
     if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
     const result = await setPasswordWithToken(
       token,
