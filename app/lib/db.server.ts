@@ -168,3 +168,14 @@ export function pgConnection(client: pg.Client): MigrationConnection {
 export function isPrismaError(error: unknown, code: string): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }
+
+/**
+ * Text to match literally in a Prisma `equals`/`contains`/`startsWith`/`endsWith` filter. Prisma
+ * turns these into LIKE/ILIKE patterns without escaping the pattern characters
+ * (prisma/prisma#10810, #19506), so "%" matched every name, "a_b" matched "axb", and a value
+ * ending in a backslash made PostgreSQL refuse the query ("LIKE pattern must not end with escape
+ * character"). Backslash is LIKE's default escape character.
+ */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
+}

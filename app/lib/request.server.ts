@@ -1,9 +1,14 @@
 import { getEnv } from "./env.server";
+import { RECORD_ID } from "./validation";
 
-/** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+/**
+ * The client's address: the socket's, or behind a trusted proxy the last X-Forwarded-For entry,
+ * the one the proxy itself added. Earlier entries come from the client and could be anything, so
+ * they must not key sign-in throttling (the server sets Express's "trust proxy" to one hop to match).
+ */
 export function clientAddress(request: Request, socketAddress?: string): string {
   if (getEnv().TRUST_PROXY) {
-    const forwarded = request.headers.get("X-Forwarded-For")?.split(",")[0]?.trim();
+    const forwarded = request.headers.get("X-Forwarded-For")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded.slice(0, 64);
   }
   return (socketAddress ?? request.headers.get("X-Client-Address") ?? "unknown").slice(0, 64);
@@ -17,13 +22,18 @@ export function addressFrom(context: unknown, request: Request): string {
   return address ?? clientAddress(request);
 }
 
-/** A redirect target that stays on this site (no //host or scheme tricks). */
+/**
+ * A redirect target that stays on this site (no //host or scheme tricks). The app's own targets
+ * are URL-encoded paths: printable ASCII only. Anything else (a raw é, a control character, a
+ * line break) is not one of them, and would not even fit in a Location header.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
   if (
     typeof to !== "string" ||
     !to.startsWith("/") ||
     to.startsWith("//") ||
-    to.startsWith("/\\")
+    to.startsWith("/\\") ||
+    !/^[\x21-\x7e]*$/.test(to)
   ) {
     return fallback;
   }
@@ -36,4 +46,49 @@ export function requestInfo(request: Request, context: unknown) {
     ipAddress: addressFrom(context, request),
     userAgent: (request.headers.get("User-Agent") ?? "").slice(0, 256),
   };
+}
+
+const FORM_TYPES = ["multipart/form-data", "application/x-www-form-urlencoded"];
+
+/**
+ * Runs a form reader (request.formData(), or the upload parser). A body that is not the form it
+ * must be (another content type, a broken or cut-off multipart body) is the client's error: a 415
+ * or 400 with a plain message, never a crash.
+ */
+export async function readForm<T>(request: Request, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (!FORM_TYPES.includes(type))
+      throw new Response("Send the form as a form (multipart/form-data or URL-encoded).", {
+        status: 415,
+      });
+    throw new Response("The form could not be read. Reload the page and try again.", {
+      status: 400,
+    });
+  }
+}
+
+/** The posted form (see readForm). */
+export function readFormData(request: Request): Promise<FormData> {
+  return readForm(request, () => request.formData());
+}
+
+const notFound = () => new Response("Not found", { status: 404 });
+
+/** A record id from the URL: one that cannot name a record is "not found" (see RECORD_ID). */
+export function idParam(params: Record<string, string | undefined>, name: string): string {
+  const value = params[name] ?? "";
+  if (!RECORD_ID.test(value)) throw notFound();
+  return value;
+}
+
+/** A record id posted in a hidden field: "" when absent or empty, 404 when it cannot name one. */
+export function formId(formData: FormData, name: string): string {
+  const value = formData.get(name);
+  if (value === null || value === "") return "";
+  if (typeof value !== "string" || !RECORD_ID.test(value)) throw notFound();
+  return value;
 }

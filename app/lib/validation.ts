@@ -43,6 +43,12 @@ export const emailField = z
     message: "Enter an email address in the right format, like name@example.gov",
   });
 
+/**
+ * The shape of every record id (cuid). Anything else (a NUL byte, which PostgreSQL text cannot
+ * even hold; 100 KB; an emoji) names no record, and is answered before any query.
+ */
+export const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** An id from a select or hidden field; its existence is checked by the service. */
 export const idField = z
   .string()
@@ -54,17 +60,23 @@ function capitalise(s: string) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * A real YYYY-MM-DD calendar day (not 2027-02-30, not 0000-00-00). An impossible day makes an
+ * Invalid Date, whose toISOString() throws: that must be a "no", not a crash. Years start at 1000:
+ * PostgreSQL has no year 0 (it refuses 0000-01-01), and no date in this portal is that old.
+ */
+export function isCalendarDate(s: string): boolean {
+  if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
 /** An optional YYYY-MM-DD date field ("" when left blank); impossible dates are refused. */
 export function optionalDate(label: string) {
   return z
     .string()
     .trim()
-    .refine(
-      (s) =>
-        s === "" ||
-        (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)),
-      { message: `Enter ${label} as a real date` },
-    );
+    .refine((s) => s === "" || isCalendarDate(s), { message: `Enter ${label} as a real date` });
 }
 
 // URL state (search pages): unknown or malformed values are dropped rather than answered with an

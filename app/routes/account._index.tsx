@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Badge, Button, PageHeader, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
-import { requestInfo } from "~/lib/request.server";
+import { readFormData, requestInfo } from "~/lib/request.server";
 import { clearSessionCookie } from "~/lib/session.server";
 import {
   getMfaStatus,
@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowMfaEnrolment: true });
-  const form = await request.formData();
+  const form = await readFormData(request);
   if (form.get("intent") !== "sign-out-everywhere")
     throw new Response("Unknown action", { status: 400 });
   await signOutEverywhere(user, requestInfo(request, context));

@@ -9,6 +9,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { getPreferences, savePreferences } from "~/modules/notifications/notifications.server";
 import { NotificationPreferencesSchema } from "~/modules/notifications/schema";
+import { readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Email or in-app | Exchange portal" }];
 
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = parseForm(await request.formData(), NotificationPreferencesSchema, {
+  const parsed = parseForm(await readFormData(request), NotificationPreferencesSchema, {
     arrays: ["email"],
   });
   if (!parsed.success) return data({ errors: ["Choose from the list."] }, { status: 400 });

@@ -16,7 +16,7 @@ import {
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formDataToObject, parseForm, type FieldErrors } from "~/lib/forms";
-import { requestInfo } from "~/lib/request.server";
+import { idParam, readFormData, requestInfo } from "~/lib/request.server";
 import {
   getAreaForAdmin,
   mergeArea,
@@ -32,7 +32,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  return getAreaForAdmin(actor, params.areaId ?? "");
+  return getAreaForAdmin(actor, idParam(params, "areaId"));
 }
 
 type Intent = "rename" | "retire" | "restore" | "merge";
@@ -44,10 +44,10 @@ function failed(intent: Intent, errors: FieldErrors, formData: FormData) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  const areaId = params.areaId ?? "";
+  const areaId = idParam(params, "areaId");
   const here = `/admin/expertise/${areaId}`;
   const info = requestInfo(request, context);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get("intent");
   if (intent === "retire" || intent === "restore") {
     await (intent === "retire" ? retireArea : restoreArea)(actor, areaId, info);

@@ -7,7 +7,7 @@ import { Badge, Field, PageHeader, StatusButton, Table, TextareaField } from "~/
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formDataToObject, parseForm } from "~/lib/forms";
-import { requestInfo } from "~/lib/request.server";
+import { readFormData, requestInfo } from "~/lib/request.server";
 import { createArea, listAreas } from "~/modules/directory/taxonomy.server";
 import { AREA_NAME_MAX, AreaSchema } from "~/modules/directory/taxonomy-schema";
 
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = formDataToObject(formData);
   const parsed = parseForm(formData, AreaSchema);
   if (!parsed.success) return data({ errors: parsed.errors, values }, { status: 400 });

@@ -7,7 +7,7 @@ import { Field, PageHeader, StatusButton } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
-import { requestInfo } from "~/lib/request.server";
+import { idParam, readFormData, requestInfo } from "~/lib/request.server";
 import { getInstitute, updateInstitute } from "~/modules/institutes/institutes.server";
 import { InstituteSchema } from "~/modules/institutes/schema";
 
@@ -15,16 +15,16 @@ export const meta: MetaFunction = () => [{ title: "Institute | Exchange portal" 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  return { institute: await getInstitute(actor, params.instituteId ?? "") };
+  return { institute: await getInstitute(actor, idParam(params, "instituteId")) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  const parsed = parseForm(await request.formData(), InstituteSchema);
+  const parsed = parseForm(await readFormData(request), InstituteSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   await updateInstitute(
     actor,
-    params.instituteId ?? "",
+    idParam(params, "instituteId"),
     parsed.data,
     requestInfo(request, context),
   );

@@ -7,18 +7,19 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import { getOutboxEmail, retryOutboxEmail } from "~/modules/notifications/outbox.server";
 import { OUTBOX_STATUS_TONE } from "~/modules/notifications/components/status";
+import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Email | Exchange portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  const email = await getOutboxEmail(actor, params.emailId ?? "");
+  const email = await getOutboxEmail(actor, idParam(params, "emailId"));
   return { email, where: { locale: actor.institute.locale, timeZone: actor.institute.timeZone } };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  const id = params.emailId ?? "";
+  const id = idParam(params, "emailId");
   const result = await retryOutboxEmail(actor, id);
   if (!result.ok) return data({ error: result.error }, { status: 400 });
   return redirectWithFlash(`/admin/outbox/${id}`, {

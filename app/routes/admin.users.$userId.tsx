@@ -7,7 +7,7 @@ import { Badge, Button, Field, PageHeader, StatusButton } from "~/components/ui"
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
-import { requestInfo } from "~/lib/request.server";
+import { idParam, readFormData, requestInfo } from "~/lib/request.server";
 import { getUserForAdmin, setUserActive, updateUser } from "~/modules/accounts/accounts.server";
 import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
 import { EditUserSchema } from "~/modules/accounts/schema";
@@ -18,13 +18,13 @@ export const meta: MetaFunction = () => [{ title: "User | Exchange portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  return getUserForAdmin(actor, params.userId ?? "");
+  return getUserForAdmin(actor, idParam(params, "userId"));
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  const userId = params.userId ?? "";
-  const formData = await request.formData();
+  const userId = idParam(params, "userId");
+  const formData = await readFormData(request);
   const intent = formData.get("intent");
   const info = requestInfo(request, context);
   if (intent === "deactivate" || intent === "reactivate") {

@@ -7,7 +7,7 @@ import { Field, PageHeader, SelectField, StatusButton } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
-import { requestInfo } from "~/lib/request.server";
+import { readFormData, requestInfo } from "~/lib/request.server";
 import { invitationChoices, inviteUser } from "~/modules/accounts/accounts.server";
 import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
 import { InviteUserSchema } from "~/modules/accounts/schema";
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  const parsed = parseForm(await request.formData(), InviteUserSchema, { arrays: ["roles"] });
+  const parsed = parseForm(await readFormData(request), InviteUserSchema, { arrays: ["roles"] });
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await inviteUser(actor, parsed.data, requestInfo(request, context));
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });

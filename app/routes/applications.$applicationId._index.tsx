@@ -35,6 +35,7 @@ import {
 } from "~/modules/applications/schema";
 import { MOVE_LABELS, needsReason, STATUS_LABELS } from "~/modules/applications/workflow";
 import { CLEARANCE_LABELS } from "~/modules/postings/schema";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -45,7 +46,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    view: await getApplication(user, params.applicationId ?? ""),
+    view: await getApplication(user, idParam(params, "applicationId")),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
@@ -60,8 +61,8 @@ const MESSAGES: Record<string, string> = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.applicationId ?? "";
-  const formData = await request.formData();
+  const id = idParam(params, "applicationId");
+  const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
   const fail = (errors: FieldErrors, status = 400) => data({ intent, errors }, { status });
   let result: ApplicationResult;

@@ -15,6 +15,7 @@ import {
 import { ChecklistItemFields } from "~/modules/checklists/components/item-fields";
 import { OWNER_SIDE_LABELS } from "~/modules/checklists/logic";
 import { ChecklistItemSchema } from "~/modules/checklists/schema";
+import { formId, idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.template.name ?? "Template"} | Exchange portal` },
@@ -22,17 +23,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "HR");
-  const template = await getTemplate(user, params.templateId ?? "");
+  const template = await getTemplate(user, idParam(params, "templateId"));
   const url = new URL(request.url);
   return { template, editing: url.searchParams.get("edit") ?? "" };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "HR");
-  const id = params.templateId ?? "";
-  const formData = await request.formData();
+  const id = idParam(params, "templateId");
+  const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
-  const itemId = String(formData.get("itemId") ?? "");
+  const itemId = formId(formData, "itemId");
   if (intent === "remove") {
     await removeTemplateItem(user, id, itemId);
     return redirectWithFlash(`/checklists/${id}`, { tone: "success", message: "Item removed." });

@@ -13,6 +13,7 @@ import {
   partnerInstitutes,
 } from "~/modules/checklists/checklists.server";
 import { TemplateSchema } from "~/modules/checklists/schema";
+import { readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Checklist templates | Exchange portal" }];
 
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "HR");
-  const parsed = parseForm(await request.formData(), TemplateSchema);
+  const parsed = parseForm(await readFormData(request), TemplateSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await createTemplate(user, parsed.data);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });

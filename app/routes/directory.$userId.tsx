@@ -4,6 +4,7 @@ import { Badge, PageHeader } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { notFound } from "~/lib/invariant";
 import { getProfile, similarPeople } from "~/modules/directory/directory.server";
+import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.profile.displayName ?? "Profile"} | Exchange portal` },
@@ -11,7 +12,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const userId = params.userId === "me" ? user.id : (params.userId ?? "");
+  const userId = params.userId === "me" ? user.id : idParam(params, "userId");
   const profile = await getProfile(user, userId);
   if (!profile) notFound();
   return { profile, similar: await similarPeople(user, profile.userId) };

@@ -19,7 +19,7 @@ import {
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formDataToObject, parseForm } from "~/lib/forms";
-import { requestInfo } from "~/lib/request.server";
+import { readFormData, requestInfo } from "~/lib/request.server";
 import {
   getProfileForEdit,
   updateProfile,
@@ -43,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   // Sent back on error so that, with JavaScript off, nothing typed is lost.
   const values = formDataToObject(formData, PROFILE_ARRAY_FIELDS);
   const parsed = parseForm(formData, ProfileSchema, { arrays: PROFILE_ARRAY_FIELDS });

@@ -5,14 +5,14 @@ import { useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { Alert, Field, PageHeader, StatusButton } from "~/components/ui";
 import { parseForm } from "~/lib/forms";
-import { requestInfo } from "~/lib/request.server";
+import { readFormData, requestInfo } from "~/lib/request.server";
 import { requestPasswordReset } from "~/modules/accounts/accounts.server";
 import { ForgotPasswordSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password | Exchange portal" }];
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseForm(await request.formData(), ForgotPasswordSchema);
+  const parsed = parseForm(await readFormData(request), ForgotPasswordSchema);
   if (!parsed.success) return data({ errors: parsed.errors, sent: false }, { status: 400 });
   await requestPasswordReset(parsed.data.email, requestInfo(request, context));
   // The same answer whether or not the address has an account.

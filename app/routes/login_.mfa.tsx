@@ -6,7 +6,7 @@ import { useIsPending } from "~/components/use-is-pending";
 import { Field, PageHeader, StatusButton } from "~/components/ui";
 import { getSession } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
-import { requestInfo, safeRedirect } from "~/lib/request.server";
+import { readFormData, requestInfo, safeRedirect } from "~/lib/request.server";
 import { sessionCookie } from "~/lib/session.server";
 import { completeMfaSignIn } from "~/modules/accounts/accounts.server";
 import { MfaChallengeSchema } from "~/modules/accounts/schema";
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const session = await pendingSession(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(formData, MfaChallengeSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await completeMfaSignIn(

@@ -14,6 +14,7 @@ import {
   markRead,
 } from "~/modules/notifications/notifications.server";
 import { NotificationActionSchema } from "~/modules/notifications/schema";
+import { readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications | Exchange portal" }];
 
@@ -28,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = parseForm(await request.formData(), NotificationActionSchema);
+  const parsed = parseForm(await readFormData(request), NotificationActionSchema);
   if (!parsed.success) return data({ errors: ["Choose a notification."] }, { status: 400 });
   if (parsed.data.intent === "read") {
     await markRead(user, parsed.data.notificationId);

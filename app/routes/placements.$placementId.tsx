@@ -14,6 +14,7 @@ import {
 } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { parseUploadForm } from "~/lib/files.server";
+import { formId, idParam, readForm } from "~/lib/request.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDate } from "~/lib/format";
 import { parseForm, type FieldErrors } from "~/lib/forms";
@@ -53,8 +54,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    view: await getPlacement(user, params.placementId ?? ""),
-    workspaces: await placementWorkspaces(user, params.placementId ?? ""),
+    view: await getPlacement(user, idParam(params, "placementId")),
+    workspaces: await placementWorkspaces(user, idParam(params, "placementId")),
     where: { locale: user.institute.locale, timeZone: "UTC" },
   };
 }
@@ -72,10 +73,10 @@ const MESSAGES: Record<string, string> = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.placementId ?? "";
-  const { formData, tooLarge } = await parseUploadForm(request);
+  const id = idParam(params, "placementId");
+  const { formData, tooLarge } = await readForm(request, () => parseUploadForm(request));
   const intent = String(formData.get("intent") ?? (tooLarge ? "evidence" : ""));
-  const itemId = String(formData.get("itemId") ?? "");
+  const itemId = formId(formData, "itemId");
   const fail = (errors: FieldErrors, status = 400) => data({ intent, itemId, errors }, { status });
   if (tooLarge) return fail({ evidence: ["The file is too large"] });
   let result: PlacementResult;

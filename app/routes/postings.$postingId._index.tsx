@@ -18,6 +18,7 @@ import {
   isEditable,
   postingMovesFor,
 } from "~/modules/postings/workflow";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.posting.title ?? "Posting"} | Exchange portal` },
@@ -25,7 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const view = await getPosting(user, params.postingId ?? "");
+  const view = await getPosting(user, idParam(params, "postingId"));
   return {
     ...view,
     suggestions: view.isHost ? await suggestedPeopleForPosting(user, view.posting.id) : [],
@@ -35,8 +36,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.postingId ?? "";
-  const parsed = parseForm(await request.formData(), PostingMoveSchema);
+  const id = idParam(params, "postingId");
+  const parsed = parseForm(await readFormData(request), PostingMoveSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await movePosting(user, id, parsed.data.to, parsed.data.version);
   if (!result.ok) return data({ errors: result.errors }, { status: result.conflict ? 409 : 400 });

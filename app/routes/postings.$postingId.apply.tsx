@@ -3,11 +3,12 @@ import { redirect } from "@remix-run/node";
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { startApplication } from "~/modules/applications/applications.server";
+import { idParam } from "~/lib/request.server";
 
 // Starting twice (a double click, a replayed POST) opens the same draft.
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const postingId = params.postingId ?? "";
+  const postingId = idParam(params, "postingId");
   const result = await startApplication(user, postingId);
   if (!result.ok)
     return redirectWithFlash(`/postings/${postingId}`, {

@@ -9,18 +9,19 @@ import { PostingForm } from "~/modules/postings/components/posting-form";
 import { getPostingForm, updatePosting } from "~/modules/postings/postings.server";
 import { POSTING_ARRAYS, PostingSchema } from "~/modules/postings/schema";
 import { isEditable } from "~/modules/postings/workflow";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit posting | Exchange portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "HR");
-  return getPostingForm(user, params.postingId ?? "");
+  return getPostingForm(user, idParam(params, "postingId"));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "HR");
-  const id = params.postingId ?? "";
-  const parsed = parseForm(await request.formData(), PostingSchema, { arrays: POSTING_ARRAYS });
+  const id = idParam(params, "postingId");
+  const parsed = parseForm(await readFormData(request), PostingSchema, { arrays: POSTING_ARRAYS });
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await updatePosting(user, id, parsed.data);
   if (!result.ok) return data({ errors: result.errors }, { status: result.conflict ? 409 : 400 });

@@ -5,6 +5,7 @@ import { requireRole } from "~/lib/auth.server";
 import { formatDate } from "~/lib/format";
 import { getPipeline } from "~/modules/applications/applications.server";
 import { STATUS_LABELS } from "~/modules/applications/workflow";
+import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Pipeline: ${data?.posting.title ?? "posting"} | Exchange portal` },
@@ -13,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "HR");
   return {
-    ...(await getPipeline(user, params.postingId ?? "")),
+    ...(await getPipeline(user, idParam(params, "postingId"))),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }

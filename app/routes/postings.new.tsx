@@ -8,6 +8,7 @@ import { parseForm } from "~/lib/forms";
 import { PostingForm } from "~/modules/postings/components/posting-form";
 import { createPosting, getPostingForm } from "~/modules/postings/postings.server";
 import { POSTING_ARRAYS, PostingSchema } from "~/modules/postings/schema";
+import { readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "New posting | Exchange portal" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "HR");
-  const parsed = parseForm(await request.formData(), PostingSchema, { arrays: POSTING_ARRAYS });
+  const parsed = parseForm(await readFormData(request), PostingSchema, { arrays: POSTING_ARRAYS });
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await createPosting(user, parsed.data);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });

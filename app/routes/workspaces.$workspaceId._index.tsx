@@ -6,6 +6,7 @@ import { formatDate, formatDateTime } from "~/lib/format";
 import { ActivityList } from "~/modules/workspaces/components/content-views";
 import { ROLE_LABELS, TASK_STATUS_LABELS } from "~/modules/workspaces/rules";
 import { getWorkspaceFrame, getWorkspaceHome } from "~/modules/workspaces/workspaces.server";
+import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.frame.name ?? "Workspace"} | Exchange portal` },
@@ -13,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
+  const id = idParam(params, "workspaceId");
   return {
     frame: await getWorkspaceFrame(user, id),
     home: await getWorkspaceHome(user, id),

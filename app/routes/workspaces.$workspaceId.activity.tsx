@@ -4,13 +4,14 @@ import { PageHeader, Pagination } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { ActivityList } from "~/modules/workspaces/components/content-views";
 import { getActivity } from "~/modules/workspaces/workspaces.server";
+import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Activity | Exchange portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const page = Number(new URL(request.url).searchParams.get("page") ?? "1");
-  const id = params.workspaceId ?? "";
+  const id = idParam(params, "workspaceId");
   return {
     ...(await getActivity(user, id, Number.isSafeInteger(page) && page > 0 ? page : 1)),
     base: `/workspaces/${id}`,

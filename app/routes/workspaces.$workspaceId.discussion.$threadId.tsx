@@ -8,6 +8,7 @@ import { parseForm } from "~/lib/forms";
 import { ThreadView } from "~/modules/workspaces/components/discussion";
 import { addComment, getThread } from "~/modules/workspaces/content.server";
 import { CommentSchema } from "~/modules/workspaces/schema";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.view.thread.title ?? "Discussion"} | Exchange portal` },
@@ -16,16 +17,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    view: await getThread(user, params.workspaceId ?? "", params.threadId ?? ""),
+    view: await getThread(user, idParam(params, "workspaceId"), idParam(params, "threadId")),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
-  const threadId = params.threadId ?? "";
-  const parsed = parseForm(await request.formData(), CommentSchema);
+  const id = idParam(params, "workspaceId");
+  const threadId = idParam(params, "threadId");
+  const parsed = parseForm(await readFormData(request), CommentSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await addComment(user, id, threadId, parsed.data.body);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });

@@ -9,21 +9,22 @@ import { parseForm } from "~/lib/forms";
 import { NewThreadForm } from "~/modules/workspaces/components/discussion";
 import { createThread, listThreads } from "~/modules/workspaces/content.server";
 import { ThreadSchema } from "~/modules/workspaces/schema";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Discussion | Exchange portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    ...(await listThreads(user, params.workspaceId ?? "")),
+    ...(await listThreads(user, idParam(params, "workspaceId"))),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
-  const parsed = parseForm(await request.formData(), ThreadSchema);
+  const id = idParam(params, "workspaceId");
+  const parsed = parseForm(await readFormData(request), ThreadSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   // Threads on a page are started from the page; here they belong to the workspace.
   const result = await createThread(user, id, { ...parsed.data, pageId: "" });

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/lib/auth.server";
 import { attachmentHeaders } from "~/lib/files.server";
-import { requestInfo } from "~/lib/request.server";
+import { idParam, requestInfo } from "~/lib/request.server";
 import { downloadFile } from "~/modules/workspaces/content.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -11,8 +11,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     throw new Response("Not found", { status: 404 });
   const file = await downloadFile(
     user,
-    params.workspaceId ?? "",
-    params.fileId ?? "",
+    idParam(params, "workspaceId"),
+    idParam(params, "fileId"),
     version,
     requestInfo(request, context).ipAddress,
   );

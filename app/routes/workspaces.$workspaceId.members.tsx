@@ -26,6 +26,7 @@ import {
   updateWorkspaceSettings,
   type WorkspaceResult,
 } from "~/modules/workspaces/workspaces.server";
+import { formId, idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Members: ${data?.frame.name ?? "Workspace"} | Exchange portal` },
@@ -33,7 +34,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
+  const id = idParam(params, "workspaceId");
   const frame = await getWorkspaceFrame(user, id);
   return {
     frame,
@@ -54,8 +55,8 @@ const MESSAGES: Record<string, string> = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
-  const formData = await request.formData();
+  const id = idParam(params, "workspaceId");
+  const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
   const subject = String(formData.get("userId") ?? formData.get("invitationId") ?? "");
   const fail = (errors: FieldErrors, status = 400) => data({ intent, subject, errors }, { status });
@@ -83,7 +84,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       result = await removeMember(user, id, user.id);
       break;
     case "cancel-invitation":
-      result = await cancelInvitation(user, id, subject);
+      result = await cancelInvitation(user, id, formId(formData, "invitationId"));
       break;
     case "settings": {
       const parsed = parseForm(formData, WorkspaceSettingsSchema);

@@ -12,6 +12,7 @@ import { addComment, createThread, getPage } from "~/modules/workspaces/content.
 import { roleMay } from "~/modules/workspaces/rules";
 import { CommentSchema, ThreadSchema } from "~/modules/workspaces/schema";
 import type { WorkspaceResult } from "~/modules/workspaces/workspaces.server";
+import { formId, idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.view.page.title ?? "Page"} | Exchange portal` },
@@ -20,18 +21,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    view: await getPage(user, params.workspaceId ?? "", params.pageId ?? ""),
+    view: await getPage(user, idParam(params, "workspaceId"), idParam(params, "pageId")),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
-  const pageId = params.pageId ?? "";
-  const formData = await request.formData();
+  const id = idParam(params, "workspaceId");
+  const pageId = idParam(params, "pageId");
+  const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
-  const threadId = String(formData.get("threadId") ?? "");
+  const threadId = formId(formData, "threadId");
   const fail = (errors: FieldErrors) => data({ intent, threadId, errors }, { status: 400 });
   let result: WorkspaceResult;
   if (intent === "thread") {

@@ -10,6 +10,7 @@ import { parseForm } from "~/lib/forms";
 import { DiffView } from "~/modules/workspaces/components/content-views";
 import { getPageForEdit, savePage } from "~/modules/workspaces/content.server";
 import { PageSaveSchema } from "~/modules/workspaces/schema";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Edit: ${data?.page.title ?? "page"} | Exchange portal` },
@@ -17,14 +18,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { page: await getPageForEdit(user, params.workspaceId ?? "", params.pageId ?? "") };
+  return {
+    page: await getPageForEdit(user, idParam(params, "workspaceId"), idParam(params, "pageId")),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
-  const pageId = params.pageId ?? "";
-  const parsed = parseForm(await request.formData(), PageSaveSchema);
+  const id = idParam(params, "workspaceId");
+  const pageId = idParam(params, "pageId");
+  const parsed = parseForm(await readFormData(request), PageSaveSchema);
   if (!parsed.success) return data({ errors: parsed.errors, conflict: null }, { status: 400 });
   const result = await savePage(user, id, pageId, parsed.data);
   if (!result.ok) {

@@ -6,6 +6,7 @@ import { formatDateTime } from "~/lib/format";
 import { DiffView } from "~/modules/workspaces/components/content-views";
 import { getPageHistory } from "~/modules/workspaces/content.server";
 import { DiffSchema } from "~/modules/workspaces/schema";
+import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `History: ${data?.history.page.title ?? "page"} | Exchange portal` },
@@ -19,7 +20,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     to: url.searchParams.get("to") ?? undefined,
   });
   return {
-    history: await getPageHistory(user, params.workspaceId ?? "", params.pageId ?? "", compare),
+    history: await getPageHistory(
+      user,
+      idParam(params, "workspaceId"),
+      idParam(params, "pageId"),
+      compare,
+    ),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }

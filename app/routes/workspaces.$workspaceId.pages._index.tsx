@@ -11,21 +11,22 @@ import { parseForm } from "~/lib/forms";
 import { createPage, listPages } from "~/modules/workspaces/content.server";
 import { roleMay } from "~/modules/workspaces/rules";
 import { PageSchema } from "~/modules/workspaces/schema";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Pages | Exchange portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    ...(await listPages(user, params.workspaceId ?? "")),
+    ...(await listPages(user, idParam(params, "workspaceId"))),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
-  const parsed = parseForm(await request.formData(), PageSchema);
+  const id = idParam(params, "workspaceId");
+  const parsed = parseForm(await readFormData(request), PageSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await createPage(user, id, parsed.data);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });

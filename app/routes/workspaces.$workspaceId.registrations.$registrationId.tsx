@@ -7,6 +7,7 @@ import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
 import { MarkdownView } from "~/modules/workspaces/components/content-views";
 import { getRegistration } from "~/modules/workspaces/content.server";
+import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Registration: ${data?.registration.title ?? ""} | Exchange portal` },
@@ -17,8 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     registration: await getRegistration(
       user,
-      params.workspaceId ?? "",
-      params.registrationId ?? "",
+      idParam(params, "workspaceId"),
+      idParam(params, "registrationId"),
     ),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** Nothing can be posted to a registration: members are told why, anyone else gets a 404. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  await getRegistration(user, params.workspaceId ?? "", params.registrationId ?? "");
+  await getRegistration(user, idParam(params, "workspaceId"), idParam(params, "registrationId"));
   return data(
     { errors: ["A registered snapshot cannot be changed or deleted. Register a new one instead."] },
     { status: 405, headers: { Allow: "GET" } },

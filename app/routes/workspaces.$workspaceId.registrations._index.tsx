@@ -11,21 +11,24 @@ import { parseForm } from "~/lib/forms";
 import { getRegistrations, registerFindings } from "~/modules/workspaces/content.server";
 import { roleMay } from "~/modules/workspaces/rules";
 import { RegistrationSchema } from "~/modules/workspaces/schema";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Registered findings | Exchange portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    ...(await getRegistrations(user, params.workspaceId ?? "")),
+    ...(await getRegistrations(user, idParam(params, "workspaceId"))),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
-  const parsed = parseForm(await request.formData(), RegistrationSchema, { arrays: ["pageIds"] });
+  const id = idParam(params, "workspaceId");
+  const parsed = parseForm(await readFormData(request), RegistrationSchema, {
+    arrays: ["pageIds"],
+  });
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await registerFindings(user, id, parsed.data);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });

@@ -5,6 +5,7 @@ import { requireUser } from "~/lib/auth.server";
 import { Highlighted } from "~/modules/workspaces/components/content-views";
 import { searchWorkspace } from "~/modules/workspaces/content.server";
 import { WorkspaceSearchSchema } from "~/modules/workspaces/schema";
+import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Search the workspace | Exchange portal" }];
 
@@ -12,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const url = new URL(request.url);
   const { q } = WorkspaceSearchSchema.parse({ q: url.searchParams.get("q") ?? "" });
-  const id = params.workspaceId ?? "";
+  const id = idParam(params, "workspaceId");
   return { ...(await searchWorkspace(user, id, q)), base: `/workspaces/${id}` };
 }
 

@@ -12,13 +12,14 @@ import { createTask, listTasks, moveTask } from "~/modules/workspaces/content.se
 import { roleMay, TASK_STATUS_LABELS, TASK_STATUSES } from "~/modules/workspaces/rules";
 import { TaskSchema, TaskStatusSchema } from "~/modules/workspaces/schema";
 import type { WorkspaceResult } from "~/modules/workspaces/workspaces.server";
+import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Tasks | Exchange portal" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    ...(await listTasks(user, params.workspaceId ?? "")),
+    ...(await listTasks(user, idParam(params, "workspaceId"))),
     me: user.id,
     where: { locale: user.institute.locale, timeZone: "UTC" },
   };
@@ -26,8 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const id = params.workspaceId ?? "";
-  const formData = await request.formData();
+  const id = idParam(params, "workspaceId");
+  const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
   const taskId = String(formData.get("taskId") ?? "");
   const fail = (errors: FieldErrors, status = 400) => data({ intent, taskId, errors }, { status });

@@ -5,13 +5,14 @@ import { requireUser } from "~/lib/auth.server";
 import { MarkingBanner, WorkspaceNav } from "~/modules/workspaces/components/frame";
 import { ROLE_LABELS } from "~/modules/workspaces/rules";
 import { getWorkspaceFrame } from "~/modules/workspaces/workspaces.server";
+import { idParam } from "~/lib/request.server";
 
 // Every page of a workspace sits in this frame: the marking banner, the workspace's name and the
 // tabs. Each page's own loader checks access again through its service.
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { frame: await getWorkspaceFrame(user, params.workspaceId ?? "") };
+  return { frame: await getWorkspaceFrame(user, idParam(params, "workspaceId")) };
 }
 
 export default function WorkspaceFrame() {

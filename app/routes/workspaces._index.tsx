@@ -11,6 +11,7 @@ import { parseForm } from "~/lib/forms";
 import { ROLE_LABELS } from "~/modules/workspaces/rules";
 import { InvitationAnswerSchema } from "~/modules/workspaces/schema";
 import { answerInvitation, listMyWorkspaces } from "~/modules/workspaces/workspaces.server";
+import { readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Workspaces | Exchange portal" }];
 
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = parseForm(await request.formData(), InvitationAnswerSchema);
+  const parsed = parseForm(await readFormData(request), InvitationAnswerSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await answerInvitation(user, parsed.data.invitationId, parsed.data.answer);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });

@@ -10,6 +10,7 @@ import { parseForm } from "~/lib/forms";
 import { WorkspaceFields } from "~/modules/workspaces/components/workspace-fields";
 import { WorkspaceSchema } from "~/modules/workspaces/schema";
 import { createWorkspace, labelChoices } from "~/modules/workspaces/workspaces.server";
+import { readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "New workspace | Exchange portal" }];
 
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = parseForm(await request.formData(), WorkspaceSchema);
+  const parsed = parseForm(await readFormData(request), WorkspaceSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await createWorkspace(user, parsed.data);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });

@@ -1,5 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
-import { db } from "~/lib/db.server";
+import { db, likeLiteral } from "~/lib/db.server";
 import { csvLine } from "~/lib/csv";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { randomBytes } from "node:crypto";
@@ -111,8 +111,10 @@ function auditWhere(params: AuditFilterParams): Prisma.AuditEventWhereInput {
   const from = params.from ? dayStart(params.from) : undefined;
   const to = params.to ? new Date(dayStart(params.to).getTime() + 86_400_000) : undefined;
   return {
-    ...(params.action ? { action: { startsWith: params.action } } : {}),
-    ...(params.actor ? { actorEmail: { contains: params.actor, mode: "insensitive" } } : {}),
+    ...(params.action ? { action: { startsWith: likeLiteral(params.action) } } : {}),
+    ...(params.actor
+      ? { actorEmail: { contains: likeLiteral(params.actor), mode: "insensitive" } }
+      : {}),
     ...(from || to ? { at: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
-import { db } from "~/lib/db.server";
+import { db, likeLiteral } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms";
 import { assertHrOf, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -197,7 +197,7 @@ export async function createTemplate(
     const clash = await tx.checklistTemplate.findFirst({
       where: {
         hostInstituteId: actor.instituteId,
-        name: { equals: input.name, mode: "insensitive" },
+        name: { equals: likeLiteral(input.name), mode: "insensitive" },
       },
       select: { id: true },
     });

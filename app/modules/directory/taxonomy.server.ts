@@ -1,5 +1,5 @@
 import { Prisma } from "~/generated/prisma/client";
-import { db } from "~/lib/db.server";
+import { db, likeLiteral } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import {
   isUniqueViolation,
@@ -71,7 +71,7 @@ async function nameTaken(tx: Tx, name: string, exceptId?: string) {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AREA_NAME_LOCK_KEY})`);
   const clash = await tx.expertiseArea.findFirst({
     where: {
-      name: { equals: name, mode: "insensitive" },
+      name: { equals: likeLiteral(name), mode: "insensitive" },
       ...(exceptId ? { id: { not: exceptId } } : {}),
     },
     select: { id: true },

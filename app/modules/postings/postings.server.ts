@@ -1,6 +1,6 @@
 import { Prisma } from "~/generated/prisma/client";
 import type { PostingStatus } from "~/generated/prisma/enums";
-import { db } from "~/lib/db.server";
+import { db, likeLiteral } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { assertHrOf, isHrOf, type Actor } from "~/lib/permissions";
@@ -332,12 +332,13 @@ export async function listOpenPostings(actor: Actor, filter: PostingFilter, now 
     },
   ];
   if (filter.q) {
+    const q = likeLiteral(filter.q);
     where.push({
       OR: [
-        { title: { contains: filter.q, mode: "insensitive" } },
-        { team: { contains: filter.q, mode: "insensitive" } },
-        { description: { contains: filter.q, mode: "insensitive" } },
-        { location: { contains: filter.q, mode: "insensitive" } },
+        { title: { contains: q, mode: "insensitive" } },
+        { team: { contains: q, mode: "insensitive" } },
+        { description: { contains: q, mode: "insensitive" } },
+        { location: { contains: q, mode: "insensitive" } },
       ],
     });
   }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { idField, multiLine, singleLine, urlList, urlSearchText } from "~/lib/validation";
+import {
+  idField,
+  isCalendarDate,
+  multiLine,
+  singleLine,
+  urlList,
+  urlSearchText,
+} from "~/lib/validation";
 
 export const CLEARANCE_LEVELS = [
   "NONE",
@@ -29,15 +36,7 @@ const dateField = (label: string) =>
     .string({ message: `Enter ${label}` })
     .trim()
     .refine((s) => s.length > 0, { message: `Enter ${label}` })
-    .refine(
-      (s) =>
-        DATE.test(s) &&
-        !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
-        new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-      {
-        message: `Enter ${label} as a real date`,
-      },
-    );
+    .refine(isCalendarDate, { message: `Enter ${label} as a real date` });
 
 const wholeNumber = (label: string, min: number, max: number) =>
   z

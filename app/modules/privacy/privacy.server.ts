@@ -1,5 +1,5 @@
 import { Prisma } from "~/generated/prisma/client";
-import { db } from "~/lib/db.server";
+import { db, likeLiteral } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { PROFILE_SELECT } from "~/modules/directory/profile-edit.server";
@@ -259,7 +259,7 @@ export async function eraseUser(
       await tx.throttle.deleteMany({
         where: {
           OR: [email, ...addresses.map((a) => a.ip)].map((needle) => ({
-            key: { contains: needle, mode: "insensitive" as const },
+            key: { contains: likeLiteral(needle), mode: "insensitive" as const },
           })),
         },
       });
@@ -268,7 +268,9 @@ export async function eraseUser(
       await tx.notificationPreference.deleteMany({ where: { userId } });
       await tx.workspaceMember.deleteMany({ where: { userId } });
       await tx.workspaceInvitation.deleteMany({ where: { inviteeId: userId } });
-      await tx.outboxEmail.deleteMany({ where: { to: { equals: email, mode: "insensitive" } } });
+      await tx.outboxEmail.deleteMany({
+        where: { to: { equals: likeLiteral(email), mode: "insensitive" } },
+      });
 
       // Their applications stay as records of the pipeline, without what they wrote or sent.
       const applications = await tx.application.findMany({
