@@ -53,6 +53,21 @@ export default defineConfig({
           pool: "forks",
         },
       },
+      {
+        // Whole-system tests: they start the production build (`npm run build` first) as real
+        // server processes, on PGlite and on PostgreSQL, and kill or multiply them.
+        resolve: { alias },
+        test: {
+          name: "system",
+          include: ["test/system/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+          pool: "forks",
+          // One file at a time: each starts servers and databases of its own.
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
     ],
   },
 });

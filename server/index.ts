@@ -39,7 +39,9 @@ const { databaseKind } = await entry.startApp();
 
 const app = express();
 app.disable("x-powered-by");
-if (env.TRUST_PROXY) app.set("trust proxy", true);
+// One hop: req.ip is the address the load balancer saw, not whatever the client wrote into
+// X-Forwarded-For (which would let anyone dodge the per-address sign-in limit).
+if (env.TRUST_PROXY) app.set("trust proxy", 1);
 
 const appOrigin = new URL(env.APP_URL).origin;
 
@@ -94,12 +96,25 @@ if (vite) {
   app.use(express.static(client, { maxAge: "1h" }));
 }
 
+const ROUTE_REPLACES = new Set(["cache-control", "x-content-type-options"]);
+
 // app.use, not app.all("*"): Express would decode the path as a route parameter and fail on
 // malformed escapes (%00%FF) before the app could answer with its own page.
 app.use(
   (_req, res, next) => {
     // Pages carry personal data: never let a shared or back/forward cache keep them.
     res.setHeader("Cache-Control", "no-store");
+    // The Remix adapter appends a route's headers to these. For the defaults set here, a route's
+    // own value replaces ours (downloads send "private, no-store" and nosniff themselves), rather
+    // than making a list with ours.
+    const append = res.append.bind(res);
+    res.append = (field: string, value?: string | string[]) => {
+      if (ROUTE_REPLACES.has(field.toLowerCase()) && value !== undefined) {
+        res.setHeader(field, value);
+        return res;
+      }
+      return append(field, value);
+    };
     next();
   },
   createRequestHandler({

@@ -59,3 +59,22 @@ describe("request body limits", () => {
     expect(declaredBodyTooLarge("abc", 100)).toBe(true);
   });
 });
+
+describe("the client address behind a proxy", () => {
+  test("is the last X-Forwarded-For entry, the one the proxy added, not what the client wrote", async () => {
+    const { clientAddress } = await import("~/lib/request.server");
+    const { resetEnvCache } = await import("~/lib/env.server");
+    const request = new Request("http://localhost/login", {
+      headers: { "X-Forwarded-For": "10.9.9.9, 192.0.2.1, 198.51.100.23" },
+    });
+    process.env.TRUST_PROXY = "true";
+    resetEnvCache();
+    try {
+      expect(clientAddress(request, "127.0.0.1")).toBe("198.51.100.23");
+    } finally {
+      delete process.env.TRUST_PROXY;
+      resetEnvCache();
+    }
+    expect(clientAddress(request, "127.0.0.1")).toBe("127.0.0.1");
+  });
+});
