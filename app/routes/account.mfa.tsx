@@ -48,7 +48,10 @@ export default function MfaSetup() {
           Each code signs you in once if you lose your device. Store them somewhere safe: they will
           not be shown again.
         </Alert>
-        <ul aria-label="Recovery codes" className="my-6 grid grid-cols-1 gap-2 font-mono text-lg md:grid-cols-2">
+        <ul
+          aria-label="Recovery codes"
+          className="my-6 grid grid-cols-1 gap-2 font-mono text-lg md:grid-cols-2"
+        >
           {actionData.recoveryCodes.map((c) => (
             <li key={c} className="rounded border border-slate-300 bg-white px-3 py-2">
               {c}
