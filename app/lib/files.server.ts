@@ -1,9 +1,13 @@
 import { createHash } from "node:crypto";
 import { streamMultipart } from "@web3-storage/multipart-parser";
 import { getEnv } from "./env.server";
+import { readFormData } from "./request.server";
 
 // Text fields of an upload form are small; anything bigger is not a person typing.
 const MAX_TEXT_FIELD_BYTES = 1024 * 1024;
+
+const unreadable = () =>
+  new Response("The form could not be read. Reload the page and try again.", { status: 400 });
 
 /**
  * A form posted as multipart/form-data, files kept in memory up to the upload limit. File names
@@ -16,10 +20,11 @@ export async function parseUploadForm(
   const maxPartSize = getEnv().UPLOAD_MAX_BYTES;
   const type = request.headers.get("content-type") ?? "";
   if (!type.startsWith("multipart/form-data")) {
-    return { formData: await request.formData(), tooLarge: null };
+    // Any other body: read as a plain form, or refused (415/400) when it is not one.
+    return { formData: await readFormData(request), tooLarge: null };
   }
   const boundary = /;\s*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(type);
-  if (!boundary || !request.body) throw new Response("Bad request", { status: 400 });
+  if (!boundary || !request.body) throw unreadable();
   const formData = new FormData();
   try {
     const boundaryText = boundary[1] ?? boundary[2]!;
@@ -46,7 +51,7 @@ export async function parseUploadForm(
   } catch (error) {
     if (error instanceof Response) throw error;
     // A body that is not the multipart it claims to be.
-    throw new Response("Bad request", { status: 400 });
+    throw unreadable();
   }
   return { formData, tooLarge: null };
 }

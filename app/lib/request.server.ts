@@ -51,15 +51,14 @@ export function requestInfo(request: Request, context: unknown) {
 const FORM_TYPES = ["multipart/form-data", "application/x-www-form-urlencoded"];
 
 /**
- * Runs a form reader (request.formData(), or the upload parser). A body that is not the form it
- * must be (another content type, a broken or cut-off multipart body) is the client's error: a 415
- * or 400 with a plain message, never a crash.
+ * The posted form. A body that is not a form (another content type, a broken or cut-off multipart
+ * body) is the client's error: a 415 or 400 with a plain message, never a crash. Upload forms go
+ * through parseUploadForm, which answers the same way.
  */
-export async function readForm<T>(request: Request, read: () => Promise<T>): Promise<T> {
+export async function readFormData(request: Request): Promise<FormData> {
   try {
-    return await read();
-  } catch (error) {
-    if (error instanceof Response) throw error;
+    return await request.formData();
+  } catch {
     const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (!FORM_TYPES.includes(type))
       throw new Response("Send the form as a form (multipart/form-data or URL-encoded).", {
@@ -69,11 +68,6 @@ export async function readForm<T>(request: Request, read: () => Promise<T>): Pro
       status: 400,
     });
   }
-}
-
-/** The posted form (see readForm). */
-export function readFormData(request: Request): Promise<FormData> {
-  return readForm(request, () => request.formData());
 }
 
 const notFound = () => new Response("Not found", { status: 404 });

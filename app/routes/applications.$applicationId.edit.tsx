@@ -15,7 +15,7 @@ import {
 import { requireUser } from "~/lib/auth.server";
 import { getEnv } from "~/lib/env.server";
 import { parseUploadForm } from "~/lib/files.server";
-import { idParam, readForm } from "~/lib/request.server";
+import { idParam } from "~/lib/request.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import { parseForm } from "~/lib/forms";
@@ -45,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "applicationId");
-  const { formData, tooLarge } = await readForm(request, () => parseUploadForm(request));
+  const { formData, tooLarge } = await parseUploadForm(request);
   if (tooLarge) {
     const max = Math.floor(getEnv().UPLOAD_MAX_BYTES / 1024 / 1024);
     return data({ errors: { cv: [`The CV must be ${max} MB or smaller`] } }, { status: 400 });

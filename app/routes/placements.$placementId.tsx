@@ -14,7 +14,7 @@ import {
 } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { parseUploadForm } from "~/lib/files.server";
-import { formId, idParam, readForm } from "~/lib/request.server";
+import { formId, idParam } from "~/lib/request.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDate } from "~/lib/format";
 import { parseForm, type FieldErrors } from "~/lib/forms";
@@ -74,7 +74,7 @@ const MESSAGES: Record<string, string> = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "placementId");
-  const { formData, tooLarge } = await readForm(request, () => parseUploadForm(request));
+  const { formData, tooLarge } = await parseUploadForm(request);
   const intent = String(formData.get("intent") ?? (tooLarge ? "evidence" : ""));
   const itemId = formId(formData, "itemId");
   const fail = (errors: FieldErrors, status = 400) => data({ intent, itemId, errors }, { status });

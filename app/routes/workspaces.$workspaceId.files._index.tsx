@@ -6,7 +6,7 @@ import { useIsPending } from "~/components/use-is-pending";
 import { Field, PageHeader, StatusButton } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { parseUploadForm, WORKSPACE_FILE_KINDS } from "~/lib/files.server";
-import { idParam, readForm } from "~/lib/request.server";
+import { idParam } from "~/lib/request.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "workspaceId");
-  const { formData, tooLarge } = await readForm(request, () => parseUploadForm(request));
+  const { formData, tooLarge } = await parseUploadForm(request);
   const fail = (errors: FieldErrors) => data({ errors }, { status: 400 });
   if (tooLarge) return fail({ file: ["The file is too large"] });
   const file = formData.get("file");

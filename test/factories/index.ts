@@ -1,6 +1,7 @@
 import type { PrismaClient } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
 import { hashPassword } from "~/lib/password.server";
+import { generateToken, hashToken } from "~/lib/tokens.server";
 import { generateTotpKey } from "~/lib/totp.server";
 
 // Shared by prisma/seed.ts and the tests: one place that knows how to make valid institutes and people.
@@ -134,4 +135,18 @@ export async function createWorld(db: PrismaClient, password = "a perfectly long
     mfaKey: true,
   });
   return { us, uk, usManager, usStaff, ukStaff, usHr, admin, password };
+}
+
+/** A live one-time link (invitation or password reset) for the user; returns the token itself. */
+export async function issueOneTimeToken(
+  db: PrismaClient,
+  userId: string,
+  purpose: "INVITATION" | "PASSWORD_RESET",
+  ttlMs = 24 * 3_600_000,
+) {
+  const token = generateToken();
+  await db.oneTimeToken.create({
+    data: { id: hashToken(token), userId, purpose, expiresAt: new Date(Date.now() + ttlMs) },
+  });
+  return token;
 }

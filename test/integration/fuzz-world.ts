@@ -1,5 +1,5 @@
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
-import { ensureUser, uniqueEmail } from "#test/factories";
+import { ensureUser, issueOneTimeToken, uniqueEmail } from "#test/factories";
 import { pdfBytes, postingInput } from "#test/factories/postings";
 import { ensureTaxonomy } from "#test/factories/taxonomy";
 import { db } from "~/lib/db.server";
@@ -7,7 +7,6 @@ import type { Actor } from "~/lib/permissions";
 import { hashPassword } from "~/lib/password.server";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { generateTotpKey, totpCodeAt } from "~/lib/totp.server";
-import { generateToken, hashToken } from "~/lib/tokens.server";
 import { assignReviewer, startApplication } from "~/modules/applications/applications.server";
 import { createPosting } from "~/modules/postings/postings.server";
 import {
@@ -325,18 +324,8 @@ export async function sessionCookieFor(userId: string, mfaVerified = true) {
 }
 
 /** A fresh one-time link token for the user. */
-export async function oneTimeToken(userId: string, purpose: "INVITATION" | "PASSWORD_RESET") {
-  const token = generateToken();
-  await db.oneTimeToken.create({
-    data: {
-      id: hashToken(token),
-      userId,
-      purpose,
-      expiresAt: new Date(Date.now() + 3_600_000),
-    },
-  });
-  return token;
-}
+export const oneTimeToken = (userId: string, purpose: "INVITATION" | "PASSWORD_RESET") =>
+  issueOneTimeToken(db, userId, purpose);
 
 export const totpNow = (key: Uint8Array) => totpCodeAt(key);
 

@@ -1,14 +1,21 @@
 import path from "node:path";
 import type { RouteConfigEntry } from "@remix-run/route-config";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
-import { ensureInstitute, ensureUser, UK_AISI, uniqueEmail, US_AISI } from "#test/factories";
+import {
+  ensureInstitute,
+  ensureUser,
+  issueOneTimeToken,
+  UK_AISI,
+  uniqueEmail,
+  US_AISI,
+} from "#test/factories";
 import { ensureProfile } from "#test/factories/profiles";
 import { pdfBytes, postingInput } from "#test/factories/postings";
 import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { createSession, sessionCookieName } from "~/lib/session.server";
-import { generateToken, hashToken } from "~/lib/tokens.server";
+import { generateToken } from "~/lib/tokens.server";
 import {
   addNote,
   assignReviewer,
@@ -420,20 +427,8 @@ export async function createMatrixWorld() {
     displayName: "Ivy Invitee",
     instituteId: uk.id,
   });
-  const oneTimeToken = async (userId: string, purpose: "INVITATION" | "PASSWORD_RESET") => {
-    const token = generateToken();
-    await db.oneTimeToken.create({
-      data: {
-        id: hashToken(token),
-        userId,
-        purpose,
-        expiresAt: new Date(Date.now() + 86_400_000),
-      },
-    });
-    return token;
-  };
-  const invitationToken = await oneTimeToken(invitee.id, "INVITATION");
-  const resetToken = await oneTimeToken(managedUser.id, "PASSWORD_RESET");
+  const invitationToken = await issueOneTimeToken(db, invitee.id, "INVITATION");
+  const resetToken = await issueOneTimeToken(db, managedUser.id, "PASSWORD_RESET");
   // An in-app notification of the applicant's, theirs alone.
   const notification = await db.notification.create({
     data: {
