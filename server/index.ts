@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -93,7 +94,13 @@ if (vite) {
     "/assets",
     express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }),
   );
-  app.use(express.static(client, { maxAge: "1h" }));
+  // Other files at the top of build/client (from public/), known at start: looking every page's
+  // path up on disk first cost a file-system call per request.
+  const topLevel = new Set(fs.readdirSync(client).filter((name) => name !== "assets"));
+  const serveTopLevel = express.static(client, { maxAge: "1h" });
+  app.use((req, res, next) =>
+    topLevel.has(req.path.slice(1)) ? serveTopLevel(req, res, next) : next(),
+  );
 }
 
 const ROUTE_REPLACES = new Set(["cache-control", "x-content-type-options"]);
