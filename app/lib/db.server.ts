@@ -15,6 +15,15 @@ import { applyMigrations, type MigrationConnection } from "./migrate.server";
  */
 const SESSION_SETTINGS: [string, string][] = [["pg_trgm.word_similarity_threshold", "0.45"]];
 
+/**
+ * The embedded engine's buffer cache. PGlite keeps PostgreSQL's default of 128 MB, held inside the
+ * server process's WebAssembly memory (which never shrinks): on the scale data set the server then
+ * sat near 400 MB before its first request. 32 MB keeps the hot pages (sessions, the directory's
+ * indexes) cached and leaves the rest to the operating system's file cache, which PGlite reads
+ * through (docs/performance.md, "Memory").
+ */
+const PGLITE_SETTINGS = ["-c", "shared_buffers=32MB"];
+
 export type Database = {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
@@ -61,7 +70,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (!pglite) {
     const dir = path.resolve(options.dataDir ?? "./data", "pglite");
     fs.mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create(dir, { extensions: { pg_trgm } });
+    pglite = await PGlite.create(dir, {
+      extensions: { pg_trgm },
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+    });
   }
   if (options.migrationsDir) await applyMigrations(pgliteConnection(pglite), options.migrationsDir);
   for (const [name, value] of SESSION_SETTINGS)

@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
 import { queueEmail } from "~/lib/email/outbox.server";
-import { renderEmail, type EmailMessage } from "~/lib/email/render.server";
+import type { EmailMessage } from "~/lib/email/render.server";
 import { getEnv } from "~/lib/env.server";
 import type { Actor } from "~/lib/permissions";
 import { NOTIFICATION_KINDS, OPTIONAL_KINDS, type NotificationKind } from "./kinds";
@@ -33,6 +33,9 @@ export async function notify(
   to: string | { id: string; email: string },
   message: EmailMessage,
 ) {
+  // Loaded on first use: the templates bring in react-email and its syntax highlighter, which
+  // took a third of the server's start-up (docs/performance.md, "Cold start") for no page.
+  const { renderEmail } = await import("~/lib/email/render.server");
   const rendered = await renderEmail(message);
   const recipient =
     typeof to === "string"
