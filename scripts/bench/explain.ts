@@ -73,7 +73,6 @@ const names = await database.prisma.$queryRaw<{ displayName: string }[]>`
   SELECT u."displayName" FROM "Profile" p JOIN "User" u ON u."id" = p."userId"
   WHERE u."deactivatedAt" IS NULL ORDER BY md5(u."id") LIMIT 12`;
 const paths = searchPaths({
-  profiles: 0,
   institutes,
   expertise,
   locations: locations.map((l) => l.location),

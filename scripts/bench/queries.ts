@@ -52,7 +52,9 @@ function shuffle<T>(items: T[], seed = 42) {
   return out;
 }
 
-export function searchPaths(inv: Inventory): { path: string; kind: string }[] {
+export function searchPaths(
+  inv: Pick<Inventory, "names" | "expertise" | "locations" | "institutes">,
+): { path: string; kind: string }[] {
   const names = inv.names.filter((n) => n.includes(" "));
   const area = (i: number) => inv.expertise[i % Math.max(1, inv.expertise.length)]?.id ?? "";
   const location = (i: number) => inv.locations[i % Math.max(1, inv.locations.length)] ?? "";
