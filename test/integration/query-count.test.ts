@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, inject, test } from "vitest";
+import { createQueryWorld, loadPage, PAGES, type QueryWorld } from "./query-count-world";
+import { logQueries, oneLine, type LoggedQuery } from "./query-log";
+
+// No N+1: every main page is loaded (all its loaders, as Remix runs them for one request, as a
+// signed-in user of the right role) at a small data size and again after every related row has
+// been multiplied by four. The number of SQL statements the app sends (counted at the driver,
+// see query-log.ts: a transaction's BEGIN and COMMIT count, so does the session lookup) must be
+// the same at both sizes, and within the page's budget below. A count that grows with the data is
+// a query per row; a count over budget is a page that has quietly gained work.
+
+const SMALL = 2;
+const LARGE = 8;
+
+/** Statements a page may send. Today's counts; raise one only with a reason. */
+const BUDGET: Record<string, number> = {
+  "directory: search": 7,
+  "directory: facets": 7,
+  "postings: filtered": 14,
+  "postings: manage (HR)": 6,
+  "posting pipeline (HR)": 12,
+  "application (applicant)": 20,
+  "application (usHr)": 23,
+  "application (ukHr)": 20,
+  "application (reviewer)": 22,
+  "application (manager)": 20,
+  "placement + checklist (applicant)": 26,
+  "placement + checklist (usHr)": 29,
+  "placement + checklist (ukHr)": 27,
+  "workspace home": 26,
+  "workspace page": 18,
+  "workspace page history": 17,
+  "workspace tasks": 17,
+  "workspace activity": 16,
+  "home (staff)": 6,
+  "HR dashboard (host)": 16,
+  "HR dashboard (filtered)": 16,
+  "HR dashboard (home)": 16,
+  notifications: 8,
+  "applications list (applicant)": 20,
+  "applications list (manager)": 20,
+  "applications list (ukHr)": 25,
+  "applications list (reviewer)": 20,
+  "placements list (applicant)": 9,
+  "placements list (usHr)": 9,
+  tasks: 8,
+  "workspaces list": 11,
+  "admin audit log": 8,
+  "admin audit log (filtered)": 8,
+  "admin users": 11,
+  "admin users (filtered)": 11,
+};
+
+type Measured = { count: number; queries: LoggedQuery[] };
+const small = new Map<string, Measured>();
+const large = new Map<string, Measured>();
+
+async function measureAll(world: QueryWorld, into: Map<string, Measured>) {
+  await world.signIn();
+  for (const page of PAGES) {
+    const { queries } = await logQueries(() => loadPage(world, page));
+    into.set(page.name, { count: queries.length, queries });
+  }
+}
+
+beforeAll(async () => {
+  const world = await createQueryWorld();
+  // One load of every page first: module-level lazy set-up is not a page's steady cost.
+  await world.signIn();
+  for (const page of PAGES) await loadPage(world, page);
+  await world.grow(SMALL);
+  await measureAll(world, small);
+  await world.grow(LARGE - SMALL);
+  await measureAll(world, large);
+
+  const rows = PAGES.map((p) => [
+    p.name,
+    String(small.get(p.name)!.count),
+    String(large.get(p.name)!.count),
+    String(BUDGET[p.name] ?? "-"),
+  ]);
+  const widths = [0, 1, 2, 3].map((i) =>
+    Math.max(...[["page", "small", "large", "budget"], ...rows].map((r) => r[i]!.length)),
+  );
+  const line = (r: string[]) =>
+    r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ");
+  console.log(
+    [
+      `Queries per page on ${inject("dbKind")} (sizes ${SMALL} and ${LARGE}):`,
+      line(["page", "small", "large", "budget"]),
+      ...rows.map(line),
+    ].join("\n"),
+  );
+  // QUERY_LOG=1 prints each page's statements too.
+  if (process.env.QUERY_LOG)
+    for (const p of PAGES)
+      console.log(
+        `\n${p.name}:\n${large
+          .get(p.name)!
+          .queries.map((q) => `  ${oneLine(q.sql, 200)}  ${JSON.stringify(q.params).slice(0, 80)}`)
+          .join("\n")}`,
+      );
+}, 180_000);
+
+describe.each(PAGES.map((p) => [p.name]))("%s", (name) => {
+  test("sends as many statements with 4x the data", () => {
+    const a = small.get(name)!;
+    const b = large.get(name)!;
+    expect(
+      b.count,
+      `${name}: ${a.count} statements at size ${SMALL}, ${b.count} at size ${LARGE}:\n` +
+        b.queries.map((q) => `  ${oneLine(q.sql)}`).join("\n"),
+    ).toBe(a.count);
+  });
+
+  test("stays within its budget", () => {
+    const budget = BUDGET[name];
+    expect(budget, `no budget for ${name}`).toBeDefined();
+    expect(large.get(name)!.count).toBeLessThanOrEqual(budget!);
+  });
+});
