@@ -17,6 +17,25 @@ export type SessionUser = {
   mfaEnabled: boolean;
 };
 
+type SessionRow = {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  mfaVerified: boolean;
+  userId: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  instituteId: string;
+  deactivatedAt: Date | null;
+  code: string;
+  name: string;
+  timeZone: string;
+  locale: string;
+  mfaConfirmedAt: Date | null;
+};
+
 export type ValidSession = {
   id: string;
   mfaVerified: boolean;
@@ -70,28 +89,39 @@ export async function createSession(
 export async function validateSessionToken(token: string): Promise<ValidSession | null> {
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const id = hashToken(token);
-  const row = await db.session.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      createdAt: true,
-      lastSeenAt: true,
-      expiresAt: true,
-      mfaVerified: true,
-      user: {
-        select: {
-          id: true,
-          email: true,
-          displayName: true,
-          roles: true,
-          instituteId: true,
-          deactivatedAt: true,
-          institute: { select: { code: true, name: true, timeZone: true, locale: true } },
-          mfa: { select: { confirmedAt: true } },
+  // Every signed-in request runs this, so it is one statement: Prisma would send one per relation
+  // (session, user, institute, MFA), four round trips (docs/performance.md, "Query discipline").
+  const [found] = await db.$queryRaw<SessionRow[]>`
+    SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."mfaVerified",
+           u."id" AS "userId", u."email", u."displayName", u."roles"::text[] AS "roles",
+           u."instituteId", u."deactivatedAt",
+           i."code", i."name", i."timeZone", i."locale",
+           m."confirmedAt" AS "mfaConfirmedAt"
+    FROM "Session" s
+    JOIN "User" u ON u."id" = s."userId"
+    JOIN "Institute" i ON i."id" = u."instituteId"
+    LEFT JOIN "MfaSecret" m ON m."userId" = u."id"
+    WHERE s."id" = ${id}`;
+  const row = found
+    ? {
+        ...found,
+        user: {
+          id: found.userId,
+          email: found.email,
+          displayName: found.displayName,
+          roles: found.roles as Role[],
+          instituteId: found.instituteId,
+          deactivatedAt: found.deactivatedAt,
+          institute: {
+            code: found.code,
+            name: found.name,
+            timeZone: found.timeZone,
+            locale: found.locale,
+          },
+          mfa: found.mfaConfirmedAt ? { confirmedAt: found.mfaConfirmedAt } : null,
         },
-      },
-    },
-  });
+      }
+    : null;
   if (!row) return null;
   const now = Date.now();
   if (row.expiresAt.getTime() <= now || row.user.deactivatedAt) {

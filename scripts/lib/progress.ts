@@ -72,7 +72,8 @@ export function progress(options: ProgressOptions): Progress {
       stream.write(`\r${line}\x1b[K`);
       return;
     }
-    const tenth = options.total > 0 ? Math.floor((count / options.total) * 10) : 10;
+    // The last tenth is left to done(), which prints the finished line once.
+    const tenth = options.total > 0 ? Math.min(9, Math.floor((count / options.total) * 10)) : 0;
     if (tenth > lastTenth || force) {
       lastTenth = tenth;
       stream.write(`${line}\n`);
