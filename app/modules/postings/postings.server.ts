@@ -430,17 +430,19 @@ export async function listManagedPostings(actor: Actor) {
       status: true,
       deadline: true,
       places: true,
-      _count: { select: { applications: { where: { status: { not: "DRAFT" } } } } },
     },
   });
-  return postings.map((p) => ({
-    id: p.id,
-    title: p.title,
-    status: p.status,
-    deadline: p.deadline,
-    places: p.places,
-    applications: p._count.applications,
-  }));
+  // Counted for the listed postings only, by (postingId, status): a relation `_count` in the
+  // select would count every application of every posting.
+  const counts = postings.length
+    ? await db.application.groupBy({
+        by: ["postingId"],
+        where: { postingId: { in: postings.map((p) => p.id) }, status: { not: "DRAFT" } },
+        _count: { _all: true },
+      })
+    : [];
+  const applications = new Map(counts.map((c) => [c.postingId, c._count._all]));
+  return postings.map((p) => ({ ...p, applications: applications.get(p.id) ?? 0 }));
 }
 
 /** One posting for its page; 404 if the actor may not see it. */

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Placement_hostSupervisorId_idx" ON "Placement"("hostSupervisorId");
+
