@@ -173,6 +173,10 @@ async function ensureData(): Promise<Inventory> {
       throw new Error(`The generator left less than the data set: ${describeCounts(inventory)}`);
     }
   }
+  // Today's checklist reminders, which the first server of the day would otherwise start running
+  // in the middle of a measurement (once a day, whichever process comes first).
+  step("Running today's checklist reminders first (once a day; skipped if done)");
+  await run(tsx, ["scripts/jobs-reminders.ts"], databaseEnv());
   // Sessions last: a fresh one per user for this run.
   return inspect(true);
 }

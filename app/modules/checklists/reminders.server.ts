@@ -166,14 +166,22 @@ export async function runChecklistReminders(now = new Date()) {
 
 let timer: ReturnType<typeof setInterval> | undefined;
 /** Checks every hour whether today's digest has been sent; the first process to ask sends it. */
-export function startReminderScheduler(intervalMs = 3_600_000) {
+/**
+ * Checks hourly whether today's reminders are due (one process runs them a day). The first check
+ * waits `firstAfterMs`, so that a starting server serves pages first: on the embedded database
+ * the day's run would otherwise hold up the first requests (docs/performance.md, "Cold start").
+ */
+export function startReminderScheduler(intervalMs = 3_600_000, firstAfterMs = 30_000) {
   if (timer) return;
   const tick = () =>
     runChecklistReminders().catch((error: unknown) =>
       console.error("Checklist reminders failed:", error),
     );
-  void tick();
-  timer = setInterval(tick, intervalMs);
+  timer = setTimeout(() => {
+    void tick();
+    timer = setInterval(tick, intervalMs);
+    timer.unref();
+  }, firstAfterMs);
   timer.unref();
 }
 export function stopReminderScheduler() {
