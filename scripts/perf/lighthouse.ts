@@ -26,6 +26,7 @@ const { values: opts } = parseArgs({
     preset: { type: "string", default: "mobile" },
     build: { type: "boolean", default: false },
     "no-doc": { type: "boolean", default: false },
+    json: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -37,6 +38,7 @@ if (opts.help) {
                      simulated), desktop, or both (default mobile)
   --build            rebuild even if build/ is present
   --no-doc           do not rewrite the results in docs/performance.md
+  --json DIR         also write each page's median Lighthouse report (JSON) into DIR
 CHROMIUM_PATH=...    another Chromium than /usr/bin/chromium`);
   process.exit(0);
 }
@@ -217,13 +219,46 @@ function median(lhrs: Result[]): Result {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
+/**
+ * One Lighthouse run in a Chromium of its own (as Lighthouse CI does: no state carried between
+ * runs). Lighthouse 12 with this Chromium now and then loses a page load's trace (NO_NAVSTART or a
+ * spurious interstitial); such a run is repeated, up to twice, and counted.
+ */
+let retried = 0;
+async function measure(url: string, flags: Flags, config: Config | undefined): Promise<Result> {
+  for (let attempt = 1; ; attempt++) {
+    const chrome = await chromeLauncher.launch({
+      chromePath: CHROMIUM,
+      chromeFlags: [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+      ],
+      logLevel: "silent",
+    });
+    try {
+      const result = await lighthouse(url, { ...flags, port: chrome.port }, config);
+      const error = result ? result.lhr.runtimeError : { code: "NO_RESULT", message: "no result" };
+      if (!error) return result!.lhr;
+      if (attempt === 3)
+        throw new Error(
+          `Lighthouse failed on ${url} three times: ${error.message} (${error.code})`,
+        );
+      retried++;
+    } finally {
+      chrome.kill();
+    }
+  }
+}
+
 async function main() {
   const started = performance.now();
   await ensureBuild();
   await ensureChromium();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "exchange-lighthouse-"));
   let server: Server | undefined;
-  let chrome: chromeLauncher.LaunchedChrome | undefined;
   try {
     await seed(dataDir);
     server = await startServer(dataDir);
@@ -237,17 +272,6 @@ async function main() {
       if (res.status !== 200) throw new Error(`GET ${page.path} answered ${res.status}, not 200.`);
     }
 
-    chrome = await chromeLauncher.launch({
-      chromePath: CHROMIUM,
-      chromeFlags: [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-      ],
-      logLevel: "silent",
-    });
     const chromiumVersion = execFileSync(CHROMIUM, ["--version"], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],
@@ -266,7 +290,6 @@ async function main() {
       const config: Config | undefined = preset === "desktop" ? desktopConfig : undefined;
       for (const page of PAGES) {
         const flags: Flags = {
-          port: chrome.port,
           output: "json",
           // "silent": Lighthouse 12 logs trace-format errors about Chromium 156 that cost no audit we use.
           logLevel: "silent",
@@ -275,11 +298,7 @@ async function main() {
         };
         const lhrs: Result[] = [];
         for (let i = 0; i < RUNS; i++) {
-          const result = await lighthouse(server.base + page.path, flags, config);
-          if (!result) throw new Error(`Lighthouse returned nothing for ${page.path}.`);
-          const lhr = result.lhr;
-          if (lhr.runtimeError)
-            throw new Error(`Lighthouse failed on ${page.path}: ${lhr.runtimeError.message}`);
+          const lhr = await measure(server.base + page.path, flags, config);
           const finalUrl = new URL(lhr.finalDisplayedUrl);
           if (finalUrl.pathname !== new URL(page.path, server.base).pathname)
             throw new Error(`${page.path} ended on ${finalUrl.pathname}: is the cookie accepted?`);
@@ -289,6 +308,11 @@ async function main() {
           bar.tick();
         }
         const lhr = median(lhrs);
+        if (opts.json) {
+          fs.mkdirSync(opts.json, { recursive: true });
+          const name = `${preset}-${page.path.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}.json`;
+          fs.writeFileSync(path.join(opts.json, name), JSON.stringify(lhr));
+        }
         results.push({
           page,
           preset,
@@ -346,7 +370,10 @@ async function main() {
     const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     console.log();
     for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join("  "));
-    console.log(`\n${machine.join("; ")}`);
+    const repeats = retried
+      ? ` ${retried} run(s) were repeated after Lighthouse lost the page load's trace.`
+      : "";
+    console.log(`\n${machine.join("; ")}.${repeats}`);
     const short = results.filter((r) => r.performance < TARGET || r.accessibility < TARGET);
     for (const r of results)
       if (r.failedAudits.length)
@@ -361,9 +388,9 @@ _Generated by \`npm run perf:lighthouse${process.argv.length > 2 ? ` -- ${proces
 
 Preset: ${PRESETS.map((p) => (p === "mobile" ? "**mobile**, Lighthouse's default (emulated Moto G Power, simulated slow 4G and 4× CPU slowdown)" : "**desktop** (Lighthouse's desktop config: no CPU slowdown, simulated 10 Mbit/s, 40 ms)")).join("; ")}. Each page ${RUNS} run(s); the median run by performance score is shown, with every run's score last. Target: ${TARGET} or more in both categories. ${short.length ? `**Not met** on ${short.map((r) => `${r.page.path} (${r.preset})`).join(", ")}.` : "**Met on every page.**"}
 
-${[header, header.map((_, i) => (i >= 3 && i <= 9 ? "--:" : "---")), ...results.map(cells)].map((row) => `| ${row.map((c, i) => (i === 1 ? `\`${c}\`` : c)).join(" | ")} |`).join("\n")}
+${[header, header.map((_, i) => (i >= 3 && i <= 9 ? "--:" : "---")), ...results.map((r) => cells(r).map((c, i) => (i === 1 ? `\`${c}\`` : c)))].map((row) => `| ${row.join(" | ")} |`).join("\n")}
 
-Machine: ${machine.join("; ")}. Signed in as the demo seed's ${SIGN_IN.email} (${SIGN_IN.role}) for the directory and postings; the demo seed's data (90 directory profiles).
+Machine: ${machine.join("; ")}. Signed in as the demo seed's ${SIGN_IN.email} (${SIGN_IN.role}) for the directory and postings; the demo seed's data (90 directory profiles).${repeats}
 
 <!-- lighthouse:results:end -->`;
     if (!opts["no-doc"]) {
@@ -377,7 +404,6 @@ Machine: ${machine.join("; ")}. Signed in as the demo seed's ${SIGN_IN.email} ($
       process.exitCode = 1;
     }
   } finally {
-    chrome?.kill();
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
