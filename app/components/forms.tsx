@@ -1,22 +1,62 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useSubmit } from "@remix-run/react";
-import type { FormEvent } from "react";
-import { useForm, type DefaultValues, type FieldValues } from "react-hook-form";
+import { useEffect, useState, type FormEvent } from "react";
+import { useForm, type DefaultValues, type FieldValues, type Resolver } from "react-hook-form";
 import type { z } from "zod";
 import type { FieldErrors } from "~/lib/forms";
 import { Alert, ErrorList } from "./ui";
+
+/** A schema, or a function that imports it: zod then loads after the page rather than with it. */
+export type SchemaSource<S> = S | (() => Promise<S>);
+
+/**
+ * zodResolver over a schema imported on first use (or by `preload`). If the import fails (a network
+ * error), the form goes to the server unchecked: the action validates with the same schema anyway.
+ */
+function lazyZodResolver(load: () => Promise<unknown>) {
+  let loaded: Promise<Resolver<FieldValues> | null> | undefined;
+  const preload = () =>
+    (loaded ??= load().then(
+      (schema) => zodResolver(schema as never) as Resolver<FieldValues>,
+      () => null,
+    ));
+  const resolver: Resolver<FieldValues> = async (values, context, options) => {
+    const resolve = await preload();
+    return resolve ? resolve(values, context, options) : { values, errors: {} };
+  };
+  return { resolver, preload };
+}
 
 /**
  * react-hook-form driven by the same zod schema the action parses with. With JavaScript the form
  * is checked before it is sent; without it, the browser posts the form and the server's errors
  * (returned by the action) show next to the same fields.
+ *
+ * Pass `() => import("…/schema").then((m) => m.Schema)` instead of the schema to keep zod out of
+ * the page's first download (the sign-in page, which has a JavaScript budget): it is fetched once
+ * the browser is idle after hydration.
  */
 export function useZodForm<S extends z.ZodType<FieldValues, FieldValues>>(
-  schema: S,
+  source: SchemaSource<S>,
   options: { serverErrors?: FieldErrors | null; defaultValues?: DefaultValues<z.input<S>> } = {},
 ) {
+  const [{ resolver, preload }] = useState(() =>
+    typeof source === "function"
+      ? lazyZodResolver(source)
+      : { resolver: zodResolver(source as never) as Resolver<FieldValues>, preload: undefined },
+  );
+  useEffect(() => {
+    if (!preload) return;
+    // Fetched when the browser is idle after hydration, so the first check rarely waits for it.
+    if (typeof requestIdleCallback === "function") {
+      const id = requestIdleCallback(() => void preload());
+      return () => cancelIdleCallback(id);
+    }
+    const timer = setTimeout(() => void preload(), 200);
+    return () => clearTimeout(timer);
+  }, [preload]);
   const form = useForm<z.input<S>, unknown, z.output<S>>({
-    resolver: zodResolver(schema as never),
+    resolver: resolver as never,
     mode: "onTouched",
     defaultValues: options.defaultValues,
   });

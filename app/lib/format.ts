@@ -3,10 +3,25 @@ export type Locality = { locale: string; timeZone: string };
 
 export const DEFAULT_LOCALITY: Locality = { locale: "en-GB", timeZone: "UTC" };
 
+// Building an Intl.DateTimeFormat costs about a millisecond and more with a zone name; reusing it
+// costs microseconds. A list of postings formats dozens of dates while the page hydrates (a long
+// task on a slow phone). The keys are few (institutes' locales and zones), the cap is a backstop.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions) {
+  const key = `${locale}\u0000${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) {
+    if (formatters.size >= 200) formatters.clear();
+    format = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 export function formatDateTime(value: Date | string, where: Locality, { withZone = true } = {}) {
   const date = typeof value === "string" ? new Date(value) : value;
   // Intl refuses timeZoneName together with dateStyle/timeStyle, so the parts are spelled out.
-  return new Intl.DateTimeFormat(where.locale, {
+  return dateTimeFormat(where.locale, {
     day: "numeric",
     month: "short",
     year: "numeric",
@@ -19,7 +34,7 @@ export function formatDateTime(value: Date | string, where: Locality, { withZone
 
 export function formatDate(value: Date | string, where: Locality) {
   const date = typeof value === "string" ? new Date(value) : value;
-  return new Intl.DateTimeFormat(where.locale, {
+  return dateTimeFormat(where.locale, {
     dateStyle: "medium",
     timeZone: where.timeZone,
   }).format(date);

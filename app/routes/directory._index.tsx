@@ -3,11 +3,8 @@ import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { Badge, Button, FilterGroup, PageHeader, Pagination, SearchBox } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { cachedSearchDirectory } from "~/modules/directory/search-cache.server";
-import {
-  directorySearchQuery,
-  parseDirectorySearch,
-  type DirectorySearch,
-} from "~/modules/directory/search-schema";
+import { directorySearchQuery } from "~/modules/directory/search-query";
+import { parseDirectorySearch, type DirectorySearch } from "~/modules/directory/search-schema";
 
 export const meta: MetaFunction = () => [{ title: "Directory of expertise | Exchange portal" }];
 

@@ -5,12 +5,8 @@ import { requireUser } from "~/lib/auth.server";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { suggestedPostingsFor } from "~/modules/postings/matching.server";
 import { listOpenPostings } from "~/modules/postings/postings.server";
-import {
-  DURATION_LABELS,
-  parsePostingFilter,
-  WORK_MODE_LABELS,
-  WORK_MODES,
-} from "~/modules/postings/schema";
+import { DURATION_LABELS, WORK_MODE_LABELS, WORK_MODES } from "~/modules/postings/labels";
+import { parsePostingFilter } from "~/modules/postings/schema";
 
 export const meta: MetaFunction = () => [{ title: "Secondment postings | Exchange portal" }];
 

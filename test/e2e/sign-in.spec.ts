@@ -65,6 +65,31 @@ test("sign in works without JavaScript, and a wrong password shows the error wit
   await expectNoAxeViolations(page);
 });
 
+test("with JavaScript the sign-in form is checked before it is sent; zod arrives after the page", async ({
+  page,
+}) => {
+  const posts: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST") posts.push(r.url());
+  });
+  // The sign-in page leaves its schema (and zod) out of its first download and imports it when
+  // the browser is idle (docs/performance.md, "JavaScript per page").
+  const schema = page.waitForResponse((r) => /\/assets\/schema-[\w-]+\.js$/.test(r.url()));
+  await visit(page, "/login");
+  expect((await schema).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter an email address")).toBeVisible();
+  await expect(page.getByText("Enter your password")).toBeVisible();
+  await expect(page.getByLabel("Email address")).toBeFocused();
+  await expectNoAxeViolations(page);
+  expect(posts).toEqual([]);
+
+  await page.getByLabel("Email address").fill("sam.okafor@us-aisi.example");
+  await expect(page.getByText("Enter an email address")).toHaveCount(0);
+  expect(posts).toEqual([]);
+});
+
 test("a wrong password and an unknown email get the very same answer", async ({ page }) => {
   const { staffWrongPassword } = e2eState().users;
   await visit(page, "/login");

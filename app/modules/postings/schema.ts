@@ -7,28 +7,18 @@ import {
   urlList,
   urlSearchText,
 } from "~/lib/validation";
+import { CLEARANCE_LEVELS, DURATIONS, WORK_MODES } from "./labels";
 
-export const CLEARANCE_LEVELS = [
-  "NONE",
-  "BASELINE",
-  "SECURITY_CHECK",
-  "DEVELOPED_VETTING",
-] as const;
-export type ClearanceLevel = (typeof CLEARANCE_LEVELS)[number];
-export const CLEARANCE_LABELS: Record<ClearanceLevel, string> = {
-  NONE: "None required",
-  BASELINE: "Baseline (UK BPSS / US Public Trust)",
-  SECURITY_CHECK: "Security check (UK SC / US Secret)",
-  DEVELOPED_VETTING: "Developed vetting (UK DV / US Top Secret)",
-};
-
-export const WORK_MODES = ["ON_SITE", "HYBRID", "REMOTE"] as const;
-export type WorkMode = (typeof WORK_MODES)[number];
-export const WORK_MODE_LABELS: Record<WorkMode, string> = {
-  ON_SITE: "On site",
-  HYBRID: "Hybrid",
-  REMOTE: "Remote",
-};
+// The lists and their labels live in ./labels (no zod), so pages that only show them stay light.
+export {
+  CLEARANCE_LABELS,
+  CLEARANCE_LEVELS,
+  DURATION_LABELS,
+  WORK_MODE_LABELS,
+  WORK_MODES,
+  type ClearanceLevel,
+  type WorkMode,
+} from "./labels";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dateField = (label: string) =>
@@ -105,13 +95,6 @@ export const PostingMoveSchema = z.object({
   to: z.enum(["OPEN", "CLOSED", "FILLED", "CANCELLED"], { message: "Choose an action" }),
   version: z.coerce.number({ message: "Reload the page and try again" }).int().min(0),
 });
-
-const DURATIONS = ["short", "medium", "long"] as const;
-export const DURATION_LABELS: Record<(typeof DURATIONS)[number], string> = {
-  short: "Up to 3 months",
-  medium: "4 to 6 months",
-  long: "More than 6 months",
-};
 
 export const PostingFilterSchema = z.object({
   q: urlSearchText,
