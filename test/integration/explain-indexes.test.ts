@@ -59,14 +59,17 @@ const WHOLE_TABLE_READS: { match: RegExp; problem: string; why: string }[] = [
     why: "home: suggested collaborators scores every profile open to collaboration by overlap (directory domain; see the scale benchmark)",
   },
   {
-    match: /FROM "public"\."Placement" WHERE \(+"public"\."Placement"\."secondeeId" IN \(/,
-    problem: "Sort under Limit of Placement:",
+    // listPlacements (relations joined in, so its secondee and posting appear in the plan too).
+    match:
+      /^SELECT "t0"\."id", "t0"\."status"::text, "t0"\."startDate", "t0"\."secondeeId", "Placement_secondee"\./,
+    problem: "Sort under Limit of Placement",
     why: "placements list: the actor's placements, found by one index per role (OR-ed bitmaps), are sorted by start date for the 500 cap; no index orders an OR. A person's few, or one institute's for HR, never the table",
   },
   {
+    // listMyWorkspaces.
     match:
-      /FROM "public"\."Workspace" WHERE \(EXISTS\(SELECT "t0"\."workspaceId" FROM "public"\."WorkspaceMember" AS "t0" WHERE \("t0"\."userId" = \$1 .*ORDER BY "public"\."Workspace"\."updatedAt" DESC/,
-    problem: "Sort under Limit of WorkspaceMember, Workspace:",
+      /^SELECT "t0"\."id", "t0"\."name", "t0"\."marking"::text, "t0"\."kind"::text, "t0"\."version", "t0"\."restrictedToInstituteId", "Workspace_restrictedTo"\./,
+    problem: "Sort under Limit of WorkspaceMember, Workspace",
     why: "workspaces list: the actor's workspaces, found by the membership index on userId, are sorted by last update for the 200 cap; a person belongs to a few, never the table",
   },
 ];
@@ -95,12 +98,22 @@ function walk(
 }
 
 /**
- * Rows read in index order straight into a Limit (maybe through a projection, or an Incremental
- * Sort on a tie-breaker): the scan stops after one page.
+ * Rows read in index order straight into a Limit (maybe through a projection, an Incremental
+ * Sort on a tie-breaker, or as the outer side of a nested loop): the scan stops after one page.
  */
-function feedsLimit(ancestors: PlanNode[]) {
-  const above = ancestors.find((a) => !["Result", "Incremental Sort"].includes(a["Node Type"]));
-  return above?.["Node Type"] === "Limit";
+function feedsLimit(node: PlanNode, ancestors: PlanNode[]) {
+  let child = node;
+  for (const above of ancestors) {
+    if (above["Node Type"] === "Limit") return true;
+    // A nested loop emits its outer rows in their order: the Limit still stops the scan (this is
+    // how a page of rows gets its relations joined in, one LATERAL lookup per row).
+    const inOrder =
+      ["Result", "Incremental Sort"].includes(above["Node Type"]) ||
+      (above["Node Type"] === "Nested Loop" && child["Parent Relationship"] === "Outer");
+    if (!inOrder) return false;
+    child = above;
+  }
+  return false;
 }
 
 /** Growing tables the subtree reads (a CTE Scan reads a set already built, not a table). */
@@ -130,7 +143,7 @@ function check(statement: Statement, scans: PlanNode, sorts: PlanNode): Finding 
       if (
         (n["Node Type"] === "Index Scan" || n["Node Type"] === "Index Only Scan") &&
         !n["Index Cond"] &&
-        !feedsLimit(ancestors)
+        !feedsLimit(n, ancestors)
       )
         out.set(
           table,
