@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
-import { ensureUser, uniqueEmail } from "#test/factories";
+import { ensureInstitute, ensureUser, uniqueEmail, type InstituteSpec } from "#test/factories";
+import type { ApplicationStatus, OwnerSide, PlacementStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
+import type { Actor } from "~/lib/permissions";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { getDashboard } from "~/modules/dashboards/dashboard.server";
 import * as dashboardRoute from "~/routes/dashboard";
@@ -129,6 +131,269 @@ describe("figures against the hand count", () => {
     const foreign = await getDashboard(w.jpHr, { postingId: postingA }, NOW);
     expect(foreign.filter.postingId).toBeUndefined();
     expect(total(foreign.hostedByStage)).toBe(0);
+  });
+});
+
+// A second pair of institutes with data in every state, written directly so that every date is
+// chosen: the host keeps the world's earliest clock (Kiritimati, UTC+14), so its "today" is not UTC's.
+describe("every state, counted", () => {
+  const HOST: InstituteSpec = {
+    code: "KI-AISI",
+    name: "Kiribati AI Safety Institute",
+    country: "KI",
+    timeZone: "Pacific/Kiritimati",
+    locale: "en-KI",
+  };
+  const HOME: InstituteSpec = {
+    code: "CA-AISI",
+    name: "Canadian AI Safety Institute",
+    country: "CA",
+    timeZone: "America/Toronto",
+    locale: "en-CA",
+  };
+  // 11:00 UTC on 10 March is already 01:00 on 11 March in Kiritimati.
+  const AT = new Date("2027-03-10T11:00:00Z");
+  let hostHr: Actor;
+  let homeHr: Actor;
+  let postingQ: string;
+
+  beforeAll(async () => {
+    const host = await ensureInstitute(db, HOST);
+    const home = await ensureInstitute(db, HOME);
+    const hr = async (instituteId: string, name: string): Promise<Actor> => {
+      const u = await ensureUser(db, {
+        email: uniqueEmail(name),
+        displayName: name,
+        instituteId,
+        roles: ["HR"],
+        mfaKey: true,
+      });
+      return { id: u.id, email: u.email, roles: ["STAFF", "HR"], instituteId };
+    };
+    hostHr = await hr(host.id, "kiri.hr");
+    homeHr = await hr(home.id, "cana.hr");
+    const world = { ...w, us: host, uk: home, hostHr };
+    const postingP = await openPosting(world, { title: "Posting P" });
+    postingQ = await openPosting(world, { title: "Posting Q" });
+    const staff: { id: string }[] = [];
+    for (let i = 1; i <= 7; i++)
+      staff.push(
+        await ensureUser(db, {
+          email: uniqueEmail(`cana${i}`),
+          displayName: `Staff ${i}`,
+          instituteId: home.id,
+        }),
+      );
+    const at = (iso: string) => new Date(iso);
+    // [posting, applicant, status, submitted, events (status, at)]
+    const applications: [
+      string,
+      number,
+      ApplicationStatus,
+      string | null,
+      [ApplicationStatus, string][],
+    ][] = [
+      // 7 days exactly: the first bucket's edge.
+      [
+        postingP,
+        0,
+        "ACCEPTED",
+        "2027-01-05T09:00:00Z",
+        [
+          ["OFFERED", "2027-01-12T09:00:00Z"],
+          ["ACCEPTED", "2027-01-13T09:00:00Z"],
+        ],
+      ],
+      [postingP, 1, "REJECTED", "2027-01-10T00:00:00Z", [["REJECTED", "2027-03-26T12:00:00Z"]]], // 75.5
+      [
+        postingP,
+        2,
+        "DECLINED",
+        "2027-01-31T23:00:00Z",
+        [
+          ["OFFERED", "2027-02-03T11:00:00Z"],
+          ["DECLINED", "2027-02-04T00:00:00Z"],
+        ],
+      ], // 2.5
+      // The offer was recorded by a clock that was behind: zero days, not minus one.
+      [
+        postingP,
+        3,
+        "ACCEPTED",
+        "2027-02-01T00:00:00Z",
+        [
+          ["OFFERED", "2027-01-31T00:00:00Z"],
+          ["ACCEPTED", "2027-02-02T00:00:00Z"],
+        ],
+      ],
+      [postingP, 4, "SUBMITTED", "2027-02-15T00:00:00Z", []],
+      [postingP, 5, "WITHDRAWN", "2026-12-20T00:00:00Z", [["WITHDRAWN", "2026-12-21T00:00:00Z"]]],
+      [postingP, 6, "DRAFT", null, []],
+      // 30 days exactly: the third bucket's edge.
+      [
+        postingQ,
+        0,
+        "ACCEPTED",
+        "2027-02-02T00:00:00Z",
+        [
+          ["OFFERED", "2027-03-04T00:00:00Z"],
+          ["ACCEPTED", "2027-03-05T00:00:00Z"],
+        ],
+      ],
+      // The first decision counts (10.25 days), not a later one.
+      [
+        postingQ,
+        1,
+        "REJECTED",
+        "2027-02-10T00:00:00Z",
+        [
+          ["UNDER_REVIEW", "2027-02-11T00:00:00Z"],
+          ["REJECTED", "2027-02-20T06:00:00Z"],
+          ["REJECTED", "2027-04-01T00:00:00Z"],
+        ],
+      ],
+      [postingQ, 2, "REJECTED", "2027-02-11T00:00:00Z", [["REJECTED", "2027-03-25T00:00:00Z"]]], // 42
+    ];
+    const ids: string[] = [];
+    for (const [postingId, who, status, submitted, events] of applications) {
+      const a = await db.application.create({
+        data: {
+          postingId,
+          applicantId: staff[who]!.id,
+          status,
+          submittedAt: submitted ? at(submitted) : null,
+          events: {
+            create: events.map(([toStatus, createdAt]) => ({ toStatus, createdAt: at(createdAt) })),
+          },
+        },
+      });
+      ids.push(a.id);
+    }
+    const placement = async (
+      index: number,
+      status: PlacementStatus,
+      startDate: string | null,
+      items: {
+        side: OwnerSide;
+        offset: number;
+        status?: "TODO" | "IN_PROGRESS" | "DONE" | "WAIVED";
+        after?: number;
+      }[],
+    ) => {
+      const p = await db.placement.create({
+        data: {
+          applicationId: ids[index]!,
+          postingId: applications[index]![0],
+          secondeeId: staff[applications[index]![1]]!.id,
+          hostInstituteId: host.id,
+          homeInstituteId: home.id,
+          status,
+          startDate: startDate ? at(`${startDate}T00:00:00Z`) : null,
+        },
+      });
+      const made: string[] = [];
+      for (const [position, item] of items.entries()) {
+        const created = await db.checklistItem.create({
+          data: {
+            placementId: p.id,
+            position,
+            title: `Item ${position}`,
+            ownerSide: item.side,
+            dueOffsetDays: item.offset,
+            evidenceKind: "DOCUMENT",
+            status: item.status ?? "TODO",
+            dependsOnIds: item.after === undefined ? [] : [made[item.after]!],
+            waivedReason: item.status === "WAIVED" ? "Not needed for this secondee." : "",
+          },
+        });
+        made.push(created.id);
+      }
+    };
+    // Starts on 10 March: overdue are the open items due before the host's 11 March.
+    await placement(0, "PLANNED", "2027-03-10", [
+      { side: "HOME", offset: -60, status: "DONE" },
+      { side: "HOST", offset: -60, status: "WAIVED" },
+      { side: "HOST", offset: -30 }, // overdue
+      { side: "SECONDEE", offset: -20, after: 2 }, // blocked, and overdue
+      { side: "SECONDEE", offset: 0, status: "IN_PROGRESS" }, // due on the 10th: overdue in Kiritimati
+      { side: "HOME", offset: 1 }, // due on the host's today: not yet
+      { side: "HOME", offset: -1, after: 0 }, // overdue
+    ]);
+    // Cancelled, and not started: nothing of theirs is overdue.
+    await placement(3, "CANCELLED", "2020-01-01", [{ side: "HOST", offset: 0 }]);
+    await placement(7, "CLEARING", null, [{ side: "HOME", offset: -10 }]);
+  });
+
+  const byKey = (rows: { key: string; count: number }[]) =>
+    Object.fromEntries(rows.filter((r) => r.count).map((r) => [r.key, r.count]));
+
+  test("host HR: stages, placements, overdue items in the host's today, decisions, months", async () => {
+    const d = await getDashboard(hostHr, {}, AT);
+    expect(byKey(d.hostedByStage)).toEqual({
+      ACCEPTED: 3,
+      REJECTED: 3,
+      DECLINED: 1,
+      SUBMITTED: 1,
+      WITHDRAWN: 1,
+    });
+    expect(total(d.outgoingByStage)).toBe(0);
+    expect(byKey(d.placementsByStatus)).toEqual({ PLANNED: 1, CLEARING: 1, CANCELLED: 1 });
+    expect(byKey(d.overdueBySide)).toEqual({ SECONDEE: 2, HOME: 1, HOST: 1 });
+    // Days: 0, 2.5, 7, 10.25, 30, 42, 75.5.
+    expect(d.timeToDecision).toEqual({
+      decided: 7,
+      medianDays: 10.25,
+      buckets: [
+        { key: "Up to 7 days", count: 3 },
+        { key: "8 to 14 days", count: 1 },
+        { key: "15 to 30 days", count: 1 },
+        { key: "31 to 60 days", count: 1 },
+        { key: "Over 60 days", count: 1 },
+      ],
+    });
+    expect(d.perMonth).toEqual([
+      { key: "2026-12", count: 1 },
+      { key: "2027-01", count: 3 },
+      { key: "2027-02", count: 5 },
+    ]);
+    // A minute before the host's midnight, the item due on the 10th is not overdue yet.
+    const earlier = await getDashboard(hostHr, {}, new Date("2027-03-10T09:59:00Z"));
+    expect(byKey(earlier.overdueBySide)).toEqual({ SECONDEE: 1, HOME: 1, HOST: 1 });
+  });
+
+  test("home HR: the same applications as outgoing, the same placements", async () => {
+    const d = await getDashboard(homeHr, {}, AT);
+    expect(total(d.hostedByStage)).toBe(0);
+    expect(byKey(d.outgoingByStage)).toEqual({
+      ACCEPTED: 3,
+      REJECTED: 3,
+      DECLINED: 1,
+      SUBMITTED: 1,
+      WITHDRAWN: 1,
+    });
+    expect(byKey(d.placementsByStatus)).toEqual({ PLANNED: 1, CLEARING: 1, CANCELLED: 1 });
+    expect(byKey(d.overdueBySide)).toEqual({ SECONDEE: 2, HOME: 1, HOST: 1 });
+    expect(d.timeToDecision.decided).toBe(0);
+    expect(d.timeToDecision.medianDays).toBeNull();
+    expect(d.perMonth).toEqual([]);
+  });
+
+  test("filtered by posting, and by dates (an even count: the median is the middle pair's mean)", async () => {
+    const q = await getDashboard(hostHr, { postingId: postingQ }, AT);
+    expect(byKey(q.hostedByStage)).toEqual({ ACCEPTED: 1, REJECTED: 2 });
+    expect(q.timeToDecision.decided).toBe(3);
+    expect(q.timeToDecision.medianDays).toBe(30);
+    expect(q.perMonth).toEqual([{ key: "2027-02", count: 3 }]);
+    // Placements and overdue items are not filtered.
+    expect(byKey(q.overdueBySide)).toEqual({ SECONDEE: 2, HOME: 1, HOST: 1 });
+    // The 10th from midnight, the 31st to midnight: 2.5 and 75.5 days.
+    const jan = await getDashboard(hostHr, { from: "2027-01-10", to: "2027-01-31" }, AT);
+    expect(byKey(jan.hostedByStage)).toEqual({ REJECTED: 1, DECLINED: 1 });
+    expect(jan.timeToDecision.medianDays).toBe(39);
+    expect(jan.timeToDecision.buckets.map((b) => b.count)).toEqual([1, 0, 0, 0, 1]);
+    expect(jan.perMonth).toEqual([{ key: "2027-01", count: 2 }]);
+    const out = await getDashboard(homeHr, { from: "2027-02-01" }, AT);
+    expect(byKey(out.outgoingByStage)).toEqual({ ACCEPTED: 2, REJECTED: 2, SUBMITTED: 1 });
   });
 });
 

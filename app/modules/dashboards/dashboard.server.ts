@@ -3,7 +3,6 @@ import type { OwnerSide, PlacementStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
 import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
-import { dueDate, effectiveStatuses, todayIn } from "~/modules/checklists/logic";
 import type { DashboardFilter } from "./schema";
 
 const notFound = () => new Response("Not found", { status: 404 });
@@ -28,33 +27,42 @@ export const DECISION_BUCKETS = [
 
 const DAY_MS = 86_400_000;
 
-function submittedWithin(filter: DashboardFilter): Prisma.ApplicationWhereInput {
-  if (!filter.from && !filter.to) return { status: { not: "DRAFT" } };
-  return {
-    status: { not: "DRAFT" },
-    submittedAt: {
-      ...(filter.from ? { gte: new Date(`${filter.from}T00:00:00Z`) } : {}),
-      ...(filter.to ? { lt: new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + DAY_MS) } : {}),
-    },
-  };
+/** Applications `a` submitted within the filter's dates (none of them drafts). */
+function submittedWithin(filter: DashboardFilter) {
+  const from = filter.from ? new Date(`${filter.from}T00:00:00Z`) : undefined;
+  const to = filter.to
+    ? new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + DAY_MS)
+    : undefined;
+  return Prisma.sql`a.status <> 'DRAFT'
+    ${from ? Prisma.sql`AND a."submittedAt" >= ${from}` : Prisma.empty}
+    ${to ? Prisma.sql`AND a."submittedAt" < ${to}` : Prisma.empty}`;
 }
 
-function counts<K extends string>(keys: readonly K[], rows: { key: K; n: number }[]) {
-  const byKey = new Map(rows.map((r) => [r.key, r.n]));
+/** The label of the bucket `days` falls in: the first whose maximum it does not exceed. */
+const decisionBucket = Prisma.sql`CASE ${Prisma.join(
+  DECISION_BUCKETS.map((b) =>
+    b.max === Infinity
+      ? Prisma.sql`ELSE ${b.label}`
+      : Prisma.sql`WHEN days <= ${b.max} THEN ${b.label}`,
+  ),
+  " ",
+)} END`;
+
+type Figure = "hosted" | "outgoing" | "placements" | "overdue" | "month" | "decided" | "median";
+type FigureRow = { figure: Figure; key: string | null; n: number | null };
+
+function counts<K extends string>(keys: readonly K[], rows: FigureRow[]) {
+  const byKey = new Map(rows.map((r) => [r.key, r.n ?? 0]));
   return keys.map((key) => ({ key, count: byKey.get(key) ?? 0 }));
-}
-
-function median(values: number[]) {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**
  * The HR dashboard of the actor's institute: applications to its postings by stage, its own staff's
  * applications by stage, placements by status, overdue checklist items by owner side, time from
  * submission to decision, and applications per month. HR of that institute only.
+ *
+ * Every figure is computed in the database, in one statement: a large institute's figures stand on
+ * tens of thousands of rows, which must not travel to be counted here.
  */
 export async function getDashboard(actor: Actor, filter: DashboardFilter, now = new Date()) {
   if (!isHrOf(actor, actor.instituteId)) throw notFound();
@@ -68,110 +76,79 @@ export async function getDashboard(actor: Actor, filter: DashboardFilter, now = 
   // A posting id that is not one of ours is ignored, not honoured.
   const postingId = postings.some((p) => p.id === filter.postingId) ? filter.postingId : undefined;
   const within = submittedWithin(filter);
-  const hosted: Prisma.ApplicationWhereInput = {
-    ...within,
-    posting: { hostInstituteId: instituteId },
-    ...(postingId ? { postingId } : {}),
-  };
-  const outgoing: Prisma.ApplicationWhereInput = { ...within, applicant: { instituteId } };
+  const ours = Prisma.sql`(pl."hostInstituteId" = ${instituteId} OR pl."homeInstituteId" = ${instituteId})`;
 
-  const [hostedByStage, outgoingByStage, placementsByStatus, decisions, openPlacements] =
-    await Promise.all([
-      db.application.groupBy({ by: ["status"], where: hosted, _count: { _all: true } }),
-      db.application.groupBy({ by: ["status"], where: outgoing, _count: { _all: true } }),
-      db.placement.groupBy({
-        by: ["status"],
-        where: { OR: [{ hostInstituteId: instituteId }, { homeInstituteId: instituteId }] },
-        _count: { _all: true },
-      }),
-      db.application.findMany({
-        where: { ...hosted, submittedAt: { ...(within.submittedAt as object), not: null } },
-        select: {
-          submittedAt: true,
-          events: {
-            where: { toStatus: { in: ["OFFERED", "REJECTED"] } },
-            orderBy: { createdAt: "asc" },
-            take: 1,
-            select: { createdAt: true },
-          },
-        },
-      }),
-      db.placement.findMany({
-        where: {
-          OR: [{ hostInstituteId: instituteId }, { homeInstituteId: instituteId }],
-          status: { in: ["PLANNED", "CLEARING", "ACTIVE"] },
-          startDate: { not: null },
-        },
-        select: {
-          startDate: true,
-          posting: { select: { hostInstitute: { select: { timeZone: true } } } },
-          checklistItems: {
-            select: {
-              id: true,
-              status: true,
-              ownerSide: true,
-              dueOffsetDays: true,
-              dependsOnIds: true,
-            },
-          },
-        },
-      }),
-    ]);
-
-  const overdue = new Map<OwnerSide, number>();
-  for (const p of openPlacements) {
-    const start = p.startDate!.toISOString().slice(0, 10);
-    const today = todayIn(p.posting.hostInstitute.timeZone, now);
-    const shown = effectiveStatuses(
-      p.checklistItems.map((i) => ({ ...i, dependsOn: i.dependsOnIds })),
-    );
-    for (const item of p.checklistItems) {
-      const status = shown.get(item.id) ?? item.status;
-      if (status === "DONE" || status === "WAIVED") continue;
-      if (dueDate(start, item.dueOffsetDays) < today)
-        overdue.set(item.ownerSide, (overdue.get(item.ownerSide) ?? 0) + 1);
-    }
-  }
-
-  const days = decisions
-    .filter((a) => a.events.length > 0)
-    // Clamped at zero: a clock that was behind must not give a decision before its submission.
-    .map((a) => Math.max(0, a.events[0]!.createdAt.getTime() - a.submittedAt!.getTime()) / DAY_MS);
-  const buckets = DECISION_BUCKETS.map((b, i) => ({
-    key: b.label,
-    count: days.filter((d) => d <= b.max && (i === 0 || d > DECISION_BUCKETS[i - 1]!.max)).length,
-  }));
-
-  const monthly = await db.$queryRaw<{ month: string; n: bigint }[]>(Prisma.sql`
-    SELECT to_char(date_trunc('month', a."submittedAt"), 'YYYY-MM') AS month, count(*) AS n
-    FROM "Application" a JOIN "Posting" p ON p.id = a."postingId"
-    WHERE p."hostInstituteId" = ${instituteId} AND a.status <> 'DRAFT' AND a."submittedAt" IS NOT NULL
-      ${postingId ? Prisma.sql`AND a."postingId" = ${postingId}` : Prisma.empty}
-      ${filter.from ? Prisma.sql`AND a."submittedAt" >= ${new Date(`${filter.from}T00:00:00Z`)}` : Prisma.empty}
-      ${filter.to ? Prisma.sql`AND a."submittedAt" < ${new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + DAY_MS)}` : Prisma.empty}
-    GROUP BY 1 ORDER BY 1`);
+  // One row per figure and key; counts are whole numbers, the median may be fractional or null.
+  const rows = await db.$queryRaw<FigureRow[]>(Prisma.sql`
+    WITH hosted AS MATERIALIZED (
+      SELECT a.id, a.status, a."submittedAt"
+      FROM "Application" a JOIN "Posting" p ON p.id = a."postingId"
+      WHERE p."hostInstituteId" = ${instituteId} AND ${within}
+        ${postingId ? Prisma.sql`AND a."postingId" = ${postingId}` : Prisma.empty}
+    ),
+    -- Days from submission to the first offer or rejection, clamped at zero: a clock that was
+    -- behind must not give a decision before its submission. From whole milliseconds, as stored,
+    -- so that each is the same floating-point number as the JavaScript (ms / 86,400,000).
+    decided AS (
+      SELECT round(extract(epoch FROM greatest(interval '0', min(e."createdAt") - h."submittedAt")) * 1000)::float8
+        / ${DAY_MS}::float8 AS days
+      FROM hosted h
+      JOIN "ApplicationEvent" e ON e."applicationId" = h.id AND e."toStatus" IN ('OFFERED', 'REJECTED')
+      WHERE h."submittedAt" IS NOT NULL
+      GROUP BY h.id, h."submittedAt"
+    )
+    SELECT 'hosted' AS figure, status::text AS key, count(*)::float8 AS n FROM hosted GROUP BY status
+    UNION ALL
+    SELECT 'month', to_char(date_trunc('month', "submittedAt"), 'YYYY-MM'), count(*)
+    FROM hosted WHERE "submittedAt" IS NOT NULL GROUP BY 2
+    UNION ALL
+    SELECT 'decided', ${decisionBucket}, count(*) FROM decided GROUP BY 2
+    UNION ALL
+    -- The middle value, or the mean of the middle two: the lower median plus the upper, halved.
+    SELECT 'median', NULL, (percentile_disc(0.5) WITHIN GROUP (ORDER BY days)
+      + percentile_disc(0.5) WITHIN GROUP (ORDER BY days DESC)) / 2
+    FROM decided
+    UNION ALL
+    SELECT 'outgoing', a.status::text, count(*)
+    FROM "Application" a JOIN "User" u ON u.id = a."applicantId"
+    WHERE u."instituteId" = ${instituteId} AND ${within}
+    GROUP BY a.status
+    UNION ALL
+    SELECT 'placements', pl.status::text, count(*) FROM "Placement" pl WHERE ${ours} GROUP BY pl.status
+    UNION ALL
+    -- Overdue: neither done nor waived (a blocked item is neither), in a placement not yet over,
+    -- and due before today as its host institute counts days (start and due dates are calendar
+    -- dates). Today is worked out once per institute, not once per item.
+    SELECT 'overdue', i."ownerSide"::text, count(*)
+    FROM (
+      SELECT id, (${now.toISOString()}::timestamptz AT TIME ZONE "timeZone")::date AS today
+      FROM "Institute" OFFSET 0
+    ) host
+    JOIN "Posting" po ON po."hostInstituteId" = host.id
+    JOIN "Placement" pl ON pl."postingId" = po.id
+    JOIN "ChecklistItem" i ON i."placementId" = pl.id
+    WHERE ${ours} AND pl.status IN ('PLANNED', 'CLEARING', 'ACTIVE') AND pl."startDate" IS NOT NULL
+      AND i.status NOT IN ('DONE', 'WAIVED') AND pl."startDate" + i."dueOffsetDays" < host.today
+    GROUP BY i."ownerSide"
+    ORDER BY 1, 2`);
+  const figure = (name: Figure) => rows.filter((r) => r.figure === name);
+  const buckets = counts(
+    DECISION_BUCKETS.map((b) => b.label),
+    figure("decided"),
+  );
 
   return {
     postings,
     filter: { ...filter, postingId },
-    hostedByStage: counts(
-      APPLICATION_STAGES,
-      hostedByStage.map((r) => ({ key: r.status, n: r._count._all })),
-    ),
-    outgoingByStage: counts(
-      APPLICATION_STAGES,
-      outgoingByStage.map((r) => ({ key: r.status, n: r._count._all })),
-    ),
-    placementsByStatus: counts(
-      PLACEMENT_STATES,
-      placementsByStatus.map((r) => ({ key: r.status, n: r._count._all })),
-    ),
-    overdueBySide: SIDES.map((side) => ({ key: side, count: overdue.get(side) ?? 0 })),
+    hostedByStage: counts(APPLICATION_STAGES, figure("hosted")),
+    outgoingByStage: counts(APPLICATION_STAGES, figure("outgoing")),
+    placementsByStatus: counts(PLACEMENT_STATES, figure("placements")),
+    overdueBySide: counts(SIDES, figure("overdue")),
     timeToDecision: {
-      decided: days.length,
-      medianDays: median(days),
+      decided: buckets.reduce((sum, b) => sum + b.count, 0),
+      medianDays: figure("median")[0]?.n ?? null,
       buckets,
     },
-    perMonth: monthly.map((m) => ({ key: m.month, count: Number(m.n) })),
+    perMonth: figure("month").map((m) => ({ key: m.key!, count: m.n! })),
   };
 }
