@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { progress } from "../lib/progress";
+import { freePort, spawnNode, waitUntilServing } from "../lib/server-process";
 import type { Inventory, PageKey } from "./inspect";
 import {
   closedLoop,
@@ -211,18 +211,6 @@ function describeCounts(inv: Inventory) {
   ].join(", ");
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => (port === 3210 ? freePort().then(resolve, reject) : resolve(port)));
-    });
-  });
-}
-
 type Server = {
   base: string;
   process: ChildProcess;
@@ -232,59 +220,6 @@ type Server = {
   stop(): Promise<void>;
 };
 
-function spawnServer(
-  command: string[],
-  env: NodeJS.ProcessEnv,
-  log: string,
-): { child: ChildProcess; exited: () => string | null; stop: () => Promise<void> } {
-  const logStream = fs.createWriteStream(log);
-  const child = spawn(process.execPath, command, { env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.pipe(logStream);
-  child.stderr!.pipe(logStream);
-  let exited: string | null = null;
-  const exit = new Promise<void>((resolve) =>
-    child.on("exit", (code, signal) => {
-      exited = signal ?? `exit ${code}`;
-      resolve();
-    }),
-  );
-  const stop = async () => {
-    if (exited) return;
-    child.kill("SIGTERM"); // the app server closes the database cleanly on SIGTERM
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    await exit;
-    clearTimeout(timer);
-  };
-  return { child, exited: () => exited, stop };
-}
-
-async function waitFor(
-  url: string,
-  exited: () => string | null,
-  log: string,
-  stop: () => Promise<void>,
-) {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (exited()) {
-      const tail = fs.readFileSync(log, "utf8").split("\n").slice(-30).join("\n");
-      throw new Error(`The server stopped (${exited()}) before it was ready:\n${tail}`);
-    }
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error("The server was not ready within 3 minutes.");
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function startServer(extraEnv: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -293,7 +228,7 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
     : path.join(dataDir, "server.log");
   step(`Starting the production server on ${base} (log: ${path.relative(root, log)})`);
   const started = performance.now();
-  const { child, exited, stop } = spawnServer(
+  const server = spawnNode(
     [...SERVER_NODE_FLAGS, "build/server.js"],
     {
       ...databaseEnv(),
@@ -306,10 +241,10 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
     },
     log,
   );
-  await waitFor(`${base}/login`, exited, log, stop);
+  await waitUntilServing(server, `${base}/login`, log);
   const coldStartMs = performance.now() - started;
   console.log(`  first page served ${fmt(coldStartMs)} ms after the process was started`);
-  return { base, process: child, log, coldStartMs, stop };
+  return { base, process: server.child, log, coldStartMs, stop: server.stop };
 }
 
 async function startRawServer(page: string): Promise<Server> {
@@ -319,13 +254,15 @@ async function startRawServer(page: string): Promise<Server> {
   fs.writeFileSync(file, page);
   const log = path.join(os.tmpdir(), `exchange-bench-raw-${port}.log`);
   const started = performance.now();
-  const { child, exited, stop } = spawnServer(
-    ["scripts/bench/raw-server.mjs", String(port), file],
-    process.env,
+  const server = spawnNode(["scripts/bench/raw-server.mjs", String(port), file], process.env, log);
+  await waitUntilServing(server, `${base}/`, log);
+  return {
+    base,
+    process: server.child,
     log,
-  );
-  await waitFor(`${base}/`, exited, log, stop);
-  return { base, process: child, log, coldStartMs: performance.now() - started, stop };
+    coldStartMs: performance.now() - started,
+    stop: server.stop,
+  };
 }
 
 /**

@@ -6,15 +6,15 @@
 // `--runs` times (the median run by performance score is reported, as Lighthouse's own docs
 // advise against single runs) → print → rewrite the results section of docs/performance.md.
 // Exits 1 when a page scores under 95 in either category. Not run in CI: a few minutes.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse, { desktopConfig, type Config, type Flags, type Result } from "lighthouse";
 import { progress } from "../lib/progress";
+import { freePort, spawnNode, waitUntilServing } from "../lib/server-process";
 import { replaceDocSection } from "./doc";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -85,18 +85,6 @@ async function ensureChromium() {
   await run(process.execPath, ["scripts/ensure-chromium.mjs"]);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** The demo seed in a throwaway data directory (never with NODE_ENV=production: it refuses). */
 async function seed(dataDir: string) {
   step(`Seeding the demo data into ${dataDir}`);
@@ -127,45 +115,9 @@ async function startServer(dataDir: string): Promise<Server> {
   };
   for (const name of ["DATABASE_URL", "SMTP_URL", "SECURE_COOKIES", "TRUST_PROXY"])
     delete env[name];
-  const child: ChildProcess = spawn(process.execPath, ["build/server.js"], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logStream = fs.createWriteStream(log);
-  child.stdout!.pipe(logStream);
-  child.stderr!.pipe(logStream);
-  let exited: string | null = null;
-  const exit = new Promise<void>((resolve) =>
-    child.on("exit", (code, signal) => {
-      exited = signal ?? `exit ${code}`;
-      resolve();
-    }),
-  );
-  const stop = async () => {
-    if (exited) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    await exit;
-    clearTimeout(timer);
-  };
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (exited) {
-      const tail = fs.readFileSync(log, "utf8").split("\n").slice(-30).join("\n");
-      throw new Error(`The server stopped (${exited}) before it was ready:\n${tail}`);
-    }
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error("The server was not ready within 2 minutes.");
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { base, stop };
+  const server = spawnNode(["build/server.js"], env, log);
+  await waitUntilServing(server, `${base}/healthz`, log, { timeoutMs: 120_000, everyMs: 250 });
+  return { base, stop: server.stop };
 }
 
 /** A session cookie for the demo user, from a same-origin form POST as a browser sends it. */

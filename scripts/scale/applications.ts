@@ -2,7 +2,6 @@
 // every move it made to reach its stage (ApplicationEvent, by the right person, in order), the
 // line manager who releases it, and review assignments with conflict declarations and scores.
 import type { ApplicationStatus, PostingStatus } from "~/generated/prisma/enums";
-import { sha256Hex } from "~/lib/files.server";
 import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
 import { pathTo } from "../../test/factories/pipeline";
 import { pdfBytes } from "../../test/factories/postings";
@@ -10,7 +9,16 @@ import { Random } from "../../test/factories/profiles";
 import type { Phase } from "./context";
 import type { PoolPerson } from "./people";
 import type { GenPosting } from "./postings";
-import { addDays, apportion, apportionCapped, DAY_MS, insertRows, isoDay, newId } from "./sql";
+import {
+  addDays,
+  apportion,
+  apportionCapped,
+  DAY_MS,
+  insertPdfFiles,
+  insertRows,
+  isoDay,
+  newId,
+} from "./sql";
 
 export type GenApplication = {
   id: string;
@@ -253,7 +261,6 @@ export async function generateApplications(phase: Phase, postings: GenPosting[])
 
   const bar = phase.bar("applications", apps.length);
   const cv = pdfBytes("curriculum vitae");
-  const cvHex = Buffer.from(cv).toString("hex");
   const files: Record<string, unknown>[] = [];
   const rows: Record<string, unknown>[] = [];
   const events: Record<string, unknown>[] = [];
@@ -300,20 +307,7 @@ export async function generateApplications(phase: Phase, postings: GenPosting[])
       from = m.to;
     }
   }
-  await insertRows(
-    tx,
-    "StoredFile",
-    { id: "text", ownerId: "text", filename: "text", createdAt: "timestamp(3)" },
-    files,
-    {
-      constants: {
-        contentType: "'application/pdf'",
-        size: String(cv.byteLength),
-        sha256: `'${sha256Hex(cv)}'`,
-        data: `decode('${cvHex}', 'hex')`,
-      },
-    },
-  );
+  await insertPdfFiles(tx, files, cv);
   await insertRows(
     tx,
     "Application",

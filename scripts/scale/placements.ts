@@ -5,14 +5,13 @@
 // ones completed (a few cancelled). Done documents have their evidence file; attestations their
 // verifier, date and reference.
 import type { PlacementStatus } from "~/generated/prisma/enums";
-import { sha256Hex } from "~/lib/files.server";
 import { ensureChecklistTemplate, type TemplateItemSpec } from "../../test/factories/checklists";
 import { pdfBytes } from "../../test/factories/postings";
 import { Random } from "../../test/factories/profiles";
 import type { GenApplication } from "./applications";
 import type { Phase } from "./context";
 import type { PoolPerson } from "./people";
-import { addDays, insertRows, isoDay, newId } from "./sql";
+import { addDays, insertPdfFiles, insertRows, isoDay, newId } from "./sql";
 
 /** Every host's checklist for secondees from institutes without a template of their own. */
 export const GENERAL_CHECKLIST: TemplateItemSpec[] = [
@@ -270,20 +269,7 @@ export async function generatePlacements(phase: Phase, apps: GenApplication[]) {
 
   const bar = phase.bar("placements", placements.length + items.length);
   const evidence = pdfBytes("evidence (generated)");
-  await insertRows(
-    tx,
-    "StoredFile",
-    { id: "text", ownerId: "text", filename: "text", createdAt: "timestamp(3)" },
-    files,
-    {
-      constants: {
-        contentType: "'application/pdf'",
-        size: String(evidence.byteLength),
-        sha256: `'${sha256Hex(evidence)}'`,
-        data: `decode('${Buffer.from(evidence).toString("hex")}', 'hex')`,
-      },
-    },
-  );
+  await insertPdfFiles(tx, files, evidence);
   await insertRows(
     tx,
     "Placement",

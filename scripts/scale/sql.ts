@@ -3,6 +3,7 @@
 // with json_to_recordset: one statement, one parameter, any number of columns.
 import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";
+import { sha256Hex } from "~/lib/files.server";
 import type { Progress } from "../lib/progress";
 
 export type Tx = Prisma.TransactionClient;
@@ -36,6 +37,31 @@ export async function insertRows(
     await db.$executeRawUnsafe(sql, JSON.stringify(part));
     bar?.tick(part.length);
   }
+}
+
+/**
+ * Inserts StoredFile rows ({ id, ownerId, filename, createdAt }) that all hold the same PDF bytes,
+ * written once into the statement rather than once per row.
+ */
+export async function insertPdfFiles(
+  db: Db,
+  files: readonly Record<string, unknown>[],
+  pdf: Uint8Array,
+) {
+  await insertRows(
+    db,
+    "StoredFile",
+    { id: "text", ownerId: "text", filename: "text", createdAt: "timestamp(3)" },
+    files,
+    {
+      constants: {
+        contentType: "'application/pdf'",
+        size: String(pdf.byteLength),
+        sha256: `'${sha256Hex(pdf)}'`,
+        data: `decode('${Buffer.from(pdf).toString("hex")}', 'hex')`,
+      },
+    },
+  );
 }
 
 let counter = 0;
