@@ -5,13 +5,11 @@
 // application move, reviewer assignments and reviews, placement moves), topped up with sign-ins,
 // failed sign-ins and sign-outs.
 import { randomBytes } from "node:crypto";
+import { AUDIT_LOCK_KEY } from "~/modules/audit/audit.server";
 import { chainHash, GENESIS_HASH, personalDigest } from "~/modules/audit/chain";
 import { Random } from "../../test/factories/profiles";
 import type { Phase } from "./context";
 import { DAY_MS, insertRows } from "./sql";
-
-// The lock recordAudit takes (app/modules/audit/audit.server.ts): appends are serialised with it.
-const AUDIT_LOCK_KEY = 727_073_691;
 
 type Draft = {
   at: Date;

@@ -5,6 +5,7 @@ import { ensureProfile } from "#test/factories/profiles";
 import { ensureTaxonomy } from "#test/factories/taxonomy";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
+import { must, toActor } from "../factories/results";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import {
   addNote,
@@ -53,18 +54,6 @@ import * as workspaces from "~/routes/workspaces._index";
 // applications with their events, notes and reviews, placements and checklist items, workspace
 // members, pages, page versions and tasks, notifications, audit events), so that the same page can
 // be loaded at two sizes.
-
-const must = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
-  if (!result.ok) throw new Error(JSON.stringify(result));
-  return result as Extract<T, { ok: true }>;
-};
-
-const toActor = (u: { id: string; email: string; roles: Actor["roles"]; instituteId: string }) => ({
-  id: u.id,
-  email: u.email,
-  roles: u.roles,
-  instituteId: u.instituteId,
-});
 
 const HOST_NOW = new Date("2026-11-01T00:00:00Z");
 

@@ -14,6 +14,7 @@ import { pdfBytes, postingInput } from "#test/factories/postings";
 import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
+import { must, toActor } from "../factories/results";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { generateToken } from "~/lib/tokens.server";
 import {
@@ -174,18 +175,6 @@ export type WorkspaceRecords = {
 };
 
 export type MatrixWorld = Awaited<ReturnType<typeof createMatrixWorld>>;
-
-const must = <T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> => {
-  if (!result.ok) throw new Error(JSON.stringify(result));
-  return result as Extract<T, { ok: true }>;
-};
-
-const toActor = (u: { id: string; email: string; roles: Actor["roles"]; instituteId: string }) => ({
-  id: u.id,
-  email: u.email,
-  roles: u.roles,
-  instituteId: u.instituteId,
-});
 
 export async function createMatrixWorld() {
   const us = await ensureInstitute(db, US_AISI);

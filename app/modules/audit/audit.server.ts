@@ -9,7 +9,7 @@ import type { AuditFilterParams } from "./schema";
 type Tx = Prisma.TransactionClient;
 
 // Serialises appends so that each row links to the one before it, across processes.
-const AUDIT_LOCK_KEY = 727_073_691;
+export const AUDIT_LOCK_KEY = 727_073_691;
 
 export type AuditInput = {
   actor?: Pick<Actor, "id" | "email" | "instituteId"> | null;
