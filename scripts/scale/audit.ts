@@ -6,22 +6,18 @@
 // failed sign-ins and sign-outs.
 import { randomBytes } from "node:crypto";
 import { AUDIT_LOCK_KEY } from "~/modules/audit/audit.server";
-import { chainHash, GENESIS_HASH, personalDigest } from "~/modules/audit/chain";
+import {
+  chainHash,
+  GENESIS_HASH,
+  personalDigest,
+  type LegacyChainedFields,
+} from "~/modules/audit/chain";
 import { Random } from "../../test/factories/profiles";
 import type { Phase } from "./context";
 import { DAY_MS, insertRows } from "./sql";
 
-type Draft = {
-  at: Date;
-  actorId: string | null;
-  actorEmail: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  instituteId: string | null;
-  ipAddress: string;
-  details: Record<string, unknown>;
-};
+/** An event before hashing: the same fields recordAudit writes. */
+type Draft = LegacyChainedFields & { details: Record<string, unknown> };
 
 function ip(rng: Random) {
   return rng.chance(0.5) ? `203.0.113.${rng.int(1, 254)}` : `198.51.100.${rng.int(1, 254)}`;

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { db } from "~/lib/db.server";
-import { createSession, sessionCookieName } from "~/lib/session.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import * as auditExport from "~/routes/admin.audit.export";
 import * as placementsExport from "~/routes/placements.export";
@@ -12,15 +11,10 @@ import {
   submittedApplication,
   type World,
 } from "./pipeline-world";
-import { call, get, statusOf } from "./route-harness";
+import { call, get, sessionCookieFor, statusOf } from "./route-harness";
 
 let w: World;
 const cookies: Record<string, string> = {};
-
-async function cookieFor(who: { id: string }) {
-  const { token } = await createSession(who.id, { mfaVerified: true });
-  return `${sessionCookieName()}=${token}`;
-}
 
 /** Parses our CSV (every cell quoted, CRLF rows) into rows of cells. */
 function parseCsv(text: string) {
@@ -55,7 +49,7 @@ beforeAll(async () => {
     "ACCEPTED",
   ]);
   for (const who of ["hostHr", "homeHr", "jpHr", "admin", "usStaff"] as const)
-    cookies[who] = await cookieFor(w[who]);
+    cookies[who] = await sessionCookieFor(w[who].id);
 });
 
 describe("placements and checklist status (HR)", () => {

@@ -35,12 +35,11 @@ import {
   createFuzzWorld,
   FUZZ_PASSWORD,
   oneTimeToken,
-  sessionCookieFor,
   totpNow,
   type FuzzWorld,
   type PersonaKey,
 } from "./fuzz-world";
-import { call, statusOf } from "./route-harness";
+import { call, sessionCookieFor, statusOf } from "./route-harness";
 
 // Every action of the portal, driven with generated bad and hostile input (wrong types, huge
 // strings, control characters, unicode edge cases, missing, duplicated and unknown fields, other

@@ -5,7 +5,6 @@ import { ensureTaxonomy } from "#test/factories/taxonomy";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { hashPassword } from "~/lib/password.server";
-import { createSession, sessionCookieName } from "~/lib/session.server";
 import { generateTotpKey, totpCodeAt } from "~/lib/totp.server";
 import { assignReviewer, startApplication } from "~/modules/applications/applications.server";
 import { createPosting } from "~/modules/postings/postings.server";
@@ -29,24 +28,13 @@ import {
   submittedApplication,
   type World,
 } from "./pipeline-world";
+import { must, toActor as actor } from "../factories/results";
 
 // The world the action fuzzer works in: one record of every kind an action can touch, in the
 // states where the actions do real work, and a person with the right to act for each. Everything
 // is made through the services (as people would make it), so the audit chain is real from the start.
 
 export type FuzzWorld = Awaited<ReturnType<typeof createFuzzWorld>>;
-
-const actor = (u: { id: string; email: string; roles: Actor["roles"]; instituteId: string }) => ({
-  id: u.id,
-  email: u.email,
-  roles: u.roles,
-  instituteId: u.instituteId,
-});
-
-function must<T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> {
-  if (!result.ok) throw new Error(`fuzz world: ${JSON.stringify(result)}`);
-  return result as Extract<T, { ok: true }>;
-}
 
 export const FUZZ_PASSWORD = "correct horse battery staple for fuzzing";
 
@@ -316,12 +304,6 @@ export async function createFuzzWorld() {
 }
 
 export type PersonaKey = keyof FuzzWorld["people"];
-
-/** A signed-in session (second factor done) for the person: the cookie a browser would send. */
-export async function sessionCookieFor(userId: string, mfaVerified = true) {
-  const { token } = await createSession(userId, { mfaVerified });
-  return `${sessionCookieName()}=${token}`;
-}
 
 /** A fresh one-time link token for the user. */
 export const oneTimeToken = (userId: string, purpose: "INVITATION" | "PASSWORD_RESET") =>

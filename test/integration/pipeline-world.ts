@@ -7,6 +7,7 @@ import {
   type InstituteSpec,
 } from "#test/factories";
 import { pdfBytes, postingInput } from "#test/factories/postings";
+import { toActor as actor } from "#test/factories/results";
 import type { PostingInput } from "~/modules/postings/schema";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
@@ -29,18 +30,6 @@ export const JP_AISI: InstituteSpec = {
 };
 
 export type World = Awaited<ReturnType<typeof createPipelineWorld>>;
-
-const actor = (u: {
-  id: string;
-  email: string;
-  roles: Actor["roles"];
-  instituteId: string;
-}): Actor => ({
-  id: u.id,
-  email: u.email,
-  roles: u.roles,
-  instituteId: u.instituteId,
-});
 
 export async function createPipelineWorld() {
   const us = await ensureInstitute(db, US_AISI);

@@ -6,7 +6,6 @@ import { ensureTaxonomy } from "#test/factories/taxonomy";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { must, toActor } from "../factories/results";
-import { createSession, sessionCookieName } from "~/lib/session.server";
 import {
   addNote,
   assignReviewer,
@@ -24,7 +23,7 @@ import {
   createWorkspace,
   inviteMember,
 } from "~/modules/workspaces/workspaces.server";
-import { get } from "./route-harness";
+import { get, sessionCookieFor } from "./route-harness";
 import { BEFORE_DEADLINE } from "./pipeline-world";
 import * as root from "~/root";
 import * as adminAudit from "~/routes/admin.audit";
@@ -327,8 +326,7 @@ export async function createQueryWorld() {
    */
   async function signIn() {
     for (const who of WHO) {
-      const { token } = await createSession(world.people[who].id, { mfaVerified: true });
-      world.cookies[who] = `${sessionCookieName()}=${token}`;
+      world.cookies[who] = await sessionCookieFor(world.people[who].id);
     }
   }
   await signIn();

@@ -1,7 +1,15 @@
+import { createSession, sessionCookieName } from "~/lib/session.server";
+
 // Calling route modules as the server does: the loader or action with a Request carrying a real
 // session cookie. Shared by the authorisation matrices.
 
 const BASE = "http://localhost";
+
+/** A signed-in session (second factor done unless told) for the user: the cookie a browser sends. */
+export async function sessionCookieFor(userId: string, mfaVerified = true) {
+  const { token } = await createSession(userId, { mfaVerified });
+  return `${sessionCookieName()}=${token}`;
+}
 
 export const get = (path: string, cookie: string) =>
   new Request(BASE + path, { headers: { Cookie: cookie } });

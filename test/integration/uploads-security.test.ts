@@ -12,7 +12,6 @@ import {
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
 import { sha256Hex } from "~/lib/files.server";
-import { createSession, sessionCookieName } from "~/lib/session.server";
 import { startApplication } from "~/modules/applications/applications.server";
 import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import * as accountData from "~/routes/account.data";
@@ -35,7 +34,7 @@ import {
   submittedApplication,
   type World,
 } from "./pipeline-world";
-import { call, get, statusOf } from "./route-harness";
+import { call, get, sessionCookieFor, statusOf } from "./route-harness";
 
 // Point 6 of the security issue, through the forms a browser posts: each hostile upload is refused
 // with a message next to the file field, for each kind of upload (a CV, checklist evidence, a
@@ -52,11 +51,6 @@ let applicantCookie: string;
 let staffCookie: string;
 let hrCookie: string;
 let adminCookie: string;
-
-async function cookieFor(userId: string) {
-  const { token } = await createSession(userId, { mfaVerified: true });
-  return `${sessionCookieName()}=${token}`;
-}
 
 beforeAll(async () => {
   w = await createPipelineWorld();
@@ -89,10 +83,10 @@ beforeAll(async () => {
   });
   if (!created.ok) throw new Error("workspace");
   workspaceId = created.workspaceId;
-  applicantCookie = await cookieFor(w.applicant.id);
-  staffCookie = await cookieFor(w.usStaff.id);
-  hrCookie = await cookieFor(w.hostHr.id);
-  adminCookie = await cookieFor(w.admin.id);
+  applicantCookie = await sessionCookieFor(w.applicant.id);
+  staffCookie = await sessionCookieFor(w.usStaff.id);
+  hrCookie = await sessionCookieFor(w.hostHr.id);
+  adminCookie = await sessionCookieFor(w.admin.id);
 });
 
 afterEach(() => {

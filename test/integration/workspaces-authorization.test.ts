@@ -5,7 +5,6 @@ import { ensureUser, uniqueEmail } from "#test/factories";
 import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
-import { createSession, sessionCookieName } from "~/lib/session.server";
 import {
   createPage,
   createTask,
@@ -43,7 +42,8 @@ import * as wsSearch from "~/routes/workspaces.$workspaceId.search";
 import * as wsTasks from "~/routes/workspaces.$workspaceId.tasks";
 import * as wsIndex from "~/routes/workspaces._index";
 import * as wsNew from "~/routes/workspaces.new";
-import { call, get, post } from "./route-harness";
+import { call, get, post, sessionCookieFor } from "./route-harness";
+import { must } from "../factories/results";
 import {
   advance,
   createPipelineWorld,
@@ -157,8 +157,7 @@ const tally = { calls: 0, cells: 0 };
 async function cookieFor(actor: Actor) {
   let cookie = cookieCache.get(actor.id);
   if (!cookie) {
-    const { token } = await createSession(actor.id, { mfaVerified: true });
-    cookie = `${sessionCookieName()}=${token}`;
+    cookie = await sessionCookieFor(actor.id);
     cookieCache.set(actor.id, cookie);
   }
   return cookie;
@@ -171,11 +170,6 @@ async function person(instituteId: string, name: string): Promise<Actor> {
     instituteId,
   });
   return { id: u.id, email: u.email, roles: u.roles, instituteId: u.instituteId };
-}
-
-function must<T extends { ok: boolean }>(result: T): Extract<T, { ok: true }> {
-  if (!result.ok) throw new Error(JSON.stringify(result));
-  return result as Extract<T, { ok: true }>;
 }
 
 async function join(owner: Actor, workspaceId: string, who: Actor, role: WorkspaceRole) {
