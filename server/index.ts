@@ -8,6 +8,7 @@ import express from "express";
 import { getEnv } from "../app/lib/env.server";
 import { crossSiteProblem, securityHeaders } from "../app/lib/http-security.server";
 import { accessLogLine, bodyLimit, declaredBodyTooLarge } from "../app/lib/access-log.server";
+import { admissionMiddleware } from "../app/lib/admission";
 
 // The HTTP shell around the Remix app: security headers, cross-site checks, static files.
 // The app's own start-up (database, migrations, outbox worker) lives inside the Remix build,
@@ -109,6 +110,10 @@ if (vite) {
 }
 
 const ROUTE_REPLACES = new Set(["cache-control", "x-content-type-options"]);
+
+// Pages, data and actions take turns beyond a few at once (app/lib/admission.ts); static files
+// above do not wait.
+app.use(admissionMiddleware(env.MAX_ACTIVE_REQUESTS, env.MAX_QUEUED_REQUESTS));
 
 // app.use, not app.all("*"): Express would decode the path as a route parameter and fail on
 // malformed escapes (%00%FF) before the app could answer with its own page.

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { progress } from "../lib/progress";
-import { freePort, spawnNode, waitUntilServing } from "../lib/server-process";
+import { freePort, npmStartCommand, spawnNode, waitUntilServing } from "../lib/server-process";
 import type { Inventory, PageKey } from "./inspect";
 import {
   closedLoop,
@@ -80,16 +80,13 @@ const TARGETS = {
 const FULL_SET = { applications: 30_000, auditEvents: 200_000, pageVersions: 20_000 };
 const DOC = "docs/performance.md";
 /**
- * The V8 heap limits `npm start` runs the server with (package.json): measured as deployed. A
- * smaller young generation and an old-space cap make V8 collect sooner under 32 concurrent
- * requests instead of growing the heap (the server's peak RSS was ~450 MB without them).
+ * The environment and node flags `npm start` runs the server with (package.json): measured as
+ * deployed. A smaller young generation and an old-space cap make V8 collect sooner under 32
+ * concurrent requests instead of growing the heap (the server's peak RSS was ~450 MB without
+ * them); one malloc arena keeps native memory from spreading over one arena per thread.
  */
-const SERVER_NODE_FLAGS =
-  (
-    JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
-      scripts: { start: string };
-    }
-  ).scripts.start.match(/--max-[a-z-]+=\d+/g) ?? [];
+const NPM_START = npmStartCommand(path.join(root, "package.json"));
+const SERVER_NODE_FLAGS = NPM_START.nodeArgs;
 
 let postgresUrl = process.env.BENCH_DATABASE_URL || undefined;
 // Embedded and PostgreSQL results have a section each, so neither run overwrites the other.
@@ -232,6 +229,7 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
     [...SERVER_NODE_FLAGS, "build/server.js"],
     {
       ...databaseEnv(),
+      ...NPM_START.env,
       NODE_ENV: "production",
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -661,7 +659,13 @@ async function measure() {
       `Measured ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\`${process.env.BENCH_DATABASE_URL ? " and `BENCH_DATABASE_URL` set (PostgreSQL)" : ""}.`,
       "",
       `- Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}; the load generator runs on the same machine`,
-      `- Node ${process.version}, server started as \`npm start\` starts it (\`node ${SERVER_NODE_FLAGS.join(" ")} build/server.js\`); database: ${postgresUrl ? "PostgreSQL (a local server on the same machine)" : `embedded PGlite ${pglite.version}, inside the server process`}`,
+      `- Node ${process.version}, server started as \`npm start\` starts it (\`${Object.entries(
+        NPM_START.env,
+      )
+        .map(([k, v]) => `${k}=${v} `)
+        .join(
+          "",
+        )}node ${SERVER_NODE_FLAGS.join(" ")} build/server.js\`); database: ${postgresUrl ? "PostgreSQL (a local server on the same machine)" : `embedded PGlite ${pglite.version}, inside the server process`}`,
       `- Data: ${describeCounts(inventory)}`,
       `- Load average before / after the run (other work on the machine skews the figures): ${loadBefore.map((l) => l.toFixed(2)).join(", ")} / ${os
         .loadavg()

@@ -6,6 +6,30 @@ import net from "node:net";
 // benchmark, Lighthouse): a free port, the process with its output in a log file, a clean stop,
 // and waiting until it serves.
 
+/**
+ * How `npm start` runs the server (package.json): the environment it sets through cross-env and
+ * the flags it gives node, so that what is measured is the server as deployed.
+ */
+export function npmStartCommand(packageJson: string): {
+  env: Record<string, string>;
+  nodeArgs: string[];
+} {
+  const start = (JSON.parse(fs.readFileSync(packageJson, "utf8")) as { scripts: { start: string } })
+    .scripts.start;
+  const words = start.split(/\s+/);
+  const node = words.indexOf("node");
+  const server = words.indexOf("build/server.js");
+  if (node < 0 || server < node)
+    throw new Error(`npm start does not run node build/server.js: ${start}`);
+  const env = Object.fromEntries(
+    words
+      .slice(0, node)
+      .filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w))
+      .map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]),
+  );
+  return { env, nodeArgs: words.slice(node + 1, server) };
+}
+
 /** A free local port (never 3210, which the demo server may hold). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
