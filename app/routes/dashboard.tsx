@@ -5,7 +5,7 @@ import { requireRole } from "~/lib/auth.server";
 import { STATUS_LABELS } from "~/modules/applications/workflow";
 import { OWNER_SIDE_LABELS } from "~/modules/checklists/logic";
 import { BarChart } from "~/modules/dashboards/components/bar-chart";
-import { getDashboard } from "~/modules/dashboards/dashboard.server";
+import { cachedDashboard } from "~/modules/dashboards/dashboard-cache.server";
 import { DashboardFilterSchema } from "~/modules/dashboards/schema";
 import { PLACEMENT_STATUS_LABELS } from "~/modules/placements/workflow";
 
@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "HR dashboard | Exchange porta
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "HR");
   const filter = DashboardFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { dashboard: await getDashboard(user, filter), institute: user.institute.name };
+  return { dashboard: await cachedDashboard(user, filter), institute: user.institute.name };
 }
 
 export default function Dashboard() {

@@ -198,7 +198,18 @@ async function pickPages(institutes: { id: string; code: string }[]) {
       paths: placements.map((p) => `/placements/${p.id}`),
       note: `${placements.length} placements hosted there, with ${placements.at(-1)?.items}–${placements[0]?.items} checklist items each`,
     };
-    pages.dashboard = { persona: "hr", paths: ["/dashboard"], note: "HR of that institute" };
+    // The whole institute, each busy posting, and date ranges: the views HR would switch between.
+    const year = new Date().getUTCFullYear();
+    pages.dashboard = {
+      persona: "hr",
+      paths: [
+        "/dashboard",
+        ...postings.slice(0, 5).map((p) => `/dashboard?postingId=${p.id}`),
+        `/dashboard?from=${year - 1}-01-01&to=${year - 1}-12-31`,
+        `/dashboard?from=${year}-01-01`,
+      ],
+      note: "HR of that institute: the whole institute, 5 of its busiest postings, two date ranges",
+    };
   }
 
   if (staff) {

@@ -1,6 +1,7 @@
 import { db } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import type { Actor } from "~/lib/permissions";
+import { VersionedCache } from "~/lib/versioned-cache.server";
 import { searchDirectory, type SearchResult } from "./directory.server";
 import type { DirectorySearch } from "./search-schema";
 
@@ -26,14 +27,14 @@ type Viewer = Pick<Actor, "id" | "instituteId" | "roles">;
  *    tier 2 are the same on their own row, and the institute's shared entry is exact for them.
  */
 export class DirectorySearchCache {
-  private entries = new Map<string, SearchResult>();
-  private pending = new Map<string, Promise<SearchResult>>();
-  private version = -1n;
+  private cache: VersionedCache<SearchResult>;
 
-  constructor(readonly maxEntries: number) {}
+  constructor(readonly maxEntries: number) {
+    this.cache = new VersionedCache(maxEntries);
+  }
 
   get size() {
-    return this.entries.size;
+    return this.cache.size;
   }
 
   async search(viewer: Viewer, search: DirectorySearch): Promise<SearchResult> {
@@ -44,15 +45,8 @@ export class DirectorySearchCache {
             "publicationsVisibility", "languagesVisibility", "locationVisibility",
             "availabilityVisibility")
           FROM "Profile" WHERE "userId" = ${viewer.id}) AS "ownPrivate"`;
-    const version = BigInt(state!.version);
-    if (version > this.version) {
-      // Older entries can never be asked for again.
-      this.entries.clear();
-      this.version = version;
-    }
     const isHr = viewer.roles.includes("HR");
     const key = JSON.stringify([
-      String(version),
       viewer.instituteId,
       isHr,
       !isHr && state!.ownPrivate ? viewer.id : "",
@@ -63,30 +57,7 @@ export class DirectorySearchCache {
       [...search.location].sort(),
       search.page,
     ]);
-
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key); // most recently used last
-      this.entries.set(key, hit);
-      return hit;
-    }
-    // Concurrent requests for the same view wait for one computation.
-    const inFlight = this.pending.get(key);
-    if (inFlight) return inFlight;
-    const computing = searchDirectory(viewer, search);
-    this.pending.set(key, computing);
-    try {
-      const result = await computing;
-      if (version === this.version) {
-        this.entries.set(key, result);
-        if (this.entries.size > this.maxEntries) {
-          this.entries.delete(this.entries.keys().next().value!);
-        }
-      }
-      return result;
-    } finally {
-      this.pending.delete(key);
-    }
+    return this.cache.get(BigInt(state!.version), key, () => searchDirectory(viewer, search));
   }
 }
 
