@@ -16,9 +16,8 @@ import {
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useNonce } from "~/components/nonce";
 import { Alert } from "~/components/ui";
-import { getOptionalUser } from "~/lib/auth.server";
+import { getOptionalUser, getSession } from "~/lib/auth.server";
 import { readFlash } from "~/lib/flash.server";
-import { unreadCount } from "~/modules/notifications/notifications.server";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -35,7 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         email: user.email,
         roles: user.roles,
         institute: user.institute,
-        unread: await unreadCount(user.id),
+        // Read with the session, in the same statement (session.server.ts).
+        unread: (await getSession(request))!.unreadNotifications,
       },
       flash,
     },

@@ -34,6 +34,7 @@ type SessionRow = {
   timeZone: string;
   locale: string;
   mfaConfirmedAt: Date | null;
+  unreadNotifications: number;
 };
 
 export type ValidSession = {
@@ -42,6 +43,8 @@ export type ValidSession = {
   createdAt: Date;
   expiresAt: Date;
   user: SessionUser;
+  /** The header's count, read with the session: every page shows it. */
+  unreadNotifications: number;
 };
 
 function limits() {
@@ -90,13 +93,16 @@ export async function validateSessionToken(token: string): Promise<ValidSession 
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const id = hashToken(token);
   // Every signed-in request runs this, so it is one statement: Prisma would send one per relation
-  // (session, user, institute, MFA), four round trips (docs/performance.md, "Query discipline").
+  // (session, user, institute, MFA), four round trips (docs/performance.md, "Query discipline"),
+  // and every page's header shows the unread count, a fifth.
   const [found] = await db.$queryRaw<SessionRow[]>`
     SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."mfaVerified",
            u."id" AS "userId", u."email", u."displayName", u."roles"::text[] AS "roles",
            u."instituteId", u."deactivatedAt",
            i."code", i."name", i."timeZone", i."locale",
-           m."confirmedAt" AS "mfaConfirmedAt"
+           m."confirmedAt" AS "mfaConfirmedAt",
+           (SELECT count(*)::int FROM "Notification" n
+            WHERE n."userId" = u."id" AND n."readAt" IS NULL) AS "unreadNotifications"
     FROM "Session" s
     JOIN "User" u ON u."id" = s."userId"
     JOIN "Institute" i ON i."id" = u."instituteId"
@@ -141,6 +147,7 @@ export async function validateSessionToken(token: string): Promise<ValidSession 
     createdAt: row.createdAt,
     expiresAt,
     user: { ...user, mfaEnabled: Boolean(mfa?.confirmedAt) },
+    unreadNotifications: row.unreadNotifications,
   };
 }
 
