@@ -644,6 +644,9 @@ function reviewView(
   };
 }
 
+/** How many colleagues a reviewer search lists at most. */
+const REVIEWER_MATCHES = 30;
+
 /** Stages in which host HR may assign reviewers (the page shows the picker only then). */
 const ASSIGNING_STATUSES: readonly ApplicationStatus[] = [
   "UNDER_REVIEW",
@@ -658,7 +661,11 @@ const ASSIGNING_STATUSES: readonly ApplicationStatus[] = [
  * one read with relation joins. No transaction: each is one consistent statement, and nothing is
  * written.
  */
-export async function getApplication(actor: Actor, applicationId: string) {
+export async function getApplication(
+  actor: Actor,
+  applicationId: string,
+  options: { reviewerQuery?: string } = {},
+) {
   const { app, parties, review } = await load(db, actor, applicationId);
   const pendingReviewer =
     review?.declaration === "PENDING" && parties.length === 1 && parties[0] === "REVIEWER";
@@ -666,6 +673,7 @@ export async function getApplication(actor: Actor, applicationId: string) {
   const isHost = parties.includes("HOST_HR");
   const seesReviews = isHost || parties.includes("REVIEWER");
   const assigning = isHost && ASSIGNING_STATUSES.includes(app.status);
+  const reviewerQuery = assigning ? (options.reviewerQuery ?? "").trim().slice(0, 100) : "";
   const detail = await db.application.findUnique({
     where: { id: applicationId },
     select: {
@@ -709,19 +717,26 @@ export async function getApplication(actor: Actor, applicationId: string) {
         select: {
           hostInstitute: {
             select: {
-              // The reviewer picker: active colleagues of the host institute, not the applicant,
-              // not already assigned; read only when the picker is shown.
+              // The reviewer picker: active colleagues of the host institute whose name contains
+              // what host HR searched for, not the applicant, not already assigned. Read only
+              // when HR search (an institute has thousands of people: no list of them all).
               users: {
-                where: assigning
+                where: reviewerQuery
                   ? {
                       deactivatedAt: null,
                       id: { not: app.applicantId },
+                      // Prisma passes LIKE's wildcards through: a typed % or _ means itself.
+                      displayName: {
+                        contains: reviewerQuery.replace(/[\\%_]/g, "\\$&"),
+                        mode: "insensitive",
+                      },
                       reviewAssignments: { none: { applicationId } },
                     }
                   : { id: { in: [] } },
                 orderBy: [{ displayName: "asc" }, { id: "asc" }],
                 select: { id: true, displayName: true, jobTitle: true },
-                take: 500,
+                // One more than shown, to tell HR that more match.
+                take: REVIEWER_MATCHES + 1,
               },
             },
           },
@@ -756,7 +771,8 @@ export async function getApplication(actor: Actor, applicationId: string) {
         }
       : null;
 
-  const reviewers = detail.posting.hostInstitute.users;
+  const matches = detail.posting.hostInstitute.users;
+  const reviewers = matches.slice(0, REVIEWER_MATCHES);
 
   return {
     application: pendingReviewer
@@ -809,7 +825,10 @@ export async function getApplication(actor: Actor, applicationId: string) {
     review: review ? { declaration: review.declaration, submitted: ownSubmitted } : null,
     reviews,
     aggregate,
+    canAssign: assigning,
+    reviewerQuery,
     reviewers,
+    moreReviewers: matches.length > REVIEWER_MATCHES,
   };
 }
 
