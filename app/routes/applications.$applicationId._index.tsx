@@ -7,6 +7,7 @@ import {
   Alert,
   Badge,
   Button,
+  Field,
   PageHeader,
   SelectField,
   StatusButton,
@@ -45,8 +46,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
+  const reviewerQuery = new URL(request.url).searchParams.get("reviewer") ?? "";
   return {
-    view: await getApplication(user, idParam(params, "applicationId")),
+    view: await getApplication(user, idParam(params, "applicationId"), { reviewerQuery }),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
@@ -265,24 +267,62 @@ export default function ApplicationPage() {
               .
             </p>
           ) : null}
-          {["UNDER_REVIEW", "SHORTLISTED", "INTERVIEW"].includes(app.status) &&
-          view.reviewers.length ? (
-            <Form method="post" className="flex flex-wrap items-end gap-3">
-              <input type="hidden" name="intent" value="assign" />
-              <SelectField
-                label="Assign a reviewer"
-                selectProps={{ name: "reviewerId" }}
-                placeholder="Choose a colleague"
-                options={view.reviewers.map((r) => ({
-                  value: r.id,
-                  label: r.jobTitle ? `${r.displayName} (${r.jobTitle})` : r.displayName,
-                }))}
-                errors={errors("assign")?.reviewerId ?? errors("assign")?.[""]}
-              />
-              <StatusButton type="submit" pending={pending}>
-                Assign
-              </StatusButton>
-            </Form>
+          {view.canAssign ? (
+            <>
+              <Form
+                method="get"
+                role="search"
+                aria-label="Find a reviewer"
+                className="mb-3 flex flex-wrap items-end gap-3"
+              >
+                <Field
+                  label="Find a colleague to review"
+                  hint="Part of their name; people already assigned are not listed."
+                  inputProps={{
+                    name: "reviewer",
+                    type: "search",
+                    defaultValue: view.reviewerQuery,
+                    maxLength: 100,
+                  }}
+                />
+                <Button type="submit" variant="secondary">
+                  Find
+                </Button>
+              </Form>
+              {view.reviewerQuery && view.reviewers.length === 0 ? (
+                <p className="mb-3" role="status">
+                  No colleague of the host institute who is not yet assigned matches &ldquo;
+                  {view.reviewerQuery}&rdquo;.
+                </p>
+              ) : null}
+              {view.reviewers.length || errors("assign") ? (
+                <Form method="post" className="flex flex-wrap items-end gap-3">
+                  <input type="hidden" name="intent" value="assign" />
+                  <SelectField
+                    label="Assign a reviewer"
+                    selectProps={{ name: "reviewerId" }}
+                    placeholder={
+                      view.reviewers.length
+                        ? `Choose one of ${view.reviewers.length} matches`
+                        : "Search for a colleague first"
+                    }
+                    options={view.reviewers.map((r) => ({
+                      value: r.id,
+                      label: r.jobTitle ? `${r.displayName} (${r.jobTitle})` : r.displayName,
+                    }))}
+                    errors={errors("assign")?.reviewerId ?? errors("assign")?.[""]}
+                  />
+                  <StatusButton type="submit" pending={pending}>
+                    Assign
+                  </StatusButton>
+                </Form>
+              ) : null}
+              {view.moreReviewers ? (
+                <p className="mt-2 text-sm">
+                  More colleagues match than are listed; type more of the name to narrow the list.
+                </p>
+              ) : null}
+            </>
           ) : null}
         </Section>
       ) : null}

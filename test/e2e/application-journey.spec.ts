@@ -130,18 +130,35 @@ test("a UK researcher applies to a US posting: release, review, offer and accept
   await expectStatus(manager, "Released by line manager");
 
   // 4. Host HR start the review and assign a reviewer.
-  await visit(hr, `${postingUrl}/pipeline`);
+  await visit(hr, `${postingUrl}/pipeline?page=abc`);
+  await expect(
+    hr.getByRole("alert").filter({ hasText: '"abc" is not a page number' }),
+  ).toBeVisible();
+  const stages = hr.getByRole("navigation", { name: "Stages" });
+  await expect(stages.getByRole("link", { name: "Released by line manager (1)" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+  await expect(stages.getByRole("link", { name: "Under review (0)" })).toBeVisible();
+  await expectNoAxeViolations(hr);
   await hr.getByRole("link", { name: "Idris Applicant" }).click();
   await expect(hr.getByRole("heading", { level: 1, name: /Idris Applicant/ })).toBeVisible();
   await expectNoAxeViolations(hr);
   await expect(hr.getByText("Released: the team will cover the work.")).toBeVisible();
   await clickAndCheck(hr, "Start review");
   await expectStatus(hr, "Under review");
+  await hr.getByLabel("Find a colleague to review").fill("rhea");
+  await hr.getByRole("button", { name: "Find", exact: true }).click();
+  await expect(hr).toHaveURL(/\?reviewer=rhea/);
+  await expectNoAxeViolations(hr);
   await hr
     .getByLabel("Assign a reviewer", { exact: true })
     .selectOption({ label: "Rhea Reviewer (End-to-end tester)" });
-  await clickAndCheck(hr, "Assign");
+  // Assigning leaves the search's URL (?reviewer=…) for the application's own: a new view, checked
+  // once it has arrived.
+  await hr.getByRole("button", { name: "Assign", exact: true }).click();
   await expect(hr.getByText("Reviewer assigned and emailed.")).toBeVisible();
+  await expectNoAxeViolations(hr);
 
   // 5. The reviewer declares no conflict, then scores.
   const reviewer = await openPage({ label: "reviewer" });

@@ -7,14 +7,22 @@ import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import type { FieldErrors } from "~/lib/forms";
-import { isHrOf, type Actor } from "~/lib/permissions";
+import { hasRole, isHrOf, type Actor } from "~/lib/permissions";
 import { isUniqueViolation } from "~/modules/accounts/accounts.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { instantiateChecklist } from "~/modules/checklists/checklists.server";
 import { applyRefusal } from "~/modules/postings/postings.server";
 import { canMovePosting, takesOffers } from "~/modules/postings/workflow";
 import { RUBRIC, type ApplicationInput, type ReviewInput, type TransitionInput } from "./schema";
-import { canMove, isFinal, mayEverMoveTo, movesFor, needsReason, type Party } from "./workflow";
+import {
+  APPLICATION_STATUSES,
+  canMove,
+  isFinal,
+  mayEverMoveTo,
+  movesFor,
+  needsReason,
+  type Party,
+} from "./workflow";
 
 type Tx = Prisma.TransactionClient;
 
@@ -74,7 +82,17 @@ const ACCESS_SELECT = {
   },
 } satisfies Prisma.ApplicationSelect;
 
-type Loaded = Prisma.ApplicationGetPayload<{ select: typeof ACCESS_SELECT }>;
+/** The access fields plus the actor's own review assignment (at most one), in one statement. */
+const accessSelect = (actorId: string) =>
+  ({
+    ...ACCESS_SELECT,
+    assignments: {
+      where: { reviewerId: actorId },
+      select: { id: true, declaration: true, submittedAt: true },
+    },
+  }) satisfies Prisma.ApplicationSelect;
+
+type Loaded = Prisma.ApplicationGetPayload<{ select: ReturnType<typeof accessSelect> }>;
 
 type Standing = {
   parties: Party[];
@@ -87,7 +105,7 @@ type Standing = {
 };
 
 /** How the actor stands towards the application. A draft is its applicant's alone. */
-async function standing(tx: Tx, actor: Actor, app: Loaded): Promise<Standing> {
+function standing(actor: Actor, app: Loaded): Standing {
   const parties: Party[] = [];
   if (app.applicantId === actor.id) parties.push("APPLICANT");
   const submitted = app.status !== "DRAFT";
@@ -95,15 +113,10 @@ async function standing(tx: Tx, actor: Actor, app: Loaded): Promise<Standing> {
   if (submitted && isHrOf(actor, app.applicant.instituteId)) parties.push("HOME_HR");
   if (submitted && isHrOf(actor, app.posting.hostInstituteId)) parties.push("HOST_HR");
   let review: Standing["review"] = null;
-  if (submitted) {
-    const a = await tx.reviewAssignment.findUnique({
-      where: { applicationId_reviewerId: { applicationId: app.id, reviewerId: actor.id } },
-      select: { id: true, declaration: true, submittedAt: true },
-    });
-    if (a && a.declaration !== "RECUSED") {
-      parties.push("REVIEWER");
-      review = a;
-    }
+  const a = submitted ? app.assignments[0] : undefined;
+  if (a && a.declaration !== "RECUSED") {
+    parties.push("REVIEWER");
+    review = a;
   }
   return { parties, review };
 }
@@ -111,10 +124,10 @@ async function standing(tx: Tx, actor: Actor, app: Loaded): Promise<Standing> {
 async function load(tx: Tx, actor: Actor, applicationId: string) {
   const app = await tx.application.findUnique({
     where: { id: applicationId },
-    select: ACCESS_SELECT,
+    select: accessSelect(actor.id),
   });
   if (!app) throw notFound();
-  const s = await standing(tx, actor, app);
+  const s = standing(actor, app);
   if (!s.parties.length) throw notFound();
   return { app, ...s };
 }
@@ -631,16 +644,40 @@ function reviewView(
   };
 }
 
-/** The application page: the shared record, plus exactly what the actor's standing allows. */
-export async function getApplication(actor: Actor, applicationId: string) {
-  return db.$transaction(async (tx) => {
-    const { app, parties, review } = await load(tx, actor, applicationId);
-    const pendingReviewer =
-      review?.declaration === "PENDING" && parties.length === 1 && parties[0] === "REVIEWER";
-    const sides = pendingReviewer ? [] : noteSides(parties);
-    const [events, notes, assignments, cv] = await Promise.all([
-      tx.applicationEvent.findMany({
-        where: { applicationId },
+/** How many colleagues a reviewer search lists at most. */
+const REVIEWER_MATCHES = 30;
+
+/** Stages in which host HR may assign reviewers (the page shows the picker only then). */
+const ASSIGNING_STATUSES: readonly ApplicationStatus[] = [
+  "UNDER_REVIEW",
+  "SHORTLISTED",
+  "INTERVIEW",
+];
+
+/**
+ * The application page: the shared record, plus exactly what the actor's standing allows. Two
+ * statements: the record with the actor's standing, then everything their standing lets them see
+ * (timeline, their side's notes, reviews, CV, and for host HR the colleagues they may assign) in
+ * one read with relation joins. No transaction: each is one consistent statement, and nothing is
+ * written.
+ */
+export async function getApplication(
+  actor: Actor,
+  applicationId: string,
+  options: { reviewerQuery?: string } = {},
+) {
+  const { app, parties, review } = await load(db, actor, applicationId);
+  const pendingReviewer =
+    review?.declaration === "PENDING" && parties.length === 1 && parties[0] === "REVIEWER";
+  const sides = pendingReviewer ? [] : noteSides(parties);
+  const isHost = parties.includes("HOST_HR");
+  const seesReviews = isHost || parties.includes("REVIEWER");
+  const assigning = isHost && ASSIGNING_STATUSES.includes(app.status);
+  const reviewerQuery = assigning ? (options.reviewerQuery ?? "").trim().slice(0, 100) : "";
+  const detail = await db.application.findUnique({
+    where: { id: applicationId },
+    select: {
+      events: {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         select: {
           id: true,
@@ -650,9 +687,10 @@ export async function getApplication(actor: Actor, applicationId: string) {
           createdAt: true,
           actor: { select: { displayName: true } },
         },
-      }),
-      tx.applicationNote.findMany({
-        where: { applicationId, side: { in: sides } },
+      },
+      // No side at all (a reviewer who has not declared yet) matches no note.
+      notes: {
+        where: { side: { in: sides } },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         select: {
           id: true,
@@ -661,117 +699,137 @@ export async function getApplication(actor: Actor, applicationId: string) {
           createdAt: true,
           author: { select: { displayName: true } },
         },
-      }),
-      parties.includes("HOST_HR") || parties.includes("REVIEWER")
-        ? tx.reviewAssignment.findMany({
-            where: { applicationId },
-            orderBy: { createdAt: "asc" },
+      },
+      assignments: {
+        // Only host HR and reviewers see reviews at all; for others, a filter nothing matches.
+        where: seesReviews ? {} : { reviewerId: { in: [] } },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: {
+          declaration: true,
+          submittedAt: true,
+          scores: true,
+          comment: true,
+          reviewer: { select: { id: true, displayName: true } },
+        },
+      },
+      cvFile: { select: { filename: true, size: true } },
+      posting: {
+        select: {
+          hostInstitute: {
             select: {
-              declaration: true,
-              submittedAt: true,
-              scores: true,
-              comment: true,
-              reviewer: { select: { id: true, displayName: true } },
+              // The reviewer picker: active colleagues of the host institute whose name contains
+              // what host HR searched for, not the applicant, not already assigned. Read only
+              // when HR search (an institute has thousands of people: no list of them all).
+              users: {
+                where: reviewerQuery
+                  ? {
+                      deactivatedAt: null,
+                      id: { not: app.applicantId },
+                      // Prisma passes LIKE's wildcards through: a typed % or _ means itself.
+                      displayName: {
+                        contains: reviewerQuery.replace(/[\\%_]/g, "\\$&"),
+                        mode: "insensitive",
+                      },
+                      reviewAssignments: { none: { applicationId } },
+                    }
+                  : { id: { in: [] } },
+                orderBy: [{ displayName: "asc" }, { id: "asc" }],
+                select: { id: true, displayName: true, jobTitle: true },
+                // One more than shown, to tell HR that more match.
+                take: REVIEWER_MATCHES + 1,
+              },
             },
-          })
-        : Promise.resolve([]),
-      app.cvFileId && !pendingReviewer
-        ? tx.storedFile.findUnique({
-            where: { id: app.cvFileId },
-            select: { filename: true, size: true },
-          })
-        : Promise.resolve(null),
-    ]);
-
-    // HR see every review and the aggregate; a reviewer sees their own, and the others' only
-    // after submitting theirs. Recused reviewers' rows carry nothing.
-    const isHost = parties.includes("HOST_HR");
-    const ownSubmitted = review?.submittedAt != null;
-    const reviews = assignments
-      .filter((a) => isHost || a.reviewer.id === actor.id || (ownSubmitted && a.submittedAt))
-      .map((a) => reviewView(a, actor.id));
-    const submittedScores = assignments
-      .filter((a) => a.submittedAt)
-      .flatMap((a) => Object.values((a.scores ?? {}) as StoredScores).map((s) => s?.score ?? null))
-      .filter((n): n is number => typeof n === "number");
-    const aggregate =
-      isHost || ownSubmitted
-        ? {
-            reviews: assignments.filter((a) => a.submittedAt).length,
-            assigned: assignments.filter((a) => a.declaration !== "RECUSED").length,
-            mean: submittedScores.length
-              ? submittedScores.reduce((s, n) => s + n, 0) / submittedScores.length
-              : null,
-          }
-        : null;
-
-    const reviewers = isHost
-      ? await tx.user.findMany({
-          where: {
-            instituteId: app.posting.hostInstituteId,
-            deactivatedAt: null,
-            NOT: { id: { in: [app.applicantId, ...assignments.map((a) => a.reviewer.id)] } },
           },
-          orderBy: { displayName: "asc" },
-          select: { id: true, displayName: true, jobTitle: true },
-          take: 500,
-        })
-      : [];
-
-    return {
-      application: pendingReviewer
-        ? {
-            id: app.id,
-            status: app.status,
-            version: app.version,
-            applicant: {
-              displayName: app.applicant.displayName,
-              institute: app.applicant.institute,
-            },
-            posting: {
-              id: app.posting.id,
-              title: app.posting.title,
-              hostInstitute: app.posting.hostInstitute,
-            },
-            statement: null,
-            availableFrom: null,
-            availableUntil: null,
-            declaredClearance: null,
-            submittedAt: app.submittedAt,
-            lineManager: null,
-          }
-        : {
-            id: app.id,
-            status: app.status,
-            version: app.version,
-            applicant: {
-              displayName: app.applicant.displayName,
-              institute: app.applicant.institute,
-            },
-            posting: {
-              id: app.posting.id,
-              title: app.posting.title,
-              hostInstitute: app.posting.hostInstitute,
-            },
-            statement: app.statement,
-            availableFrom: app.availableFrom,
-            availableUntil: app.availableUntil,
-            declaredClearance: app.declaredClearance,
-            submittedAt: app.submittedAt,
-            lineManager: app.lineManager ? { displayName: app.lineManager.displayName } : null,
-          },
-      parties,
-      moves: movesFor(app.status, parties).filter((to) => to !== "SUBMITTED"),
-      timeline: events,
-      notes,
-      canAddNote: sides.length > 0,
-      cv,
-      review: review ? { declaration: review.declaration, submitted: ownSubmitted } : null,
-      reviews,
-      aggregate,
-      reviewers,
-    };
+        },
+      },
+    },
   });
+  if (!detail) throw notFound();
+  const events = detail.events;
+  const notes = detail.notes;
+  const assignments = detail.assignments;
+  const cv = pendingReviewer ? null : detail.cvFile;
+
+  // HR see every review and the aggregate; a reviewer sees their own, and the others' only
+  // after submitting theirs. Recused reviewers' rows carry nothing.
+  const ownSubmitted = review?.submittedAt != null;
+  const reviews = assignments
+    .filter((a) => isHost || a.reviewer.id === actor.id || (ownSubmitted && a.submittedAt))
+    .map((a) => reviewView(a, actor.id));
+  const submittedScores = assignments
+    .filter((a) => a.submittedAt)
+    .flatMap((a) => Object.values((a.scores ?? {}) as StoredScores).map((s) => s?.score ?? null))
+    .filter((n): n is number => typeof n === "number");
+  const aggregate =
+    isHost || ownSubmitted
+      ? {
+          reviews: assignments.filter((a) => a.submittedAt).length,
+          assigned: assignments.filter((a) => a.declaration !== "RECUSED").length,
+          mean: submittedScores.length
+            ? submittedScores.reduce((s, n) => s + n, 0) / submittedScores.length
+            : null,
+        }
+      : null;
+
+  const matches = detail.posting.hostInstitute.users;
+  const reviewers = matches.slice(0, REVIEWER_MATCHES);
+
+  return {
+    application: pendingReviewer
+      ? {
+          id: app.id,
+          status: app.status,
+          version: app.version,
+          applicant: {
+            displayName: app.applicant.displayName,
+            institute: app.applicant.institute,
+          },
+          posting: {
+            id: app.posting.id,
+            title: app.posting.title,
+            hostInstitute: app.posting.hostInstitute,
+          },
+          statement: null,
+          availableFrom: null,
+          availableUntil: null,
+          declaredClearance: null,
+          submittedAt: app.submittedAt,
+          lineManager: null,
+        }
+      : {
+          id: app.id,
+          status: app.status,
+          version: app.version,
+          applicant: {
+            displayName: app.applicant.displayName,
+            institute: app.applicant.institute,
+          },
+          posting: {
+            id: app.posting.id,
+            title: app.posting.title,
+            hostInstitute: app.posting.hostInstitute,
+          },
+          statement: app.statement,
+          availableFrom: app.availableFrom,
+          availableUntil: app.availableUntil,
+          declaredClearance: app.declaredClearance,
+          submittedAt: app.submittedAt,
+          lineManager: app.lineManager ? { displayName: app.lineManager.displayName } : null,
+        },
+    parties,
+    moves: movesFor(app.status, parties).filter((to) => to !== "SUBMITTED"),
+    timeline: events,
+    notes,
+    canAddNote: sides.length > 0,
+    cv,
+    review: review ? { declaration: review.declaration, submitted: ownSubmitted } : null,
+    reviews,
+    aggregate,
+    canAssign: assigning,
+    reviewerQuery,
+    reviewers,
+    moreReviewers: matches.length > REVIEWER_MATCHES,
+  };
 }
 
 /** The draft form's values (applicant only, draft only). */
@@ -901,32 +959,97 @@ export async function listApplicationsFor(actor: Actor) {
   };
 }
 
-/** Host HR's pipeline for one posting: submitted applications by stage, with counts. */
-export async function getPipeline(actor: Actor, postingId: string) {
-  const posting = await db.posting.findUnique({
-    where: { id: postingId },
-    select: { id: true, title: true, status: true, places: true, hostInstituteId: true },
+/** The pipeline's stages, in the order a submitted application moves through them. */
+export const PIPELINE_STAGES = APPLICATION_STATUSES.filter((s) => s !== "DRAFT");
+export const PIPELINE_PAGE_SIZE = 50;
+
+export type PipelineQuery = { stage?: string | null; page?: string | null };
+
+/**
+ * Host HR's pipeline for one posting: how many submitted applications are at each stage, and one
+ * page of one stage's applications (oldest submission first) with their review status. Bounded
+ * work whatever the posting's size: one grouped count and one page of rows. A stage or page that
+ * does not exist is replaced by the nearest one that does, with a notice saying so.
+ */
+export async function getPipeline(actor: Actor, postingId: string, query: PipelineQuery = {}) {
+  if (!hasRole(actor, "HR")) throw notFound();
+  // Counted first, scoped to the actor's institute, so that the posting and its page are one read.
+  const groups = await db.application.groupBy({
+    by: ["status"],
+    where: {
+      postingId,
+      status: { not: "DRAFT" },
+      posting: { hostInstituteId: actor.instituteId },
+    },
+    _count: { _all: true },
   });
-  if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
-  const apps = await db.application.findMany({
-    where: { postingId, status: { not: "DRAFT" } },
-    orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
+  const counted = new Map(groups.map((g) => [g.status, g._count._all]));
+  const stages = PIPELINE_STAGES.map((status) => ({ status, count: counted.get(status) ?? 0 }));
+  const total = stages.reduce((n, s) => n + s.count, 0);
+
+  const notices: string[] = [];
+  const asked = query.stage ?? null;
+  let stage = stages.find((s) => s.status === asked) ?? null;
+  if (asked !== null && !stage) notices.push("There is no such stage; showing the first stage.");
+  stage ??= stages.find((s) => s.count > 0) ?? stages[0]!;
+
+  const pageCount = Math.max(1, Math.ceil(stage.count / PIPELINE_PAGE_SIZE));
+  const rawPage = query.page ?? null;
+  const wanted = rawPage === null ? 1 : Number(rawPage);
+  let page = 1;
+  if (rawPage !== null && (!Number.isSafeInteger(wanted) || wanted < 1))
+    notices.push(`"${rawPage.slice(0, 20)}" is not a page number; showing page 1.`);
+  else if (wanted > pageCount) {
+    page = pageCount;
+    notices.push(
+      `There ${pageCount === 1 ? "is 1 page" : `are ${pageCount} pages`} at this stage; showing page ${pageCount}.`,
+    );
+  } else page = wanted;
+
+  const found = await db.posting.findFirst({
+    where: { id: postingId, hostInstituteId: actor.instituteId },
     select: {
-      ...LIST_SELECT,
-      assignments: { select: { submittedAt: true, declaration: true } },
+      id: true,
+      title: true,
+      status: true,
+      places: true,
+      applications: {
+        where: { status: stage.status },
+        orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
+        skip: (page - 1) * PIPELINE_PAGE_SIZE,
+        take: PIPELINE_PAGE_SIZE,
+        select: {
+          id: true,
+          submittedAt: true,
+          applicant: { select: { displayName: true, institute: { select: { code: true } } } },
+          assignments: { select: { submittedAt: true, declaration: true } },
+        },
+      },
     },
   });
-  const byStage = new Map<ApplicationStatus, (ApplicationListItem & { reviews: string })[]>();
-  for (const a of apps) {
-    const list = byStage.get(a.status) ?? [];
+  if (!found) throw notFound();
+  const { applications: rows, ...posting } = found;
+  const items = rows.map((a) => {
     const active = a.assignments.filter((x) => x.declaration !== "RECUSED");
-    list.push({
-      ...listItem(a),
+    return {
+      id: a.id,
+      applicantName: a.applicant.displayName,
+      homeCode: a.applicant.institute.code,
+      submittedAt: a.submittedAt,
       reviews: `${active.filter((x) => x.submittedAt).length} of ${active.length}`,
-    });
-    byStage.set(a.status, list);
-  }
-  return { posting, byStage: [...byStage.entries()].map(([status, items]) => ({ status, items })) };
+    };
+  });
+  return {
+    posting,
+    total,
+    stages,
+    stage: stage.status,
+    page,
+    pageCount,
+    pageSize: PIPELINE_PAGE_SIZE,
+    items,
+    notices,
+  };
 }
 
 /** A posting's applications as CSV (host HR): the shared record and review aggregate, no notes. */
