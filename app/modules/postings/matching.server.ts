@@ -1,3 +1,4 @@
+import { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
 
@@ -67,67 +68,49 @@ export type SuggestedPosting = {
   shared: string[];
 };
 
+/**
+ * Open postings the actor could apply to that match the expertise on their own profile, best
+ * first (a required area counts twice a desired one; then the nearest deadline), as a JSON array
+ * of SuggestedPosting (cut to a length by toSuggestedPostings): one expression, so the list page
+ * reads it with its other per-viewer data.
+ */
+export function suggestedPostingsSql(actor: Actor, now = new Date()): Prisma.Sql {
+  return Prisma.sql`COALESCE((
+    SELECT json_agg(json_build_object('id', s."id", 'title', s."title", 'hostName', s."hostName",
+        'shared', s."shared") ORDER BY s."score" DESC, s."deadline" ASC, s."id" ASC)
+    FROM (
+      SELECT p."id", p."title", p."deadline", i."name" AS "hostName",
+        2 * (SELECT count(*) FROM unnest(p."requiredExpertiseIds") x(id) WHERE x.id = ANY(me."expertiseIds"))
+          + (SELECT count(*) FROM unnest(p."desiredExpertiseIds") x(id) WHERE x.id = ANY(me."expertiseIds"))
+          AS "score",
+        ARRAY(SELECT e."name" FROM unnest(p."requiredExpertiseIds" || p."desiredExpertiseIds") x(id)
+              JOIN "ExpertiseArea" e ON e."id" = x.id
+              WHERE x.id = ANY(me."expertiseIds")) AS "shared"
+      FROM "Profile" me
+      JOIN "Posting" p ON p."requiredExpertiseIds" && me."expertiseIds"
+        OR p."desiredExpertiseIds" && me."expertiseIds"
+      JOIN "Institute" i ON i."id" = p."hostInstituteId"
+      WHERE me."userId" = ${actor.id}
+        AND p."status" = 'OPEN' AND p."deadline" > ${now}
+        AND ${actor.instituteId} = ANY(p."eligibleInstituteIds")
+        AND p."hostInstituteId" <> ${actor.instituteId}
+        AND NOT EXISTS (SELECT 1 FROM "Application" a
+                        WHERE a."postingId" = p."id" AND a."applicantId" = ${actor.id})
+      -- Ranked among at most 50 candidates, as before: not a sort of every open posting.
+      LIMIT 50
+    ) s
+  ), '[]'::json)`;
+}
+
+/** The first `limit` of what suggestedPostingsSql read; the shared areas in alphabetical order. */
+export function toSuggestedPostings(value: unknown, limit = 5): SuggestedPosting[] {
+  const list = (typeof value === "string" ? JSON.parse(value) : value) as SuggestedPosting[];
+  return list.slice(0, limit).map((p) => ({ ...p, shared: [...p.shared].sort() }));
+}
+
 /** Open postings the actor could apply to that match the expertise on their own profile. */
 export async function suggestedPostingsFor(actor: Actor, limit = 5, now = new Date()) {
-  const profile = await db.profile.findUnique({
-    where: { userId: actor.id },
-    select: { expertiseIds: true },
-  });
-  if (!profile?.expertiseIds.length) return [];
-  const postings = await db.posting.findMany({
-    where: {
-      status: "OPEN",
-      deadline: { gt: now },
-      eligibleInstituteIds: { has: actor.instituteId },
-      hostInstituteId: { not: actor.instituteId },
-      applications: { none: { applicantId: actor.id } },
-      OR: [
-        { requiredExpertiseIds: { hasSome: profile.expertiseIds } },
-        { desiredExpertiseIds: { hasSome: profile.expertiseIds } },
-      ],
-    },
-    select: {
-      id: true,
-      title: true,
-      deadline: true,
-      requiredExpertiseIds: true,
-      desiredExpertiseIds: true,
-      hostInstitute: { select: { name: true } },
-    },
-    take: 50,
-  });
-  const areaIds = [
-    ...new Set(postings.flatMap((p) => [...p.requiredExpertiseIds, ...p.desiredExpertiseIds])),
-  ];
-  const names = new Map(
-    (
-      await db.expertiseArea.findMany({
-        where: { id: { in: areaIds } },
-        select: { id: true, name: true },
-      })
-    ).map((a) => [a.id, a.name]),
-  );
-  const mine = new Set(profile.expertiseIds);
-  return postings
-    .map((p) => {
-      const required = p.requiredExpertiseIds.filter((id) => mine.has(id));
-      const desired = p.desiredExpertiseIds.filter((id) => mine.has(id));
-      return {
-        id: p.id,
-        title: p.title,
-        hostName: p.hostInstitute.name,
-        deadline: p.deadline,
-        score: 2 * required.length + desired.length,
-        shared: [...required, ...desired]
-          .map((id) => names.get(id) ?? "")
-          .filter(Boolean)
-          .sort(),
-      };
-    })
-    .sort((a, b) => b.score - a.score || a.deadline.getTime() - b.deadline.getTime())
-    .slice(0, limit)
-    .map(
-      ({ id, title, hostName, shared }) =>
-        ({ id, title, hostName, shared }) satisfies SuggestedPosting,
-    );
+  const [row] = await db.$queryRaw<{ suggested: unknown }[]>`
+    SELECT ${suggestedPostingsSql(actor, now)} AS "suggested"`;
+  return toSuggestedPostings(row?.suggested ?? [], limit);
 }
