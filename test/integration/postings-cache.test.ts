@@ -87,6 +87,41 @@ describe("who shares a cached page", () => {
   });
 });
 
+describe("suggestions", () => {
+  test("one ranking per institute and expertise; each person's applications are left out of it", async () => {
+    const area = await db.expertiseArea.create({ data: { name: "Gaff rigging" } });
+    const other = await db.expertiseArea.create({ data: { name: "Mizzen masts" } });
+    const a = await openPosting(w, { title: "Gaff one", requiredExpertise: [area.id] });
+    const b = await openPosting(w, { title: "Gaff two", desiredExpertise: [area.id] });
+    const c = await openPosting(w, { title: "Mizzen one", requiredExpertise: [other.id] });
+    const expertise = (ids: string[]) => ({ expertiseIds: ids, expertiseLabels: [] });
+    for (const who of [w.applicant, w.ukStaff, w.jpStaff])
+      await db.profile.upsert({
+        where: { userId: who.id },
+        create: { userId: who.id, ...expertise([area.id]) },
+        update: expertise([area.id]),
+      });
+    await submittedApplication(w, a, w.applicant);
+
+    const cache = new PostingsListCache(100);
+    const suggested = async (who: Actor) =>
+      (await postingsListPage(who, filter(), { cache, now: NOW })).suggested.map((p) => p.id);
+    // Required areas count twice: a before b; the applicant already applied to a.
+    expect(await suggested(w.ukStaff)).toEqual([a, b]);
+    expect(await suggested(w.applicant)).toEqual([b]);
+    expect(await suggested(w.ukStaff)).toEqual([a, b]);
+    // Japan is not eligible.
+    expect(await suggested(w.jpStaff)).toEqual([]);
+    // Another expertise is another ranking, seen at once.
+    await db.profile.update({ where: { userId: w.ukStaff.id }, data: expertise([other.id]) });
+    expect(await suggested(w.ukStaff)).toEqual([c]);
+    expect(await suggested(w.applicant)).toEqual([b]);
+    // A closed posting leaves every ranking.
+    expect((await movePosting(w.hostHr, b, "CLOSED", 1)).ok).toBe(true);
+    expect(await suggested(w.applicant)).toEqual([]);
+  });
+});
+
 describe("a committed change is seen by the next list, in every process", () => {
   const twoProcesses = () => {
     const a = new PostingsListCache(100);

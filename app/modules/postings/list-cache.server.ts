@@ -1,7 +1,7 @@
 import { db } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import type { Actor } from "~/lib/permissions";
-import { suggestedPostingsSql, toSuggestedPostings } from "./matching.server";
+import { rankedPostingsFor, suggestionsFrom, type RankedPosting } from "./matching.server";
 import {
   queryOpenPostings,
   readPostingFacets,
@@ -14,14 +14,12 @@ type Viewer = Pick<Actor, "id" | "instituteId">;
 
 export type PostingList = Omit<OpenPostingsPage, "firstDeadline"> & PostingFacets;
 
-type PageEntry = {
-  page: OpenPostingsPage;
-  /** When it was computed: it holds for `now` in [at, firstDeadline). */
-  at: number;
-};
+/** A computed value and the moments it holds for: [at, until). */
+type Entry<T> = { value: T; at: number; until: number };
 
 /**
- * The postings list's filter lists and result pages, cached in the app process.
+ * The postings list's filter lists, result pages and suggestion rankings, cached in the app
+ * process.
  *
  * Correctness rests on three facts:
  *
@@ -33,52 +31,38 @@ type PageEntry = {
  *
  * 2. Which postings a viewer sees in the list depends on them only through their institute (host
  *    or eligible; drafts, closed and past-deadline postings are never listed; see
- *    queryOpenPostings), so pages are keyed by institute and filter. The filter lists are the same
- *    for everyone.
+ *    queryOpenPostings), so pages are keyed by institute and filter, and the filter lists are the
+ *    same for everyone. Suggestions depend on the institute and the expertise on the viewer's own
+ *    profile (both part of the key, read on every request), and on the postings they applied to,
+ *    which are read on every request and taken out of the shared ranking.
  *
- * 3. Time changes a page without a write only when a listed posting's deadline passes; a page is
- *    therefore used only before the earliest deadline among all its matches (and not for a `now`
- *    before it was computed).
+ * 3. Time changes a page or a ranking without a write only when one of its postings' deadline
+ *    passes; an entry is therefore used only before the earliest deadline among all it matched
+ *    (and not for a `now` before it was computed).
  */
 export class PostingsListCache {
-  private pages = new Map<string, PageEntry>();
-  private pending = new Map<string, Promise<unknown>>();
+  private entries = new Map<string, Entry<unknown>>();
+  private pending = new Map<string, Promise<Entry<unknown>>>();
   private facets: PostingFacets | null = null;
   private version = -1n;
 
   constructor(readonly maxEntries: number) {}
 
+  /** Pages and rankings held (the filter lists are one more). */
   get size() {
-    return this.pages.size;
+    return this.entries.size;
   }
 
   /** One page of the list `viewer` sees, as of `version` (read from the database just before). */
   async list(
-    viewer: Viewer,
+    viewer: Pick<Viewer, "instituteId">,
     filter: PostingFilter,
     version: bigint,
     now = new Date(),
   ): Promise<PostingList> {
-    if (this.maxEntries <= 0) {
-      const facets = await readPostingFacets();
-      const { firstDeadline: _, ...page } = await queryOpenPostings(
-        viewer.instituteId,
-        filter,
-        facets.areas,
-        now,
-      );
-      return { ...page, ...facets };
-    }
-    if (version > this.version) {
-      // Older entries can never be asked for again.
-      this.pages.clear();
-      this.facets = null;
-      this.version = version;
-    }
-    const facets = this.facets ?? (await this.once(`facets:${version}`, readPostingFacets));
-    if (version === this.version) this.facets = facets;
-
+    const facets = await this.filterLists(version);
     const key = JSON.stringify([
+      "page",
       String(version),
       viewer.instituteId,
       filter.q,
@@ -90,34 +74,87 @@ export class PostingsListCache {
       filter.startTo,
       filter.page,
     ]);
-    const t = now.getTime();
-    const hit = this.pages.get(key);
-    if (hit && holds(hit, t)) {
-      this.pages.delete(key); // most recently used last
-      this.pages.set(key, hit);
-      return withFacets(hit.page, facets);
-    }
-    // Concurrent requests for the same view wait for one computation, if it holds for them too.
-    let entry = await this.once(key, async () => ({
-      page: await queryOpenPostings(viewer.instituteId, filter, facets.areas, now),
-      at: t,
-    }));
-    if (!holds(entry, t))
-      entry = {
-        page: await queryOpenPostings(viewer.instituteId, filter, facets.areas, now),
-        at: t,
-      };
-    if (version === this.version) {
-      this.pages.delete(key);
-      this.pages.set(key, entry);
-      if (this.pages.size > this.maxEntries) this.pages.delete(this.pages.keys().next().value!);
-    }
-    return withFacets(entry.page, facets);
+    const { firstDeadline: _, ...page } = await this.get(key, version, now, async () => {
+      const value = await queryOpenPostings(viewer.instituteId, filter, facets.areas, now);
+      return { value, until: value.firstDeadline?.getTime() ?? Infinity };
+    });
+    return { ...page, ...facets };
   }
 
-  private async once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  /** Open postings matching `expertiseIds` that staff of the institute may apply to, best first. */
+  async ranking(
+    viewer: Pick<Viewer, "instituteId">,
+    expertiseIds: string[],
+    version: bigint,
+    now = new Date(),
+  ): Promise<RankedPosting[]> {
+    if (!expertiseIds.length) return [];
+    const key = JSON.stringify([
+      "ranking",
+      String(version),
+      viewer.instituteId,
+      [...new Set(expertiseIds)].sort(),
+    ]);
+    return this.get(key, version, now, async () => {
+      const value = await rankedPostingsFor(viewer.instituteId, expertiseIds, now);
+      return { value, until: Math.min(Infinity, ...value.map((p) => p.deadline.getTime())) };
+    });
+  }
+
+  private async filterLists(version: bigint): Promise<PostingFacets> {
+    if (this.maxEntries <= 0) return readPostingFacets();
+    this.advance(version);
+    if (this.facets && version === this.version) return this.facets;
+    const { value } = await this.once(`facets:${version}`, async () => ({
+      value: await readPostingFacets(),
+      at: -Infinity,
+      until: Infinity,
+    }));
+    const facets = value as PostingFacets;
+    if (version === this.version) this.facets = facets;
+    return facets;
+  }
+
+  private advance(version: bigint) {
+    if (version > this.version) {
+      // Older entries can never be asked for again.
+      this.entries.clear();
+      this.facets = null;
+      this.version = version;
+    }
+  }
+
+  private async get<T>(
+    key: string,
+    version: bigint,
+    now: Date,
+    compute: () => Promise<{ value: T; until: number }>,
+  ): Promise<T> {
+    const t = now.getTime();
+    const run = async (): Promise<Entry<unknown>> => ({ ...(await compute()), at: t });
+    if (this.maxEntries <= 0) return (await run()).value as T;
+    this.advance(version);
+    const hit = this.entries.get(key);
+    if (hit && holds(hit, t)) {
+      this.entries.delete(key); // most recently used last
+      this.entries.set(key, hit);
+      return hit.value as T;
+    }
+    // Concurrent requests for the same key wait for one computation, if it holds for them too.
+    let entry = await this.once(key, run);
+    if (!holds(entry, t)) entry = await run();
+    if (version === this.version) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      if (this.entries.size > this.maxEntries)
+        this.entries.delete(this.entries.keys().next().value!);
+    }
+    return entry.value as T;
+  }
+
+  private async once(key: string, compute: () => Promise<Entry<unknown>>) {
     const inFlight = this.pending.get(key);
-    if (inFlight) return inFlight as Promise<T>;
+    if (inFlight) return inFlight;
     const computing = compute();
     this.pending.set(key, computing);
     try {
@@ -128,15 +165,9 @@ export class PostingsListCache {
   }
 }
 
-/** Whether a page computed at `entry.at` is still the page at `t`. */
-function holds(entry: PageEntry, t: number) {
-  const until = entry.page.firstDeadline?.getTime() ?? Infinity;
-  return entry.at <= t && t < until;
-}
-
-function withFacets(page: OpenPostingsPage, facets: PostingFacets): PostingList {
-  const { firstDeadline: _, ...rest } = page;
-  return { ...rest, ...facets };
+/** Whether a value computed at `entry.at` still holds at `t`. */
+function holds(entry: Entry<unknown>, t: number) {
+  return entry.at <= t && t < entry.until;
 }
 
 let shared: PostingsListCache | undefined;
@@ -149,19 +180,23 @@ function sharedCache() {
 
 /**
  * Everything the postings list shows `actor`: the page of open postings with the filter lists,
- * and the postings suggested for them. Their own data (the suggestions) and the list's version
- * are read in one statement; the rest usually comes from the cache.
+ * and the postings suggested for them. The list's version and the viewer's own data (the
+ * expertise on their profile, the postings they applied to) are read in one statement; the rest
+ * usually comes from the cache.
  */
 export async function postingsListPage(
-  actor: Actor,
+  actor: Viewer,
   filter: PostingFilter,
   { cache = sharedCache(), now = new Date() }: { cache?: PostingsListCache; now?: Date } = {},
 ) {
-  const [state] = await db.$queryRaw<{ version: bigint; suggested: unknown }[]>`
+  const [state] = await db.$queryRaw<
+    { version: bigint; expertiseIds: string[] | null; appliedTo: string[] }[]
+  >`
     SELECT (SELECT "version" FROM "PostingsState" WHERE "id" = 1) AS "version",
-      ${suggestedPostingsSql(actor, now)} AS "suggested"`;
-  return {
-    result: await cache.list(actor, filter, BigInt(state!.version), now),
-    suggested: toSuggestedPostings(state!.suggested),
-  };
+      (SELECT "expertiseIds" FROM "Profile" WHERE "userId" = ${actor.id}) AS "expertiseIds",
+      ARRAY(SELECT "postingId" FROM "Application" WHERE "applicantId" = ${actor.id}) AS "appliedTo"`;
+  const version = BigInt(state!.version);
+  const result = await cache.list(actor, filter, version, now);
+  const ranked = await cache.ranking(actor, state!.expertiseIds ?? [], version, now);
+  return { result, suggested: suggestionsFrom(ranked, state!.appliedTo) };
 }

@@ -1,4 +1,3 @@
-import { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
 
@@ -68,49 +67,64 @@ export type SuggestedPosting = {
   shared: string[];
 };
 
+export type RankedPosting = SuggestedPosting & { score: number; deadline: Date };
+
 /**
- * Open postings the actor could apply to that match the expertise on their own profile, best
- * first (a required area counts twice a desired one; then the nearest deadline), as a JSON array
- * of SuggestedPosting (cut to a length by toSuggestedPostings): one expression, so the list page
- * reads it with its other per-viewer data.
+ * Every open posting that staff of `instituteId` could apply to and that shares an area with
+ * `expertiseIds`, best first: a required area counts twice a desired one, then the nearest
+ * deadline. The same for everyone of that institute with that expertise; the postings a person
+ * already applied to are left out by suggestionsFrom.
  */
-export function suggestedPostingsSql(actor: Actor, now = new Date()): Prisma.Sql {
-  return Prisma.sql`COALESCE((
-    SELECT json_agg(json_build_object('id', s."id", 'title', s."title", 'hostName', s."hostName",
-        'shared', s."shared") ORDER BY s."score" DESC, s."deadline" ASC, s."id" ASC)
-    FROM (
-      SELECT p."id", p."title", p."deadline", i."name" AS "hostName",
-        2 * (SELECT count(*) FROM unnest(p."requiredExpertiseIds") x(id) WHERE x.id = ANY(me."expertiseIds"))
-          + (SELECT count(*) FROM unnest(p."desiredExpertiseIds") x(id) WHERE x.id = ANY(me."expertiseIds"))
-          AS "score",
-        ARRAY(SELECT e."name" FROM unnest(p."requiredExpertiseIds" || p."desiredExpertiseIds") x(id)
-              JOIN "ExpertiseArea" e ON e."id" = x.id
-              WHERE x.id = ANY(me."expertiseIds")) AS "shared"
-      FROM "Profile" me
-      JOIN "Posting" p ON p."requiredExpertiseIds" && me."expertiseIds"
-        OR p."desiredExpertiseIds" && me."expertiseIds"
-      JOIN "Institute" i ON i."id" = p."hostInstituteId"
-      WHERE me."userId" = ${actor.id}
-        AND p."status" = 'OPEN' AND p."deadline" > ${now}
-        AND ${actor.instituteId} = ANY(p."eligibleInstituteIds")
-        AND p."hostInstituteId" <> ${actor.instituteId}
-        AND NOT EXISTS (SELECT 1 FROM "Application" a
-                        WHERE a."postingId" = p."id" AND a."applicantId" = ${actor.id})
-      -- Ranked among at most 50 candidates, as before: not a sort of every open posting.
-      LIMIT 50
-    ) s
-  ), '[]'::json)`;
+export async function rankedPostingsFor(
+  instituteId: string,
+  expertiseIds: string[],
+  now = new Date(),
+): Promise<RankedPosting[]> {
+  if (!expertiseIds.length) return [];
+  const rows = await db.$queryRaw<RankedPosting[]>`
+    SELECT p."id", p."title", i."name" AS "hostName", p."deadline",
+      (2 * (SELECT count(*) FROM unnest(p."requiredExpertiseIds") x(id) WHERE x.id = ANY(${expertiseIds}::text[]))
+        + (SELECT count(*) FROM unnest(p."desiredExpertiseIds") x(id) WHERE x.id = ANY(${expertiseIds}::text[])))::int
+        AS "score",
+      ARRAY(SELECT e."name" FROM unnest(p."requiredExpertiseIds" || p."desiredExpertiseIds") x(id)
+            JOIN "ExpertiseArea" e ON e."id" = x.id
+            WHERE x.id = ANY(${expertiseIds}::text[])) AS "shared"
+    FROM "Posting" p
+    JOIN "Institute" i ON i."id" = p."hostInstituteId"
+    WHERE p."status" = 'OPEN' AND p."deadline" > ${now}
+      AND ${instituteId} = ANY(p."eligibleInstituteIds")
+      AND p."hostInstituteId" <> ${instituteId}
+      AND (p."requiredExpertiseIds" && ${expertiseIds}::text[]
+        OR p."desiredExpertiseIds" && ${expertiseIds}::text[])`;
+  return rows
+    .map((r) => ({ ...r, shared: [...r.shared].sort() }))
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.deadline.getTime() - b.deadline.getTime() ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
 }
 
-/** The first `limit` of what suggestedPostingsSql read; the shared areas in alphabetical order. */
-export function toSuggestedPostings(value: unknown, limit = 5): SuggestedPosting[] {
-  const list = (typeof value === "string" ? JSON.parse(value) : value) as SuggestedPosting[];
-  return list.slice(0, limit).map((p) => ({ ...p, shared: [...p.shared].sort() }));
+/** The first `limit` of `ranked` that the person has not applied to. */
+export function suggestionsFrom(
+  ranked: RankedPosting[],
+  appliedTo: string[],
+  limit = 5,
+): SuggestedPosting[] {
+  const applied = new Set(appliedTo);
+  return ranked
+    .filter((p) => !applied.has(p.id))
+    .slice(0, limit)
+    .map(({ id, title, hostName, shared }) => ({ id, title, hostName, shared }));
 }
 
 /** Open postings the actor could apply to that match the expertise on their own profile. */
 export async function suggestedPostingsFor(actor: Actor, limit = 5, now = new Date()) {
-  const [row] = await db.$queryRaw<{ suggested: unknown }[]>`
-    SELECT ${suggestedPostingsSql(actor, now)} AS "suggested"`;
-  return toSuggestedPostings(row?.suggested ?? [], limit);
+  const [me] = await db.$queryRaw<{ expertiseIds: string[] | null; appliedTo: string[] }[]>`
+    SELECT (SELECT "expertiseIds" FROM "Profile" WHERE "userId" = ${actor.id}) AS "expertiseIds",
+      ARRAY(SELECT "postingId" FROM "Application" WHERE "applicantId" = ${actor.id}) AS "appliedTo"`;
+  if (!me?.expertiseIds?.length) return [];
+  const ranked = await rankedPostingsFor(actor.instituteId, me.expertiseIds, now);
+  return suggestionsFrom(ranked, me.appliedTo, limit);
 }
