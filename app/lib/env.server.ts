@@ -61,6 +61,8 @@ export const EnvSchema = z
     REMINDER_DUE_SOON_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     REMINDER_ESCALATE_AFTER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     DIRECTORY_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1000),
+    /** Postings list pages kept in memory per process (0 turns the cache off). */
+    POSTINGS_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1000),
     DASHBOARD_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(200),
     // Unset: 4 on the embedded database (its queries all run on the server's one thread), 16 on
     // PostgreSQL (a request waiting on the database leaves the thread free). 0: no limit.

@@ -3,8 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Badge, Button, FilterGroup, PageHeader, Pagination, SearchBox } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDate, formatDateTime } from "~/lib/format";
-import { suggestedPostingsFor } from "~/modules/postings/matching.server";
-import { listOpenPostings } from "~/modules/postings/postings.server";
+import { postingsListPage } from "~/modules/postings/list-cache.server";
 import { DURATION_LABELS, WORK_MODE_LABELS, WORK_MODES } from "~/modules/postings/labels";
 import { parsePostingFilter } from "~/modules/postings/schema";
 
@@ -13,10 +12,11 @@ export const meta: MetaFunction = () => [{ title: "Secondment postings | Exchang
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const filter = parsePostingFilter(new URL(request.url).searchParams);
+  const { result, suggested } = await postingsListPage(user, filter);
   return {
     filter,
-    result: await listOpenPostings(user, filter),
-    suggested: await suggestedPostingsFor(user),
+    result,
+    suggested,
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
     isHr: user.roles.includes("HR"),
   };

@@ -19,7 +19,7 @@ const LARGE = 8;
 const BUDGET: Record<string, number> = {
   "directory: search": 4,
   "directory: facets": 4,
-  "postings: filtered": 9,
+  "postings: filtered": 6,
   // One more than a `_count` join: application counts of the listed postings, by groupBy.
   "postings: manage (HR)": 4,
   "posting pipeline (HR)": 4,

@@ -67,67 +67,64 @@ export type SuggestedPosting = {
   shared: string[];
 };
 
+export type RankedPosting = SuggestedPosting & { score: number; deadline: Date };
+
+/**
+ * Every open posting that staff of `instituteId` could apply to and that shares an area with
+ * `expertiseIds`, best first: a required area counts twice a desired one, then the nearest
+ * deadline. The same for everyone of that institute with that expertise; the postings a person
+ * already applied to are left out by suggestionsFrom.
+ */
+export async function rankedPostingsFor(
+  instituteId: string,
+  expertiseIds: string[],
+  now = new Date(),
+): Promise<RankedPosting[]> {
+  if (!expertiseIds.length) return [];
+  const rows = await db.$queryRaw<RankedPosting[]>`
+    SELECT p."id", p."title", i."name" AS "hostName", p."deadline",
+      (2 * (SELECT count(*) FROM unnest(p."requiredExpertiseIds") x(id) WHERE x.id = ANY(${expertiseIds}::text[]))
+        + (SELECT count(*) FROM unnest(p."desiredExpertiseIds") x(id) WHERE x.id = ANY(${expertiseIds}::text[])))::int
+        AS "score",
+      ARRAY(SELECT e."name" FROM unnest(p."requiredExpertiseIds" || p."desiredExpertiseIds") x(id)
+            JOIN "ExpertiseArea" e ON e."id" = x.id
+            WHERE x.id = ANY(${expertiseIds}::text[])) AS "shared"
+    FROM "Posting" p
+    JOIN "Institute" i ON i."id" = p."hostInstituteId"
+    WHERE p."status" = 'OPEN' AND p."deadline" > ${now}
+      AND ${instituteId} = ANY(p."eligibleInstituteIds")
+      AND p."hostInstituteId" <> ${instituteId}
+      AND (p."requiredExpertiseIds" && ${expertiseIds}::text[]
+        OR p."desiredExpertiseIds" && ${expertiseIds}::text[])`;
+  return rows
+    .map((r) => ({ ...r, shared: [...r.shared].sort() }))
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.deadline.getTime() - b.deadline.getTime() ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+}
+
+/** The first `limit` of `ranked` that the person has not applied to. */
+export function suggestionsFrom(
+  ranked: RankedPosting[],
+  appliedTo: string[],
+  limit = 5,
+): SuggestedPosting[] {
+  const applied = new Set(appliedTo);
+  return ranked
+    .filter((p) => !applied.has(p.id))
+    .slice(0, limit)
+    .map(({ id, title, hostName, shared }) => ({ id, title, hostName, shared }));
+}
+
 /** Open postings the actor could apply to that match the expertise on their own profile. */
 export async function suggestedPostingsFor(actor: Actor, limit = 5, now = new Date()) {
-  const profile = await db.profile.findUnique({
-    where: { userId: actor.id },
-    select: { expertiseIds: true },
-  });
-  if (!profile?.expertiseIds.length) return [];
-  const postings = await db.posting.findMany({
-    where: {
-      status: "OPEN",
-      deadline: { gt: now },
-      eligibleInstituteIds: { has: actor.instituteId },
-      hostInstituteId: { not: actor.instituteId },
-      applications: { none: { applicantId: actor.id } },
-      OR: [
-        { requiredExpertiseIds: { hasSome: profile.expertiseIds } },
-        { desiredExpertiseIds: { hasSome: profile.expertiseIds } },
-      ],
-    },
-    select: {
-      id: true,
-      title: true,
-      deadline: true,
-      requiredExpertiseIds: true,
-      desiredExpertiseIds: true,
-      hostInstitute: { select: { name: true } },
-    },
-    take: 50,
-  });
-  const areaIds = [
-    ...new Set(postings.flatMap((p) => [...p.requiredExpertiseIds, ...p.desiredExpertiseIds])),
-  ];
-  const names = new Map(
-    (
-      await db.expertiseArea.findMany({
-        where: { id: { in: areaIds } },
-        select: { id: true, name: true },
-      })
-    ).map((a) => [a.id, a.name]),
-  );
-  const mine = new Set(profile.expertiseIds);
-  return postings
-    .map((p) => {
-      const required = p.requiredExpertiseIds.filter((id) => mine.has(id));
-      const desired = p.desiredExpertiseIds.filter((id) => mine.has(id));
-      return {
-        id: p.id,
-        title: p.title,
-        hostName: p.hostInstitute.name,
-        deadline: p.deadline,
-        score: 2 * required.length + desired.length,
-        shared: [...required, ...desired]
-          .map((id) => names.get(id) ?? "")
-          .filter(Boolean)
-          .sort(),
-      };
-    })
-    .sort((a, b) => b.score - a.score || a.deadline.getTime() - b.deadline.getTime())
-    .slice(0, limit)
-    .map(
-      ({ id, title, hostName, shared }) =>
-        ({ id, title, hostName, shared }) satisfies SuggestedPosting,
-    );
+  const [me] = await db.$queryRaw<{ expertiseIds: string[] | null; appliedTo: string[] }[]>`
+    SELECT (SELECT "expertiseIds" FROM "Profile" WHERE "userId" = ${actor.id}) AS "expertiseIds",
+      ARRAY(SELECT "postingId" FROM "Application" WHERE "applicantId" = ${actor.id}) AS "appliedTo"`;
+  if (!me?.expertiseIds?.length) return [];
+  const ranked = await rankedPostingsFor(actor.instituteId, me.expertiseIds, now);
+  return suggestionsFrom(ranked, me.appliedTo, limit);
 }

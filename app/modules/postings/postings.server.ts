@@ -320,86 +320,126 @@ const DURATION_RANGES: Record<string, [number, number]> = {
   long: [7, 1000],
 };
 
-/** Open postings the actor may apply to or see, with the list's filters; deadline not yet passed. */
-export async function listOpenPostings(actor: Actor, filter: PostingFilter, now = new Date()) {
-  const where: Prisma.PostingWhereInput[] = [
-    { status: "OPEN", deadline: { gt: now } },
-    {
-      OR: [
-        { hostInstituteId: actor.instituteId },
-        { eligibleInstituteIds: { has: actor.instituteId } },
-      ],
-    },
+export type PostingFacets = {
+  areas: { id: string; name: string }[];
+  institutes: { code: string; name: string }[];
+};
+
+/** The filter lists: expertise areas still offered (by name), and every institute (by code). */
+export async function readPostingFacets(): Promise<PostingFacets> {
+  // One statement for both lists.
+  const rows = await db.$queryRaw<{ kind: "area" | "institute"; key: string; name: string }[]>`
+    SELECT 'area' AS "kind", "id" AS "key", "name", 0 AS "list", "name" AS "sort"
+      FROM "ExpertiseArea" WHERE "retiredAt" IS NULL
+    UNION ALL
+    SELECT 'institute', "code", "name", 1, "code" FROM "Institute"
+    ORDER BY "list", "sort"`;
+  const facets: PostingFacets = { areas: [], institutes: [] };
+  for (const r of rows)
+    if (r.kind === "area") facets.areas.push({ id: r.key, name: r.name });
+    else facets.institutes.push({ code: r.key, name: r.name });
+  return facets;
+}
+
+/**
+ * The list's condition on postings `p`: open, deadline not yet passed, hosted by the viewer's
+ * institute or open to its staff, and the filters. Who sees what depends on the viewer only
+ * through their institute.
+ */
+function openPostingsWhere(instituteId: string, filter: PostingFilter, now: Date): Prisma.Sql {
+  const conditions = [
+    Prisma.sql`p."status" = 'OPEN' AND p."deadline" > ${now}`,
+    Prisma.sql`(p."hostInstituteId" = ${instituteId} OR ${instituteId} = ANY(p."eligibleInstituteIds"))`,
   ];
   if (filter.q) {
-    const q = likeLiteral(filter.q);
-    where.push({
-      OR: [
-        { title: { contains: q, mode: "insensitive" } },
-        { team: { contains: q, mode: "insensitive" } },
-        { description: { contains: q, mode: "insensitive" } },
-        { location: { contains: q, mode: "insensitive" } },
-      ],
-    });
+    const pattern = `%${likeLiteral(filter.q)}%`;
+    conditions.push(
+      Prisma.sql`(p."title" ILIKE ${pattern} OR p."team" ILIKE ${pattern}
+        OR p."description" ILIKE ${pattern} OR p."location" ILIKE ${pattern})`,
+    );
   }
-  if (filter.institute.length) where.push({ hostInstitute: { code: { in: filter.institute } } });
+  if (filter.institute.length)
+    conditions.push(
+      Prisma.sql`p."hostInstituteId" IN (SELECT "id" FROM "Institute" WHERE "code" = ANY(${filter.institute}::text[]))`,
+    );
   if (filter.expertise.length)
-    where.push({
-      OR: [
-        { requiredExpertiseIds: { hasSome: filter.expertise } },
-        { desiredExpertiseIds: { hasSome: filter.expertise } },
-      ],
-    });
+    conditions.push(
+      Prisma.sql`(p."requiredExpertiseIds" && ${filter.expertise}::text[] OR p."desiredExpertiseIds" && ${filter.expertise}::text[])`,
+    );
   if (filter.duration.length)
-    where.push({
-      OR: filter.duration.map((d) => ({
-        durationMonths: { gte: DURATION_RANGES[d]![0], lte: DURATION_RANGES[d]![1] },
-      })),
-    });
+    conditions.push(
+      Prisma.sql`(${Prisma.join(
+        filter.duration.map(
+          (d) =>
+            Prisma.sql`p."durationMonths" BETWEEN ${DURATION_RANGES[d]![0]} AND ${DURATION_RANGES[d]![1]}`,
+        ),
+        " OR ",
+      )})`,
+    );
   if (filter.workMode.length)
-    where.push({ workMode: { in: filter.workMode as ("ON_SITE" | "HYBRID" | "REMOTE")[] } });
+    conditions.push(Prisma.sql`p."workMode"::text = ANY(${filter.workMode}::text[])`);
   // The start window overlaps the one asked for.
-  if (filter.startFrom)
-    where.push({ latestStart: { gte: new Date(`${filter.startFrom}T00:00:00Z`) } });
-  if (filter.startTo)
-    where.push({ earliestStart: { lte: new Date(`${filter.startTo}T00:00:00Z`) } });
+  if (filter.startFrom) conditions.push(Prisma.sql`p."latestStart" >= ${filter.startFrom}::date`);
+  if (filter.startTo) conditions.push(Prisma.sql`p."earliestStart" <= ${filter.startTo}::date`);
+  return Prisma.join(conditions, " AND ");
+}
 
-  const [total, rows, areas, institutes] = await Promise.all([
-    db.posting.count({ where: { AND: where } }),
-    db.posting.findMany({
-      where: { AND: where },
-      orderBy: [{ deadline: "asc" }, { id: "asc" }],
-      skip: (filter.page - 1) * POSTINGS_PAGE_SIZE,
-      take: POSTINGS_PAGE_SIZE,
-      select: {
-        id: true,
-        title: true,
-        team: true,
-        workMode: true,
-        location: true,
-        durationMonths: true,
-        earliestStart: true,
-        latestStart: true,
-        deadline: true,
-        status: true,
-        requiredExpertiseIds: true,
-        hostInstitute: { select: { code: true, name: true } },
-      },
-    }),
-    db.expertiseArea.findMany({
-      where: { retiredAt: null },
-      orderBy: { name: "asc" },
-      select: { id: true, name: true },
-    }),
-    db.institute.findMany({ orderBy: { code: "asc" }, select: { code: true, name: true } }),
-  ]);
+type PageRow = Omit<PostingListItem, "expertise"> & {
+  total: number;
+  firstDeadline: Date | null;
+  requiredExpertiseIds: string[];
+};
+
+export type OpenPostingsPage = {
+  items: PostingListItem[];
+  total: number;
+  pageCount: number;
+  /** The earliest deadline among all matching postings: the page is the same until then. */
+  firstDeadline: Date | null;
+};
+
+/**
+ * One page of the open postings `instituteId`'s staff see, with the number of matches and the
+ * earliest deadline among them, in one statement (two for a page past the end). `areas` names the
+ * listed expertise.
+ */
+export async function queryOpenPostings(
+  instituteId: string,
+  filter: PostingFilter,
+  areas: PostingFacets["areas"],
+  now = new Date(),
+): Promise<OpenPostingsPage> {
+  const where = openPostingsWhere(instituteId, filter, now);
+  // The page in deadline order, each row carrying the number of matches and their earliest
+  // deadline (computed over all of them before the page is cut).
+  const rows = await db.$queryRaw<PageRow[]>`
+    SELECT p."id", p."title", p."team", p."workMode"::text AS "workMode", p."location",
+      p."durationMonths", p."earliestStart", p."latestStart", p."deadline",
+      p."status"::text AS "status", p."requiredExpertiseIds",
+      i."code" AS "hostCode", i."name" AS "hostName",
+      (count(*) OVER ())::int AS "total", min(p."deadline") OVER () AS "firstDeadline"
+    FROM "Posting" p
+    JOIN "Institute" i ON i."id" = p."hostInstituteId"
+    WHERE ${where}
+    ORDER BY p."deadline" ASC, p."id" ASC
+    LIMIT ${POSTINGS_PAGE_SIZE} OFFSET ${(filter.page - 1) * POSTINGS_PAGE_SIZE}`;
+  let total = rows[0]?.total ?? 0;
+  let firstDeadline = rows[0]?.firstDeadline ?? null;
+  if (!rows.length && filter.page > 1) {
+    // A page past the end (an old link): the figures need a statement of their own.
+    const [counted] = await db.$queryRaw<{ total: number; firstDeadline: Date | null }[]>`
+      SELECT count(*)::int AS "total", min(p."deadline") AS "firstDeadline"
+      FROM "Posting" p WHERE ${where}`;
+    total = counted?.total ?? 0;
+    firstDeadline = counted?.firstDeadline ?? null;
+  }
   const areaName = new Map(areas.map((a) => [a.id, a.name]));
   const items: PostingListItem[] = rows.map((r) => ({
     id: r.id,
     title: r.title,
     team: r.team,
-    hostCode: r.hostInstitute.code,
-    hostName: r.hostInstitute.name,
+    hostCode: r.hostCode,
+    hostName: r.hostName,
     workMode: r.workMode,
     location: r.location,
     durationMonths: r.durationMonths,
@@ -413,9 +453,23 @@ export async function listOpenPostings(actor: Actor, filter: PostingFilter, now 
     items,
     total,
     pageCount: Math.max(1, Math.ceil(total / POSTINGS_PAGE_SIZE)),
-    areas,
-    institutes,
+    firstDeadline,
   };
+}
+
+/**
+ * Open postings the actor may apply to or see, with the list's filters; deadline not yet passed.
+ * Uncached; the list page goes through list-cache.server.ts.
+ */
+export async function listOpenPostings(actor: Actor, filter: PostingFilter, now = new Date()) {
+  const facets = await readPostingFacets();
+  const { items, total, pageCount } = await queryOpenPostings(
+    actor.instituteId,
+    filter,
+    facets.areas,
+    now,
+  );
+  return { items, total, pageCount, ...facets };
 }
 
 /** Every posting of the HR's institute, newest first, with application counts by stage. */

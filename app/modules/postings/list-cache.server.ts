@@ -1,0 +1,202 @@
+import { db } from "~/lib/db.server";
+import { getEnv } from "~/lib/env.server";
+import type { Actor } from "~/lib/permissions";
+import { rankedPostingsFor, suggestionsFrom, type RankedPosting } from "./matching.server";
+import {
+  queryOpenPostings,
+  readPostingFacets,
+  type OpenPostingsPage,
+  type PostingFacets,
+} from "./postings.server";
+import type { PostingFilter } from "./schema";
+
+type Viewer = Pick<Actor, "id" | "instituteId">;
+
+export type PostingList = Omit<OpenPostingsPage, "firstDeadline"> & PostingFacets;
+
+/** A computed value and the moments it holds for: [at, until). */
+type Entry<T> = { value: T; at: number; until: number };
+
+/**
+ * The postings list's filter lists, result pages and suggestion rankings, cached in the app
+ * process.
+ *
+ * Correctness rests on three facts:
+ *
+ * 1. Every entry belongs to one value of `PostingsState.version`, which database triggers raise in
+ *    the same transaction as any change the list reads (postings, institutes, the taxonomy). The
+ *    version is read from the database on every request, before anything is computed, so an
+ *    entry always holds data at least as new as its version, and a change committed by any app
+ *    process is seen by the next request everywhere.
+ *
+ * 2. Which postings a viewer sees in the list depends on them only through their institute (host
+ *    or eligible; drafts, closed and past-deadline postings are never listed; see
+ *    queryOpenPostings), so pages are keyed by institute and filter, and the filter lists are the
+ *    same for everyone. Suggestions depend on the institute and the expertise on the viewer's own
+ *    profile (both part of the key, read on every request), and on the postings they applied to,
+ *    which are read on every request and taken out of the shared ranking.
+ *
+ * 3. Time changes a page or a ranking without a write only when one of its postings' deadline
+ *    passes; an entry is therefore used only before the earliest deadline among all it matched
+ *    (and not for a `now` before it was computed).
+ */
+export class PostingsListCache {
+  private entries = new Map<string, Entry<unknown>>();
+  private pending = new Map<string, Promise<Entry<unknown>>>();
+  private facets: PostingFacets | null = null;
+  private version = -1n;
+
+  constructor(readonly maxEntries: number) {}
+
+  /** Pages and rankings held (the filter lists are one more). */
+  get size() {
+    return this.entries.size;
+  }
+
+  /** One page of the list `viewer` sees, as of `version` (read from the database just before). */
+  async list(
+    viewer: Pick<Viewer, "instituteId">,
+    filter: PostingFilter,
+    version: bigint,
+    now = new Date(),
+  ): Promise<PostingList> {
+    const facets = await this.filterLists(version);
+    const key = JSON.stringify([
+      "page",
+      String(version),
+      viewer.instituteId,
+      filter.q,
+      [...filter.institute].sort(),
+      [...filter.expertise].sort(),
+      [...filter.duration].sort(),
+      [...filter.workMode].sort(),
+      filter.startFrom,
+      filter.startTo,
+      filter.page,
+    ]);
+    const { firstDeadline: _, ...page } = await this.get(key, version, now, async () => {
+      const value = await queryOpenPostings(viewer.instituteId, filter, facets.areas, now);
+      return { value, until: value.firstDeadline?.getTime() ?? Infinity };
+    });
+    return { ...page, ...facets };
+  }
+
+  /** Open postings matching `expertiseIds` that staff of the institute may apply to, best first. */
+  async ranking(
+    viewer: Pick<Viewer, "instituteId">,
+    expertiseIds: string[],
+    version: bigint,
+    now = new Date(),
+  ): Promise<RankedPosting[]> {
+    if (!expertiseIds.length) return [];
+    const key = JSON.stringify([
+      "ranking",
+      String(version),
+      viewer.instituteId,
+      [...new Set(expertiseIds)].sort(),
+    ]);
+    return this.get(key, version, now, async () => {
+      const value = await rankedPostingsFor(viewer.instituteId, expertiseIds, now);
+      return { value, until: Math.min(Infinity, ...value.map((p) => p.deadline.getTime())) };
+    });
+  }
+
+  private async filterLists(version: bigint): Promise<PostingFacets> {
+    if (this.maxEntries <= 0) return readPostingFacets();
+    this.advance(version);
+    if (this.facets && version === this.version) return this.facets;
+    const { value } = await this.once(`facets:${version}`, async () => ({
+      value: await readPostingFacets(),
+      at: -Infinity,
+      until: Infinity,
+    }));
+    const facets = value as PostingFacets;
+    if (version === this.version) this.facets = facets;
+    return facets;
+  }
+
+  private advance(version: bigint) {
+    if (version > this.version) {
+      // Older entries can never be asked for again.
+      this.entries.clear();
+      this.facets = null;
+      this.version = version;
+    }
+  }
+
+  private async get<T>(
+    key: string,
+    version: bigint,
+    now: Date,
+    compute: () => Promise<{ value: T; until: number }>,
+  ): Promise<T> {
+    const t = now.getTime();
+    const run = async (): Promise<Entry<unknown>> => ({ ...(await compute()), at: t });
+    if (this.maxEntries <= 0) return (await run()).value as T;
+    this.advance(version);
+    const hit = this.entries.get(key);
+    if (hit && holds(hit, t)) {
+      this.entries.delete(key); // most recently used last
+      this.entries.set(key, hit);
+      return hit.value as T;
+    }
+    // Concurrent requests for the same key wait for one computation, if it holds for them too.
+    let entry = await this.once(key, run);
+    if (!holds(entry, t)) entry = await run();
+    if (version === this.version) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      if (this.entries.size > this.maxEntries)
+        this.entries.delete(this.entries.keys().next().value!);
+    }
+    return entry.value as T;
+  }
+
+  private async once(key: string, compute: () => Promise<Entry<unknown>>) {
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const computing = compute();
+    this.pending.set(key, computing);
+    try {
+      return await computing;
+    } finally {
+      this.pending.delete(key);
+    }
+  }
+}
+
+/** Whether a value computed at `entry.at` still holds at `t`. */
+function holds(entry: Entry<unknown>, t: number) {
+  return entry.at <= t && t < entry.until;
+}
+
+let shared: PostingsListCache | undefined;
+
+/** The process's cache, sized by POSTINGS_CACHE_ENTRIES (0 turns caching off). */
+function sharedCache() {
+  shared ??= new PostingsListCache(getEnv().POSTINGS_CACHE_ENTRIES);
+  return shared;
+}
+
+/**
+ * Everything the postings list shows `actor`: the page of open postings with the filter lists,
+ * and the postings suggested for them. The list's version and the viewer's own data (the
+ * expertise on their profile, the postings they applied to) are read in one statement; the rest
+ * usually comes from the cache.
+ */
+export async function postingsListPage(
+  actor: Viewer,
+  filter: PostingFilter,
+  { cache = sharedCache(), now = new Date() }: { cache?: PostingsListCache; now?: Date } = {},
+) {
+  const [state] = await db.$queryRaw<
+    { version: bigint; expertiseIds: string[] | null; appliedTo: string[] }[]
+  >`
+    SELECT (SELECT "version" FROM "PostingsState" WHERE "id" = 1) AS "version",
+      (SELECT "expertiseIds" FROM "Profile" WHERE "userId" = ${actor.id}) AS "expertiseIds",
+      ARRAY(SELECT "postingId" FROM "Application" WHERE "applicantId" = ${actor.id}) AS "appliedTo"`;
+  const version = BigInt(state!.version);
+  const result = await cache.list(actor, filter, version, now);
+  const ranked = await cache.ranking(actor, state!.expertiseIds ?? [], version, now);
+  return { result, suggested: suggestionsFrom(ranked, state!.appliedTo) };
+}
