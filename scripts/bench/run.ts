@@ -585,7 +585,7 @@ async function measure() {
     for (const spec of specs) await verify(spec.target, spec.expect);
 
     const measured: Measured[] = [];
-    const total = specs.length + (only ? 0 : 2);
+    const total = specs.length + (only ? 0 : 3);
     for (const [i, spec] of specs.entries()) {
       measured.push(await measureTarget(server, spec, i + 1, total, spec.goal));
     }
@@ -600,9 +600,14 @@ async function measure() {
     // computing them (every cache miss) is on record next to the figures the caches give.
     if (!only) {
       await server.stop();
-      server = await startServer({ DIRECTORY_CACHE_ENTRIES: "0", DASHBOARD_CACHE_ENTRIES: "0" });
+      server = await startServer({
+        DIRECTORY_CACHE_ENTRIES: "0",
+        POSTINGS_CACHE_ENTRIES: "0",
+        DASHBOARD_CACHE_ENTRIES: "0",
+      });
       coldStarts.push(server.coldStartMs);
       const dashboard = inventory.pages.dashboard!;
+      const postings = inventory.pages.postings!;
       const uncached: { target: Target; description: string; as: string; expect: string }[] = [
         {
           target: {
@@ -615,6 +620,18 @@ async function measure() {
             "the same URLs with DIRECTORY_CACHE_ENTRIES=0 (a fresh server): every request computes its search",
           as: inventory.personas.staff!.email,
           expect: "Directory of expertise",
+        },
+        {
+          target: {
+            name: "Postings list, cache off",
+            base: server.base,
+            paths: postings.paths,
+            headers: cookie(postings.persona),
+          },
+          description:
+            "the same URLs with POSTINGS_CACHE_ENTRIES=0 (the same fresh server): every request computes its page",
+          as: inventory.personas[postings.persona]!.email,
+          expect: "Secondment postings",
         },
         {
           target: {
