@@ -69,15 +69,6 @@ const PLACEMENT_SELECT = {
   secondeeId: true,
   hostSupervisorId: true,
   secondee: { select: { id: true, displayName: true, lineManagerId: true } },
-  hostSupervisor: { select: { id: true, displayName: true } },
-  posting: {
-    select: {
-      id: true,
-      title: true,
-      hostInstitute: { select: { name: true, timeZone: true } },
-    },
-  },
-  application: { select: { applicant: { select: { institute: { select: { name: true } } } } } },
 } satisfies Prisma.PlacementSelect;
 type Loaded = Prisma.PlacementGetPayload<{ select: typeof PLACEMENT_SELECT }>;
 
@@ -135,6 +126,23 @@ export async function getPlacement(
     where: { id: placementId },
     select: {
       ...PLACEMENT_SELECT,
+      // The secondee is the applicant, so their institute is the home institute.
+      secondee: {
+        select: {
+          id: true,
+          displayName: true,
+          lineManagerId: true,
+          institute: { select: { name: true } },
+        },
+      },
+      hostSupervisor: { select: { id: true, displayName: true } },
+      posting: {
+        select: {
+          id: true,
+          title: true,
+          hostInstitute: { select: { name: true, timeZone: true } },
+        },
+      },
       checklistItems: {
         orderBy: [{ position: "asc" }, { id: "asc" }],
         select: {
@@ -165,7 +173,7 @@ export async function getPlacement(
   });
   if (!loaded) throw notFound();
   const parties = partiesOf(actor, loaded);
-  const { checklistItems: items, extensions, application, ...placement } = loaded;
+  const { checklistItems: items, extensions, ...placement } = loaded;
   if (!parties.length) throw notFound();
   const shown = effectiveStatuses(items.map((i) => ({ ...i, dependsOn: i.dependsOnIds })));
   const start = day(placement.startDate);
@@ -194,7 +202,7 @@ export async function getPlacement(
     ? await supervisorCandidates(placement.hostInstituteId, supervisorSearch)
     : null;
   return {
-    placement: { ...placement, homeInstituteName: application.applicant.institute.name },
+    placement: { ...placement, homeInstituteName: placement.secondee.institute.name },
     parties,
     items: view,
     progress: progress(items),
