@@ -27,10 +27,12 @@ import {
   moveChecklistItem,
   movePlacement,
   removeChecklistItem,
+  setHostSupervisor,
   updatePlacementDetails,
   uploadEvidence,
   type PlacementResult,
 } from "~/modules/placements/placements.server";
+import { SupervisorPicker } from "~/modules/placements/components/supervisor-picker";
 import {
   ARRANGEMENT_LABELS,
   ARRANGEMENT_TYPES,
@@ -38,6 +40,9 @@ import {
   COST_LABELS,
   PlacementDetailsSchema,
   PlacementMoveSchema,
+  PlacementSupervisorSchema,
+  SUPERVISOR_CHOICES,
+  SupervisorSearchSchema,
 } from "~/modules/placements/schema";
 import { PLACEMENT_STATUS_LABELS, isPlacementEditable } from "~/modules/placements/workflow";
 import { PlacementWorkspaceSchema } from "~/modules/workspaces/schema";
@@ -53,8 +58,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
+  const url = new URL(request.url);
+  // The supervisor picker only when asked for: host staff are many, and most views never use it.
+  const supervisorSearch =
+    url.searchParams.get("supervisor") === "change"
+      ? SupervisorSearchSchema.parse(url.searchParams.get("q") ?? "")
+      : null;
   return {
-    view: await getPlacement(user, idParam(params, "placementId")),
+    view: await getPlacement(user, idParam(params, "placementId"), { supervisorSearch }),
     workspaces: await placementWorkspaces(user, idParam(params, "placementId")),
     where: { locale: user.institute.locale, timeZone: "UTC" },
   };
@@ -62,6 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const MESSAGES: Record<string, string> = {
   details: "Placement details saved.",
+  supervisor: "Host supervisor saved.",
   move: "Placement updated.",
   item: "Checklist item updated.",
   evidence: "Document uploaded.",
@@ -85,6 +97,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const parsed = parseForm(formData, PlacementDetailsSchema);
       if (!parsed.success) return fail(parsed.errors);
       result = await updatePlacementDetails(user, id, parsed.data);
+      break;
+    }
+    case "supervisor": {
+      const parsed = parseForm(formData, PlacementSupervisorSchema);
+      if (!parsed.success) return fail(parsed.errors);
+      result = await setHostSupervisor(user, id, parsed.data);
       break;
     }
     case "move": {
@@ -162,7 +180,7 @@ export default function PlacementPage() {
           Dates and due dates as a calendar (.ics)
         </a>
       </p>
-      {actionData?.intent === "move" || actionData?.intent === "details" ? (
+      {actionData && ["move", "details", "supervisor"].includes(actionData.intent) ? (
         <FormErrors errors={(actionData.errors as FieldErrors)[""]} />
       ) : null}
 
@@ -181,7 +199,20 @@ export default function PlacementPage() {
           </div>
           <div>
             <dt className="font-semibold">Host supervisor</dt>
-            <dd>{p.hostSupervisor?.displayName ?? "Not named"}</dd>
+            <dd>
+              {p.hostSupervisor?.displayName ?? "Not named"}
+              {view.isHr && editable && !view.supervisorPicker ? (
+                <>
+                  {" "}
+                  <a
+                    href={`/placements/${p.id}?supervisor=change#supervisor-heading`}
+                    className="text-brand-700 underline"
+                  >
+                    Change<span className="sr-only"> the host supervisor</span>
+                  </a>
+                </>
+              ) : null}
+            </dd>
           </div>
           <div>
             <dt className="font-semibold">Arrangement</dt>
@@ -216,6 +247,19 @@ export default function PlacementPage() {
           </>
         ) : null}
       </section>
+
+      {view.supervisorPicker ? (
+        <SupervisorPicker
+          placementId={p.id}
+          version={p.version}
+          hostName={p.posting.hostInstitute.name}
+          current={p.hostSupervisor}
+          picker={view.supervisorPicker}
+          limit={SUPERVISOR_CHOICES}
+          errors={errorsFor("supervisor")?.hostSupervisorId}
+          pending={pending}
+        />
+      ) : null}
 
       <section aria-labelledby="workspaces-heading" className="mb-8">
         <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold">
@@ -504,14 +548,6 @@ export default function PlacementPage() {
                 defaultValue: p.endDate?.toISOString().slice(0, 10) ?? "",
               }}
               errors={errorsFor("details")?.endDate}
-            />
-            <SelectField
-              label="Host supervisor"
-              hint="Works the host's checklist items with HR."
-              placeholder="Not named"
-              selectProps={{ name: "hostSupervisorId", defaultValue: p.hostSupervisorId ?? "" }}
-              options={view.supervisors.map((u) => ({ value: u.id, label: u.displayName }))}
-              errors={errorsFor("details")?.hostSupervisorId}
             />
             <SelectField
               label="Arrangement"

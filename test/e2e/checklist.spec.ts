@@ -89,6 +89,30 @@ test("HR of both sides and the secondee complete the checklist; host HR activate
     hostHr.getByRole("heading", { level: 1, name: "Placement: Cora Secondee" }),
   ).toBeVisible();
   await expectNoAxeViolations(hostHr);
+
+  // Host HR name the supervisor, by keyboard: the picker (a search over the host's staff) is on
+  // the page only when they ask for it.
+  await expect(hostHr.getByLabel("Host supervisor", { exact: true })).toHaveCount(0);
+  await hostHr.getByRole("link", { name: "Change the host supervisor" }).focus();
+  await hostHr.keyboard.press("Enter");
+  await expect(
+    hostHr.getByRole("heading", { level: 2, name: "Change the host supervisor" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(hostHr);
+  await hostHr.getByLabel(/^Search staff of/).fill("Hosthr");
+  await hostHr.keyboard.press("Enter");
+  await expect(hostHr.getByText(/1 person matching “Hosthr”/)).toBeVisible();
+  await expectNoAxeViolations(hostHr);
+  const supervisor = hostHr.getByLabel("Host supervisor", { exact: true });
+  await supervisor.focus();
+  await supervisor.selectOption({ index: 1 });
+  await hostHr.keyboard.press("Tab");
+  await hostHr.keyboard.press("Enter");
+  await expect(hostHr.getByText("Host supervisor saved.")).toBeVisible();
+  await expect(hostHr.getByRole("heading", { name: "Change the host supervisor" })).toHaveCount(0);
+  await expect(hostHr.getByRole("definition").filter({ hasText: "Hank Hosthr" })).toBeVisible();
+  await settled(hostHr);
+
   await uploadAndComplete(hostHr, "IPA assignment agreement signed");
   await attest(hostHr, "Suitability determination (SF-85P)");
   await attest(hostHr, "IT accounts created");

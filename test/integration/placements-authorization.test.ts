@@ -297,6 +297,44 @@ function calls(): Call[] {
         ),
     },
     {
+      name: "GET /placements/:id, changing the supervisor",
+      allowed: parties,
+      run: (c) =>
+        call(placementPage.loader, get(`/placements/${P}?supervisor=change&q=Rita`, c), {
+          placementId: P,
+        }),
+    },
+    {
+      name: "POST host supervisor (someone of the home institute)",
+      allowed: { hostHr: "refused", homeHr: "refused" },
+      run: (c) =>
+        call(
+          placementPage.action,
+          post(`/placements/${P}?supervisor=change`, c, {
+            intent: "supervisor",
+            hostSupervisorId: w.ukStaff.id,
+            version: String(placementVersion),
+          }),
+          { placementId: P },
+        ),
+    },
+    {
+      name: "POST host supervisor",
+      // After the two changes above (dates and terms, clearance).
+      allowed: { hostHr: "ok", homeHr: "skip" },
+      run: (c) =>
+        call(
+          placementPage.action,
+          post(`/placements/${P}?supervisor=change`, c, {
+            intent: "supervisor",
+            // The same supervisor, so that the later checks still find them a party.
+            hostSupervisorId: w.reviewer.id,
+            version: String(placementVersion + 2),
+          }),
+          { placementId: P },
+        ),
+    },
+    {
       name: "POST template item",
       allowed: { hostHr: "ok" },
       run: (c) =>
@@ -354,4 +392,22 @@ test("every placements and checklists route and action, for every role", async (
       if (got !== "ok") mismatches.push(`${c.name} as ${role}: expected ok, got ${got}`);
     }
   expect(mismatches).toEqual([]);
+});
+
+test("only HR of either side get the supervisor picker, and only when they ask for it", async () => {
+  type Loaded = { view: { supervisorPicker: { candidates: { displayName: string }[] } | null } };
+  const load = async (role: Role, query: string) =>
+    (await call(placementPage.loader, get(`/placements/${placementId}${query}`, cookies[role]), {
+      placementId,
+    })) as Loaded;
+  for (const role of ["secondee", "lineManager", "homeHr", "hostHr", "hostSupervisor"] as const) {
+    expect((await load(role, "")).view.supervisorPicker).toBeNull();
+    const picker = (await load(role, "?supervisor=change&q=rita")).view.supervisorPicker;
+    if (role === "homeHr" || role === "hostHr")
+      expect(picker?.candidates.map((c) => c.displayName)).toEqual(["Rita Reviewer"]);
+    else expect(picker).toBeNull();
+  }
+  // A search that is too long or odd is still just a search.
+  const odd = await load("hostHr", `?supervisor=change&q=${encodeURIComponent("%\\".repeat(80))}`);
+  expect(odd.view.supervisorPicker?.candidates).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
+import { ensureUser, uniqueEmail } from "#test/factories";
 import { exeBytes, pdfBytes } from "#test/factories/postings";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
@@ -13,9 +14,11 @@ import {
   moveChecklistItem,
   movePlacement,
   removeChecklistItem,
+  setHostSupervisor,
   updatePlacementDetails,
   uploadEvidence,
 } from "~/modules/placements/placements.server";
+import { SUPERVISOR_CHOICES } from "~/modules/placements/schema";
 import {
   advance,
   createPipelineWorld,
@@ -446,4 +449,124 @@ test("evidence that is too large is refused, and nothing is stored", async () =>
   expect(
     (await db.checklistItem.findUniqueOrThrow({ where: { id: nda.id } })).evidenceFileId,
   ).toBeNull();
+});
+
+describe("the host supervisor: a bounded picker, on request, and only host staff", () => {
+  const denied = (status: number) => (r: unknown) => r instanceof Response && r.status === status;
+  const staff = (name: string, instituteId: string, deactivated = false) =>
+    ensureUser(db, { email: uniqueEmail("cand"), displayName: name, instituteId, deactivated });
+  let candidates: { id: string }[];
+  let gone: { id: string };
+  let elsewhere: { id: string };
+
+  beforeAll(async () => {
+    // More host staff than the picker shows, one who has left, and one at the home institute.
+    candidates = [];
+    for (let n = 1; n <= SUPERVISOR_CHOICES + 5; n++)
+      candidates.push(await staff(`Sam Candidate ${String(n).padStart(2, "0")}`, w.us.id));
+    gone = await staff("Sam Candidate Departed", w.us.id, true);
+    elsewhere = await staff("Sam Candidate Overseas", w.uk.id);
+  });
+
+  test("the page reads no host staff unless HR ask to change the supervisor", async () => {
+    const id = await newPlacement();
+    expect((await getPlacement(w.hostHr, id)).supervisorPicker).toBeNull();
+    for (const party of [w.applicant, w.manager])
+      expect((await getPlacement(party, id, { supervisorSearch: "" })).supervisorPicker).toBeNull();
+    for (const hr of [w.hostHr, w.homeHr]) {
+      const picker = (await getPlacement(hr, id, { supervisorSearch: "" })).supervisorPicker!;
+      expect(picker.candidates).toHaveLength(SUPERVISOR_CHOICES);
+      expect(picker.more).toBe(true);
+    }
+  });
+
+  test("the candidates are at most a page of active host staff, narrowed by name", async () => {
+    const id = await newPlacement();
+    const search = async (q: string) =>
+      (await getPlacement(w.hostHr, id, { supervisorSearch: q })).supervisorPicker!;
+    const all = await search("sam candidate");
+    expect(all.candidates).toHaveLength(SUPERVISOR_CHOICES);
+    expect(all.more).toBe(true);
+    expect(all.candidates[0]!.displayName).toBe("Sam Candidate 01");
+    const ids = all.candidates.map((c) => c.id);
+    expect(ids).not.toContain(gone.id);
+    expect(ids).not.toContain(elsewhere.id);
+    const one = await search("  CANDIDATE 07 ");
+    expect(one).toMatchObject({ query: "CANDIDATE 07", more: false });
+    expect(one.candidates.map((c) => c.id)).toEqual([candidates[6]!.id]);
+    expect((await search("Departed")).candidates).toEqual([]);
+    expect((await search("Overseas")).candidates).toEqual([]);
+    expect((await search("%_'\\")).candidates).toEqual([]);
+  });
+
+  test("HR name an eligible supervisor; anyone else is refused and nothing changes", async () => {
+    const id = await newPlacement();
+    const version = async () => (await db.placement.findUniqueOrThrow({ where: { id } })).version;
+    const before = await version();
+    for (const hostSupervisorId of [elsewhere.id, gone.id, "no-such-user", w.applicant.id])
+      expect(await setHostSupervisor(w.hostHr, id, { hostSupervisorId, version: before })).toEqual({
+        ok: false,
+        errors: { hostSupervisorId: ["Choose someone at the host institute"] },
+      });
+    // The details form may still carry it: the same rule.
+    expect(
+      await updatePlacementDetails(w.hostHr, id, {
+        startDate: "",
+        endDate: "",
+        hostSupervisorId: elsewhere.id,
+        arrangementType: "OTHER",
+        costArrangement: "HOME_PAYS",
+        extensionReason: "",
+        version: before,
+      }),
+    ).toMatchObject({
+      ok: false,
+      errors: { hostSupervisorId: ["Choose someone at the host institute"] },
+    });
+    expect(await version()).toBe(before);
+
+    await expect(
+      setHostSupervisor(w.applicant, id, { hostSupervisorId: candidates[0]!.id, version: before }),
+    ).rejects.toSatisfy(denied(403));
+    await expect(
+      setHostSupervisor(w.usStaff, id, { hostSupervisorId: candidates[0]!.id, version: before }),
+    ).rejects.toSatisfy(denied(404));
+
+    const chosen = candidates[SUPERVISOR_CHOICES + 2]!.id;
+    expect(
+      await setHostSupervisor(w.homeHr, id, { hostSupervisorId: chosen, version: before }),
+    ).toEqual({
+      ok: true,
+    });
+    expect(
+      await setHostSupervisor(w.hostHr, id, { hostSupervisorId: "", version: before }),
+    ).toMatchObject({ ok: false, conflict: true });
+    const after = await db.placement.findUniqueOrThrow({ where: { id } });
+    expect(after).toMatchObject({ hostSupervisorId: chosen, version: before + 1 });
+    expect(
+      await db.auditEvent.findFirst({
+        where: { targetId: id, action: "placement.supervisor" },
+        select: { details: true },
+      }),
+    ).toMatchObject({ details: { from: null, to: chosen } });
+
+    // Dates and terms without the field leave the supervisor as it is; "" names no one.
+    const details = {
+      startDate: "2027-03-01",
+      endDate: "2027-09-01",
+      arrangementType: "OTHER",
+      costArrangement: "HOME_PAYS",
+      extensionReason: "",
+    } as const;
+    expect(await updatePlacementDetails(w.hostHr, id, { ...details, version: before + 1 })).toEqual(
+      {
+        ok: true,
+      },
+    );
+    expect((await db.placement.findUniqueOrThrow({ where: { id } })).hostSupervisorId).toBe(chosen);
+    expect(
+      await setHostSupervisor(w.hostHr, id, { hostSupervisorId: "", version: before + 2 }),
+    ).toEqual({ ok: true });
+    expect((await db.placement.findUniqueOrThrow({ where: { id } })).hostSupervisorId).toBeNull();
+  });
 });

@@ -21,7 +21,11 @@ import type { ChecklistItemInput, ItemMoveInput } from "~/modules/checklists/sch
 import { calendar, type AllDayEvent } from "~/lib/icalendar";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import { syncPlacementAccess } from "~/modules/workspaces/workspaces.server";
-import type { PlacementDetailsInput } from "./schema";
+import {
+  SUPERVISOR_CHOICES,
+  type PlacementDetailsInput,
+  type PlacementSupervisorInput,
+} from "./schema";
 import {
   canMovePlacement,
   isPlacementEditable,
@@ -64,16 +68,7 @@ const PLACEMENT_SELECT = {
   hostInstituteId: true,
   secondeeId: true,
   hostSupervisorId: true,
-  secondee: { select: { id: true, displayName: true, email: true, lineManagerId: true } },
-  hostSupervisor: { select: { id: true, displayName: true } },
-  posting: {
-    select: {
-      id: true,
-      title: true,
-      hostInstitute: { select: { name: true, timeZone: true } },
-    },
-  },
-  application: { select: { applicant: { select: { institute: { select: { name: true } } } } } },
+  secondee: { select: { id: true, displayName: true, lineManagerId: true } },
 } satisfies Prisma.PlacementSelect;
 type Loaded = Prisma.PlacementGetPayload<{ select: typeof PLACEMENT_SELECT }>;
 
@@ -117,85 +112,132 @@ async function load(tx: Tx, actor: Actor, placementId: string) {
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
-/** The placement page: details, the checklist with shown statuses and due dates, progress, gate. */
-export async function getPlacement(actor: Actor, placementId: string, now = new Date()) {
-  return db.$transaction(async (tx) => {
-    const { placement, parties } = await load(tx, actor, placementId);
-    const items = await tx.checklistItem.findMany({
-      where: { placementId },
-      orderBy: [{ position: "asc" }, { id: "asc" }],
-      select: {
-        id: true,
-        title: true,
-        guidance: true,
-        ownerSide: true,
-        dueOffsetDays: true,
-        required: true,
-        evidenceKind: true,
-        dependsOnIds: true,
-        status: true,
-        version: true,
-        verifiedBy: true,
-        verifiedOn: true,
-        reference: true,
-        level: true,
-        expiresOn: true,
-        waivedReason: true,
-        completedAt: true,
-        evidenceFile: { select: { filename: true } },
+/**
+ * The placement page: details, the checklist with shown statuses and due dates, progress, gate.
+ * One statement (the checklist and extensions by relation joins); the supervisor picker's
+ * candidates only when HR ask for it (`supervisorSearch` set), at most SUPERVISOR_CHOICES.
+ */
+export async function getPlacement(
+  actor: Actor,
+  placementId: string,
+  { now = new Date(), supervisorSearch }: { now?: Date; supervisorSearch?: string | null } = {},
+) {
+  const loaded = await db.placement.findUnique({
+    where: { id: placementId },
+    select: {
+      ...PLACEMENT_SELECT,
+      // The secondee is the applicant, so their institute is the home institute.
+      secondee: {
+        select: {
+          id: true,
+          displayName: true,
+          lineManagerId: true,
+          institute: { select: { name: true } },
+        },
       },
-    });
-    const shown = effectiveStatuses(items.map((i) => ({ ...i, dependsOn: i.dependsOnIds })));
-    const start = day(placement.startDate);
-    const today = todayIn(placement.posting.hostInstitute.timeZone, now);
-    const titles = new Map(items.map((i) => [i.id, i.title]));
-    const actors = itemActors(parties);
-    const view = items.map((i) => {
-      const status = shown.get(i.id)!;
-      const due = start ? dueDate(start, i.dueOffsetDays) : null;
-      return {
-        ...i,
-        shownStatus: status,
-        due,
-        overdue: due !== null && due < today && !isSettled(i.status),
-        waitingFor: i.dependsOnIds
-          .filter((d) => !isSettled(items.find((x) => x.id === d)?.status ?? "DONE"))
-          .map((d) => titles.get(d) ?? ""),
-        moves: (["IN_PROGRESS", "DONE", "WAIVED", "TODO"] as const).filter((to) =>
-          actors.some((a) => canMoveItem(status, to, i.ownerSide, a)),
-        ),
-      };
-    });
-    const isHr = parties.includes("HOME_HR") || parties.includes("HOST_HR");
-    const supervisors = isHr
-      ? await tx.user.findMany({
-          where: { instituteId: placement.hostInstituteId, deactivatedAt: null },
-          orderBy: { displayName: "asc" },
-          select: { id: true, displayName: true },
-          take: 500,
-        })
-      : [];
-    const extensions = await tx.placementExtension.findMany({
-      where: { placementId },
-      orderBy: { createdAt: "asc" },
-      select: { id: true, previousEnd: true, newEnd: true, reason: true, createdAt: true },
-    });
+      hostSupervisor: { select: { id: true, displayName: true } },
+      posting: {
+        select: {
+          id: true,
+          title: true,
+          hostInstitute: { select: { name: true, timeZone: true } },
+        },
+      },
+      checklistItems: {
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          title: true,
+          guidance: true,
+          ownerSide: true,
+          dueOffsetDays: true,
+          required: true,
+          evidenceKind: true,
+          dependsOnIds: true,
+          status: true,
+          version: true,
+          verifiedBy: true,
+          verifiedOn: true,
+          reference: true,
+          level: true,
+          expiresOn: true,
+          waivedReason: true,
+          evidenceFile: { select: { filename: true } },
+        },
+      },
+      extensions: {
+        orderBy: { createdAt: "asc" },
+        select: { id: true, previousEnd: true, newEnd: true, reason: true },
+      },
+    },
+  });
+  if (!loaded) throw notFound();
+  const parties = partiesOf(actor, loaded);
+  const { checklistItems: items, extensions, ...placement } = loaded;
+  if (!parties.length) throw notFound();
+  const shown = effectiveStatuses(items.map((i) => ({ ...i, dependsOn: i.dependsOnIds })));
+  const start = day(placement.startDate);
+  const today = todayIn(placement.posting.hostInstitute.timeZone, now);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const actors = itemActors(parties);
+  const view = items.map(({ dependsOnIds, dueOffsetDays, ...i }) => {
+    const status = shown.get(i.id)!;
+    const due = start ? dueDate(start, dueOffsetDays) : null;
     return {
-      placement: {
-        ...placement,
-        homeInstituteName: placement.application.applicant.institute.name,
-      },
-      parties,
-      items: view,
-      progress: progress(items),
-      blockers: activationBlockers(items).map((i) => i.title),
-      moves: placementMovesFor(placement.status, movers(parties)),
-      extensions,
-      isHr,
-      supervisors,
+      ...i,
+      shownStatus: status,
+      due,
+      overdue: due !== null && due < today && !isSettled(i.status),
+      waitingFor: dependsOnIds
+        .filter((d) => !isSettled(byId.get(d)?.status ?? "DONE"))
+        .map((d) => byId.get(d)?.title ?? ""),
+      moves: (["IN_PROGRESS", "DONE", "WAIVED", "TODO"] as const).filter((to) =>
+        actors.some((a) => canMoveItem(status, to, i.ownerSide, a)),
+      ),
     };
   });
+  const isHr = parties.includes("HOME_HR") || parties.includes("HOST_HR");
+  const picking = isHr && isPlacementEditable(placement.status) && supervisorSearch != null;
+  const supervisorPicker = picking
+    ? await supervisorCandidates(placement.hostInstituteId, supervisorSearch)
+    : null;
+  return {
+    placement: { ...placement, homeInstituteName: placement.secondee.institute.name },
+    parties,
+    items: view,
+    progress: progress(items),
+    blockers: activationBlockers(items).map((i) => i.title),
+    moves: placementMovesFor(placement.status, movers(parties)),
+    extensions,
+    isHr,
+    supervisorPicker,
+  };
 }
+
+/**
+ * Who may supervise on the host side: active staff of the host institute. The picker's page of
+ * them, by name (a search narrows it), one more than shown to tell that there are more.
+ */
+async function supervisorCandidates(hostInstituteId: string, search: string) {
+  const query = search.trim().slice(0, 100);
+  const found = await db.user.findMany({
+    where: {
+      ...eligibleSupervisors(hostInstituteId),
+      ...(query ? { displayName: { contains: query, mode: "insensitive" as const } } : {}),
+    },
+    orderBy: [{ displayName: "asc" }, { id: "asc" }],
+    select: { id: true, displayName: true, jobTitle: true },
+    take: SUPERVISOR_CHOICES + 1,
+  });
+  return {
+    query,
+    candidates: found.slice(0, SUPERVISOR_CHOICES),
+    more: found.length > SUPERVISOR_CHOICES,
+  };
+}
+
+const eligibleSupervisors = (hostInstituteId: string) =>
+  ({ instituteId: hostInstituteId, deactivatedAt: null }) satisfies Prisma.UserWhereInput;
 
 /** Placements the actor deals with: HR see their institute's (hosted or sent); anyone their own. */
 export async function listPlacements(actor: Actor, status?: PlacementStatus) {
@@ -556,17 +598,8 @@ export async function updatePlacementDetails(
       return refused("A completed or cancelled placement can no longer be changed.");
     if (input.version !== placement.version) return STALE;
     const errors: FieldErrors = {};
-    if (input.hostSupervisorId) {
-      const supervisor = await tx.user.findFirst({
-        where: {
-          id: input.hostSupervisorId,
-          instituteId: placement.hostInstituteId,
-          deactivatedAt: null,
-        },
-        select: { id: true },
-      });
-      if (!supervisor) errors.hostSupervisorId = ["Choose someone at the host institute"];
-    }
+    if (!(await mayChooseSupervisor(tx, placement.hostInstituteId, input.hostSupervisorId)))
+      errors.hostSupervisorId = [NOT_ELIGIBLE];
     const oldEnd = day(placement.endDate);
     const extending = placement.status === "ACTIVE" && oldEnd !== null && input.endDate !== oldEnd;
     if (extending && !input.extensionReason)
@@ -579,7 +612,10 @@ export async function updatePlacementDetails(
       data: {
         startDate: input.startDate ? new Date(`${input.startDate}T00:00:00Z`) : null,
         endDate: input.endDate ? new Date(`${input.endDate}T00:00:00Z`) : null,
-        hostSupervisorId: input.hostSupervisorId || null,
+        // Left as it is when the form does not carry it (the page changes it on its own form).
+        ...(input.hostSupervisorId === undefined
+          ? {}
+          : { hostSupervisorId: input.hostSupervisorId || null }),
         arrangementType: input.arrangementType,
         costArrangement: input.costArrangement,
         version: { increment: 1 },
@@ -608,9 +644,52 @@ export async function updatePlacementDetails(
   });
 }
 
+const NOT_ELIGIBLE = "Choose someone at the host institute";
+
+/** No one (""), nothing asked (undefined), or active staff of the host institute. */
+async function mayChooseSupervisor(tx: Tx, hostInstituteId: string, id: string | undefined) {
+  if (!id) return true;
+  const found = await tx.user.findFirst({
+    where: { id, ...eligibleSupervisors(hostInstituteId) },
+    select: { id: true },
+  });
+  return found !== null;
+}
+
+/** HR (of either side) name the host supervisor, or none; only active host staff qualify. */
+export async function setHostSupervisor(
+  actor: Actor,
+  placementId: string,
+  input: PlacementSupervisorInput,
+): Promise<PlacementResult> {
+  return db.$transaction(async (tx) => {
+    const { placement, parties } = await load(tx, actor, placementId);
+    if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
+    if (!isPlacementEditable(placement.status))
+      return refused("A completed or cancelled placement can no longer be changed.");
+    if (input.version !== placement.version) return STALE;
+    if (!(await mayChooseSupervisor(tx, placement.hostInstituteId, input.hostSupervisorId)))
+      return refused(NOT_ELIGIBLE, "hostSupervisorId");
+    const updated = await tx.placement.updateMany({
+      where: { id: placementId, version: input.version },
+      data: { hostSupervisorId: input.hostSupervisorId || null, version: { increment: 1 } },
+    });
+    if (updated.count !== 1) return STALE;
+    await recordAudit(tx, {
+      actor,
+      action: "placement.supervisor",
+      targetType: "Placement",
+      targetId: placementId,
+      instituteId: placement.hostInstituteId,
+      details: { from: placement.hostSupervisorId, to: input.hostSupervisorId || null },
+    });
+    return { ok: true };
+  });
+}
+
 /** The placement's dates and checklist due dates as an iCalendar file. */
 export async function placementCalendar(actor: Actor, placementId: string, now = new Date()) {
-  const view = await getPlacement(actor, placementId, now);
+  const view = await getPlacement(actor, placementId, { now });
   const p = view.placement;
   const who = p.secondee.displayName;
   const events: AllDayEvent[] = [];
