@@ -446,6 +446,7 @@ function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
       form: {
         intent: oneOf(
           "details",
+          "supervisor",
           "move",
           "item",
           "evidence",
