@@ -16,8 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "workspaceId");
   return {
-    frame: await getWorkspaceFrame(user, id),
-    home: await getWorkspaceHome(user, id),
+    frame: await getWorkspaceFrame(user, id, request),
+    home: await getWorkspaceHome(user, id, request),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
@@ -68,6 +68,11 @@ export default function WorkspaceHome() {
               </li>
             ))}
           </ul>
+          {home.memberCount > home.members.length ? (
+            <p className="mt-1 text-sm text-gray-700">
+              and {home.memberCount - home.members.length} more
+            </p>
+          ) : null}
           <p className="mt-2">
             <Link to={`${base}/members`} className="text-brand-700 underline">
               Manage members
@@ -107,6 +112,13 @@ export default function WorkspaceHome() {
           ) : (
             <p>Nothing registered yet.</p>
           )}
+          {home.registrationCount > home.registrations.length ? (
+            <p className="mt-2">
+              <Link to={`${base}/registrations`} className="text-brand-700 underline">
+                All {home.registrationCount} registrations
+              </Link>
+            </p>
+          ) : null}
         </section>
       </div>
     </>

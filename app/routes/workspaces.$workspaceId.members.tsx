@@ -35,7 +35,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "workspaceId");
-  const frame = await getWorkspaceFrame(user, id);
+  const frame = await getWorkspaceFrame(user, id, request);
   return {
     frame,
     me: user.id,
