@@ -68,11 +68,6 @@ export default function WorkspaceHome() {
               </li>
             ))}
           </ul>
-          {home.memberCount > home.members.length ? (
-            <p className="mt-1 text-sm text-gray-700">
-              and {home.memberCount - home.members.length} more
-            </p>
-          ) : null}
           <p className="mt-2">
             <Link to={`${base}/members`} className="text-brand-700 underline">
               Manage members

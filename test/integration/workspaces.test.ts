@@ -1404,7 +1404,7 @@ describe("placement-driven access", () => {
 });
 
 describe("reading a workspace's pages at scale", () => {
-  test("the home shows at most ten of each list, the first fifty members, and the totals", async () => {
+  test("the home shows at most ten of each list but the members, and how many registrations", async () => {
     const ws = await newWorkspace(w.usStaff, "JOINT");
     const stamp = unique("many");
     await db.user.createMany({
@@ -1451,8 +1451,7 @@ describe("reading a workspace's pages at scale", () => {
     });
 
     const home = await getWorkspaceHome(w.usStaff, ws);
-    expect(home.members).toHaveLength(50);
-    expect(home.memberCount).toBe(56);
+    expect(home.members).toHaveLength(56);
     // The owner first, then by joining.
     expect(home.members[0]!.user.id).toBe(w.usStaff.id);
     expect(home.tasks.map((t) => t.title)).toEqual(

@@ -142,7 +142,8 @@ export async function getPage(actor: Actor, workspaceId: string, pageId: string,
       version: true,
       updatedAt: true,
       updatedById: true,
-      threads: THREADS_QUERY,
+      // By the workspace too, as the discussion list reads them: its index gives the order.
+      threads: { ...THREADS_QUERY, where: { workspaceId } },
     },
   });
   if (!page) throw notFound();

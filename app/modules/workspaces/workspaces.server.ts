@@ -277,12 +277,12 @@ export async function createWorkspace(
 
 /** How many of each list the home shows; each has its own page with all of them. */
 export const HOME_LIST_SIZE = 10;
-export const HOME_MEMBERS_SIZE = 50;
 
 /**
  * The workspace home: purpose, members, recent activity, open tasks and registrations. After the
  * read check (shared with the layout), one statement for the lists and one for the names in the
- * activity feed; each list is bounded, so the page costs the same in a busy workspace.
+ * activity feed. Every list but the members (all shown, as few as the people invited) is
+ * bounded, so the page costs the same in a busy workspace.
  */
 export async function getWorkspaceHome(actor: Actor, workspaceId: string, scope?: object) {
   const { role, workspace } = await sharedReadAccess(actor, workspaceId, scope);
@@ -290,7 +290,7 @@ export async function getWorkspaceHome(actor: Actor, workspaceId: string, scope?
     where: { id: workspaceId },
     select: {
       purpose: true,
-      members: { ...MEMBERS_QUERY, take: HOME_MEMBERS_SIZE },
+      members: MEMBERS_QUERY,
       activity: {
         orderBy: [{ at: "desc" }, { id: "desc" }],
         take: HOME_LIST_SIZE,
@@ -313,7 +313,7 @@ export async function getWorkspaceHome(actor: Actor, workspaceId: string, scope?
         take: HOME_LIST_SIZE,
         select: { id: true, title: true, registeredAt: true, contentHash: true },
       },
-      _count: { select: { members: true, registrations: true } },
+      _count: { select: { registrations: true } },
     },
   });
   const names = await actorNames(
@@ -325,7 +325,6 @@ export async function getWorkspaceHome(actor: Actor, workspaceId: string, scope?
     role,
     kind: workspace.kind,
     members: home.members,
-    memberCount: home._count.members,
     activity: home.activity.map((a) => ({
       ...a,
       actorName: names.get(a.actorId ?? "") ?? "The portal",
@@ -347,7 +346,7 @@ export async function actorNames(tx: Tx, ids: (string | null)[]) {
 }
 
 const MEMBERS_QUERY = {
-  orderBy: [{ role: "asc" }, { joinedAt: "asc" }, { userId: "asc" }],
+  orderBy: [{ role: "asc" }, { joinedAt: "asc" }],
   select: {
     role: true,
     viaPlacementId: true,
