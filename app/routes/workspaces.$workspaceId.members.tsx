@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     frame,
     me: user.id,
-    view: await getMembersPage(user, id),
+    view: await getMembersPage(user, id, request),
     labels: frame.role === "OWNER" ? await labelChoices(user) : [],
   };
 }

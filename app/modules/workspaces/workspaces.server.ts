@@ -392,39 +392,37 @@ export async function getActivity(actor: Actor, workspaceId: string, page = 1) {
   });
 }
 
-/** Members, invitations and settings: what the members page shows. */
-export async function getMembersPage(actor: Actor, workspaceId: string) {
-  return db.$transaction(async (tx) => {
-    const { workspace, role } = await access(tx, actor, workspaceId, "read");
-    const [details, members, invitations] = await Promise.all([
-      tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { purpose: true } }),
-      workspaceMembers(tx, workspaceId),
-      roleMay(role, "manage")
-        ? tx.workspaceInvitation.findMany({
-            where: { workspaceId, status: "PENDING" },
-            orderBy: { createdAt: "asc" },
-            select: {
-              id: true,
-              role: true,
-              createdAt: true,
-              invitee: { select: { displayName: true, email: true } },
-            },
-          })
-        : Promise.resolve([]),
-    ]);
-    return {
-      role,
-      members,
-      invitations,
-      settings: {
-        name: workspace.name,
-        purpose: details.purpose,
-        label: workspace.restrictedToInstituteId ?? "JOINT",
-        marking: workspace.marking,
-        version: workspace.version,
-      },
-    };
-  });
+/** Members, invitations and settings: what the members page shows (read check shared per request). */
+export async function getMembersPage(actor: Actor, workspaceId: string, scope?: object) {
+  const { workspace, role } = await sharedReadAccess(actor, workspaceId, scope);
+  const [details, members, invitations] = await Promise.all([
+    db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { purpose: true } }),
+    workspaceMembers(db, workspaceId),
+    roleMay(role, "manage")
+      ? db.workspaceInvitation.findMany({
+          where: { workspaceId, status: "PENDING" },
+          orderBy: { createdAt: "asc" },
+          select: {
+            id: true,
+            role: true,
+            createdAt: true,
+            invitee: { select: { displayName: true, email: true } },
+          },
+        })
+      : Promise.resolve([]),
+  ]);
+  return {
+    role,
+    members,
+    invitations,
+    settings: {
+      name: workspace.name,
+      purpose: details.purpose,
+      label: workspace.restrictedToInstituteId ?? "JOINT",
+      marking: workspace.marking,
+      version: workspace.version,
+    },
+  };
 }
 
 /**
