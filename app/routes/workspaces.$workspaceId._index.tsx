@@ -16,8 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "workspaceId");
   return {
-    frame: await getWorkspaceFrame(user, id),
-    home: await getWorkspaceHome(user, id),
+    frame: await getWorkspaceFrame(user, id, request),
+    home: await getWorkspaceHome(user, id, request),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
@@ -107,6 +107,13 @@ export default function WorkspaceHome() {
           ) : (
             <p>Nothing registered yet.</p>
           )}
+          {home.registrationCount > home.registrations.length ? (
+            <p className="mt-2">
+              <Link to={`${base}/registrations`} className="text-brand-700 underline">
+                All {home.registrationCount} registrations
+              </Link>
+            </p>
+          ) : null}
         </section>
       </div>
     </>

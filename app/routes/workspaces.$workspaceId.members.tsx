@@ -35,11 +35,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "workspaceId");
-  const frame = await getWorkspaceFrame(user, id);
+  const frame = await getWorkspaceFrame(user, id, request);
   return {
     frame,
     me: user.id,
-    view: await getMembersPage(user, id),
+    view: await getMembersPage(user, id, request),
     labels: frame.role === "OWNER" ? await labelChoices(user) : [],
   };
 }

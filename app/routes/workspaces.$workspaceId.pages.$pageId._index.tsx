@@ -21,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    view: await getPage(user, idParam(params, "workspaceId"), idParam(params, "pageId")),
+    view: await getPage(user, idParam(params, "workspaceId"), idParam(params, "pageId"), request),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }

@@ -25,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       idParam(params, "workspaceId"),
       idParam(params, "pageId"),
       compare,
+      request,
     ),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { ensureUser, uniqueEmail } from "#test/factories";
+import { must } from "#test/factories/results";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { exeBytes, pdfBytes } from "#test/factories/postings";
 import type { ProtectiveMarking, WorkspaceRole } from "~/generated/prisma/enums";
@@ -1399,5 +1400,110 @@ describe("placement-driven access", () => {
       viaPlacementId: null,
     });
     expect(await accessEmails(w.applicant.email)).toBe(emails);
+  });
+});
+
+describe("reading a workspace's pages at scale", () => {
+  test("the home shows at most ten of each list but the members, and how many registrations", async () => {
+    const ws = await newWorkspace(w.usStaff, "JOINT");
+    const stamp = unique("many");
+    await db.user.createMany({
+      data: Array.from({ length: 55 }, (_, i) => ({
+        email: uniqueEmail(`member.${i}`),
+        displayName: `${stamp} member ${String(i).padStart(2, "0")}`,
+        instituteId: w.us.id,
+        roles: ["STAFF" as const],
+      })),
+    });
+    const people = await db.user.findMany({
+      where: { displayName: { startsWith: `${stamp} member` } },
+      select: { id: true },
+    });
+    await db.workspaceMember.createMany({
+      data: people.map((p) => ({ workspaceId: ws, userId: p.id, role: "VIEWER" as const })),
+    });
+    await db.workspaceTask.createMany({
+      data: Array.from({ length: 12 }, (_, i) => ({
+        workspaceId: ws,
+        title: `Task ${i}`,
+        createdById: w.usStaff.id,
+        dueOn: new Date(Date.UTC(2030, 0, 1 + i)),
+      })),
+    });
+    await db.workspaceActivity.createMany({
+      data: Array.from({ length: 15 }, (_, i) => ({
+        workspaceId: ws,
+        actorId: w.usStaff.id,
+        kind: "test",
+        summary: `Step ${i}`,
+        at: new Date(Date.UTC(2030, 0, 1, 0, i)),
+      })),
+    });
+    await db.findingsRegistration.createMany({
+      data: Array.from({ length: 12 }, (_, i) => ({
+        workspaceId: ws,
+        title: `Registration ${i}`,
+        registeredById: w.usStaff.id,
+        registeredAt: new Date(Date.UTC(2030, 0, 1 + i)),
+        snapshot: [],
+        contentHash: `hash ${i}`,
+      })),
+    });
+
+    const home = await getWorkspaceHome(w.usStaff, ws);
+    expect(home.members).toHaveLength(56);
+    // The owner first, then by joining.
+    expect(home.members[0]!.user.id).toBe(w.usStaff.id);
+    expect(home.tasks.map((t) => t.title)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Task ${i}`),
+    );
+    expect(home.activity.map((a) => a.summary)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Step ${14 - i}`),
+    );
+    expect(home.activity[0]!.actorName).toBe("Ulysses Staff");
+    expect(home.registrations.map((r) => r.title)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Registration ${11 - i}`),
+    );
+    expect(home.registrationCount).toBe(12);
+  });
+
+  test("history compares any two versions; a missing one falls back to the latest, or the one before", async () => {
+    const id = await newWorkspace(w.usStaff, "JOINT");
+    const pageId = await page(w.usStaff, id, "Log", "v1");
+    for (let v = 2; v <= 6; v++)
+      expect(
+        (await savePage(w.usStaff, id, pageId, { title: "Log", body: `v${v}`, baseVersion: v - 1 }))
+          .ok,
+      ).toBe(true);
+    const compare = async (from: number, to: number) => {
+      const h = await getPageHistory(w.usStaff, id, pageId, { from, to });
+      expect(h.versions.map((v) => v.version)).toEqual([6, 5, 4, 3, 2, 1]);
+      return [h.from, h.to, h.diff.map((l) => `${l.kind} ${l.text}`).join(", ")];
+    };
+    expect(await compare(2, 5)).toEqual([2, 5, "removed v2, added v5"]);
+    expect(await compare(5, 2)).toEqual([5, 2, "removed v5, added v2"]);
+    expect(await compare(99, 3)).toEqual([2, 3, "removed v2, added v3"]);
+    expect(await compare(1, 99)).toEqual([1, 6, "removed v1, added v6"]);
+    expect(await compare(0, 0)).toEqual([5, 6, "removed v5, added v6"]);
+    expect(await compare(0, 1)).toEqual([1, 1, "same v1"]);
+  });
+
+  test("one request's loaders share a read check, never across people or requests", async () => {
+    const ws = await newWorkspace(w.usStaff, "JOINT");
+    await join(w.usStaff, ws, w.ukStaff, "EDITOR");
+    const pageId = await page(w.usStaff, ws, "Shared", "Body");
+    const request = new Request("http://localhost/");
+    expect((await getWorkspaceFrame(w.ukStaff, ws, request)).role).toBe("EDITOR");
+    // The member leaves while the request is being answered: its other loader keeps its answer...
+    must(await removeMember(w.ukStaff, ws, w.ukStaff.id));
+    expect((await getPage(w.ukStaff, ws, pageId, request)).role).toBe("EDITOR");
+    // ...but the next request, or no request at all, reads again.
+    await expect(
+      getPage(w.ukStaff, ws, pageId, new Request("http://localhost/")),
+    ).rejects.toSatisfy(NOT_FOUND);
+    await expect(getWorkspaceFrame(w.ukStaff, ws)).rejects.toSatisfy(NOT_FOUND);
+    // Someone else's check on the same request is their own.
+    await expect(getPage(w.jpStaff, ws, pageId, request)).rejects.toSatisfy(NOT_FOUND);
+    expect((await getPage(w.usStaff, ws, pageId, request)).role).toBe("OWNER");
   });
 });

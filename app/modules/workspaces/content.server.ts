@@ -20,6 +20,7 @@ import type {
 import {
   access,
   actorNames,
+  sharedReadAccess,
   logActivity,
   notFound,
   refused,
@@ -104,23 +105,59 @@ async function loadPage(tx: Tx, workspaceId: string, pageId: string) {
   return page;
 }
 
-/** A page rendered (safely), with its discussion threads. */
-export async function getPage(actor: Actor, workspaceId: string, pageId: string) {
-  return db.$transaction(async (tx) => {
-    const { role } = await access(tx, actor, workspaceId, "read");
-    const page = await loadPage(tx, workspaceId, pageId);
-    const threads = await threadsWithComments(tx, { workspaceId, pageId });
-    const names = await actorNames(tx, [page.updatedById]);
-    return {
-      role,
-      page: {
-        ...page,
-        html: renderMarkdown(page.body, { topHeading: 2 }),
-        updatedByName: names.get(page.updatedById) ?? "",
-      },
-      threads,
-    };
+const THREAD_SELECT = {
+  id: true,
+  title: true,
+  createdAt: true,
+  createdById: true,
+  pageId: true,
+  page: { select: { title: true } },
+  comments: {
+    orderBy: { createdAt: "asc" },
+    take: 200,
+    select: { id: true, body: true, authorId: true, createdAt: true },
+  },
+} satisfies Prisma.DiscussionThreadSelect;
+
+const THREADS_QUERY = {
+  orderBy: { createdAt: "desc" },
+  take: 100,
+  select: THREAD_SELECT,
+} satisfies Prisma.DiscussionThreadFindManyArgs;
+
+type ThreadRow = Prisma.DiscussionThreadGetPayload<{ select: typeof THREAD_SELECT }>;
+
+/**
+ * A page rendered (safely), with its discussion threads. After the read check (shared with the
+ * layout), one statement for the page and its threads with their comments, one for the names.
+ */
+export async function getPage(actor: Actor, workspaceId: string, pageId: string, scope?: object) {
+  const { role } = await sharedReadAccess(actor, workspaceId, scope);
+  const page = await db.workspacePage.findFirst({
+    where: { id: pageId, workspaceId },
+    select: {
+      id: true,
+      title: true,
+      body: true,
+      version: true,
+      updatedAt: true,
+      updatedById: true,
+      // By the workspace too, as the discussion list reads them: its index gives the order.
+      threads: { ...THREADS_QUERY, where: { workspaceId } },
+    },
   });
+  if (!page) throw notFound();
+  const { threads, ...current } = page;
+  const names = await actorNames(db, [current.updatedById, ...threadPeople(threads)]);
+  return {
+    role,
+    page: {
+      ...current,
+      html: renderMarkdown(current.body, { topHeading: 2 }),
+      updatedByName: names.get(current.updatedById) ?? "",
+    },
+    threads: namedThreads(threads, names),
+  };
 }
 
 /** The page as the editor opens it: source text and the version the edit starts from. */
@@ -198,48 +235,68 @@ export async function savePage(
   });
 }
 
-/** Every version (who, when) and the difference between two of them (default: the last two). */
+type HistoryRow = {
+  pageTitle: string;
+  current: number;
+  version: number | null;
+  title: string | null;
+  createdAt: Date | null;
+  authorName: string | null;
+  body: string | null;
+};
+
+/**
+ * Every version (who, when) and the difference between two of them (default: the last two). After
+ * the read check (shared with the layout), one statement: the page, its versions' metadata with
+ * their authors' names, and the bodies of only the versions the comparison can resolve to.
+ */
 export async function getPageHistory(
   actor: Actor,
   workspaceId: string,
   pageId: string,
   compare: { from: number; to: number },
+  scope?: object,
 ) {
-  return db.$transaction(async (tx) => {
-    await access(tx, actor, workspaceId, "read");
-    const page = await loadPage(tx, workspaceId, pageId);
-    const versions = await tx.pageVersion.findMany({
-      where: { pageId },
-      orderBy: { version: "desc" },
-      select: { version: true, title: true, authorId: true, createdAt: true },
-    });
-    const names = await actorNames(
-      tx,
-      versions.map((v) => v.authorId),
-    );
-    const to = versions.some((v) => v.version === compare.to) ? compare.to : page.version;
-    const from = versions.some((v) => v.version === compare.from)
-      ? compare.from
-      : Math.max(1, to - 1);
-    const [a, b] = await Promise.all([
-      tx.pageVersion.findUnique({
-        where: { pageId_version: { pageId, version: from } },
-        select: { body: true, title: true },
-      }),
-      tx.pageVersion.findUnique({
-        where: { pageId_version: { pageId, version: to } },
-        select: { body: true, title: true },
-      }),
-    ]);
-    return {
-      page: { id: page.id, title: page.title, version: page.version },
-      versions: versions.map((v) => ({ ...v, authorName: names.get(v.authorId) ?? "" })),
-      from,
-      to,
-      titleChange: a && b && a.title !== b.title ? { from: a.title, to: b.title } : null,
-      diff: a && b ? pageDiff(a.body, b.body) : [],
-    };
-  });
+  await sharedReadAccess(actor, workspaceId, scope);
+  // `to` is the asked version if it exists, else the current one; `from` the asked one if it
+  // exists, else the one before `to` (or 1). So these are the only bodies that can be compared.
+  const rows = await db.$queryRaw<HistoryRow[]>`
+    SELECT p.title AS "pageTitle", p.version AS current, v.version, v.title, v."createdAt",
+      u."displayName" AS "authorName",
+      CASE WHEN v.version IN (${compare.from}::int, ${compare.to}::int, ${compare.to}::int - 1,
+        p.version, p.version - 1, 1) THEN v.body END AS body
+    FROM "WorkspacePage" p
+    LEFT JOIN "PageVersion" v ON v."pageId" = p.id
+    LEFT JOIN "User" u ON u.id = v."authorId"
+    WHERE p.id = ${pageId} AND p."workspaceId" = ${workspaceId}
+    ORDER BY v.version DESC`;
+  const head = rows[0];
+  if (!head) throw notFound();
+  const versions = rows.flatMap((r) =>
+    r.version === null
+      ? []
+      : [
+          {
+            version: r.version,
+            title: r.title ?? "",
+            createdAt: r.createdAt!,
+            authorName: r.authorName ?? "",
+          },
+        ],
+  );
+  const bodies = new Map(rows.map((r) => [r.version, r]));
+  const to = bodies.has(compare.to) ? compare.to : head.current;
+  const from = bodies.has(compare.from) ? compare.from : Math.max(1, to - 1);
+  const a = bodies.get(from);
+  const b = bodies.get(to);
+  return {
+    page: { id: pageId, title: head.pageTitle, version: head.current },
+    versions,
+    from,
+    to,
+    titleChange: a && b && a.title !== b.title ? { from: a.title!, to: b.title! } : null,
+    diff: a?.body != null && b?.body != null ? pageDiff(a.body, b.body) : [],
+  };
 }
 
 // --- Files -------------------------------------------------------------------------------------
@@ -387,28 +444,15 @@ async function threadsWithComments(
   tx: Tx,
   where: Prisma.DiscussionThreadWhereInput & { workspaceId: string },
 ) {
-  const threads = await tx.discussionThread.findMany({
-    where,
-    orderBy: { createdAt: "desc" },
-    take: 100,
-    select: {
-      id: true,
-      title: true,
-      createdAt: true,
-      createdById: true,
-      pageId: true,
-      page: { select: { title: true } },
-      comments: {
-        orderBy: { createdAt: "asc" },
-        take: 200,
-        select: { id: true, body: true, authorId: true, createdAt: true },
-      },
-    },
-  });
-  const names = await actorNames(
-    tx,
-    threads.flatMap((t) => [t.createdById, ...t.comments.map((c) => c.authorId)]),
-  );
+  const threads = await tx.discussionThread.findMany({ where, ...THREADS_QUERY });
+  return namedThreads(threads, await actorNames(tx, threadPeople(threads)));
+}
+
+function threadPeople(threads: ThreadRow[]) {
+  return threads.flatMap((t) => [t.createdById, ...t.comments.map((c) => c.authorId)]);
+}
+
+function namedThreads(threads: ThreadRow[], names: Map<string, string>) {
   return threads.map((t) => ({
     ...t,
     createdByName: names.get(t.createdById) ?? "",

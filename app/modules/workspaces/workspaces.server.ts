@@ -97,9 +97,35 @@ async function nameOf(tx: Tx, userId: string) {
   return user?.displayName ?? "Someone";
 }
 
+/**
+ * The read check, shared by the loaders of one request: the layout and the page's own loader both
+ * need it, and Remix runs both for every document request. `scope` is that request (any object
+ * that lives exactly as long as it); without one, every call reads afresh. The key holds the
+ * actor, so one scope never hands a check to someone else.
+ */
+const readsPerScope = new WeakMap<object, Map<string, ReturnType<typeof readAccess>>>();
+
+export function sharedReadAccess(
+  actor: Pick<Actor, "id" | "instituteId">,
+  workspaceId: string,
+  scope?: object,
+) {
+  if (!scope) return readAccess(actor, workspaceId);
+  let reads = readsPerScope.get(scope);
+  if (!reads) readsPerScope.set(scope, (reads = new Map()));
+  const key = `${actor.id}\u0000${actor.instituteId}\u0000${workspaceId}`;
+  let pending = reads.get(key);
+  if (!pending) reads.set(key, (pending = readAccess(actor, workspaceId)));
+  return pending;
+}
+
+function readAccess(actor: Pick<Actor, "id" | "instituteId">, workspaceId: string) {
+  return access(db, actor, workspaceId, "read");
+}
+
 /** What every page of a workspace shows: name, label and marking banner, and the viewer's role. */
-export async function getWorkspaceFrame(actor: Actor, workspaceId: string) {
-  const { workspace, role } = await access(db, actor, workspaceId, "read");
+export async function getWorkspaceFrame(actor: Actor, workspaceId: string, scope?: object) {
+  const { workspace, role } = await sharedReadAccess(actor, workspaceId, scope);
   return {
     id: workspace.id,
     name: workspace.name,
@@ -249,23 +275,31 @@ export async function createWorkspace(
   });
 }
 
-/** The workspace home: purpose, members, recent activity, open tasks and registrations. */
-export async function getWorkspaceHome(actor: Actor, workspaceId: string) {
-  return db.$transaction(async (tx) => {
-    const { workspace, role } = await access(tx, actor, workspaceId, "read");
-    const [details, members, activity, tasks, registrations, pageCount] = await Promise.all([
-      tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { purpose: true } }),
-      workspaceMembers(tx, workspaceId),
-      tx.workspaceActivity.findMany({
-        where: { workspaceId },
+/** How many of each list the home shows; each has its own page with all of them. */
+export const HOME_LIST_SIZE = 10;
+
+/**
+ * The workspace home: purpose, members, recent activity, open tasks and registrations. After the
+ * read check (shared with the layout), one statement for the lists and one for the names in the
+ * activity feed. Every list but the members (all shown, as few as the people invited) is
+ * bounded, so the page costs the same in a busy workspace.
+ */
+export async function getWorkspaceHome(actor: Actor, workspaceId: string, scope?: object) {
+  const { role, workspace } = await sharedReadAccess(actor, workspaceId, scope);
+  const home = await db.workspace.findUniqueOrThrow({
+    where: { id: workspaceId },
+    select: {
+      purpose: true,
+      members: MEMBERS_QUERY,
+      activity: {
         orderBy: [{ at: "desc" }, { id: "desc" }],
-        take: 10,
+        take: HOME_LIST_SIZE,
         select: { id: true, actorId: true, summary: true, link: true, at: true },
-      }),
-      tx.workspaceTask.findMany({
-        where: { workspaceId, status: { not: "DONE" } },
+      },
+      tasks: {
+        where: { status: { not: "DONE" } },
         orderBy: [{ dueOn: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
-        take: 10,
+        take: HOME_LIST_SIZE,
         select: {
           id: true,
           title: true,
@@ -273,32 +307,32 @@ export async function getWorkspaceHome(actor: Actor, workspaceId: string) {
           dueOn: true,
           assignee: { select: { displayName: true } },
         },
-      }),
-      tx.findingsRegistration.findMany({
-        where: { workspaceId },
-        orderBy: { registeredAt: "desc" },
+      },
+      registrations: {
+        orderBy: [{ registeredAt: "desc" }, { id: "desc" }],
+        take: HOME_LIST_SIZE,
         select: { id: true, title: true, registeredAt: true, contentHash: true },
-      }),
-      tx.workspacePage.count({ where: { workspaceId } }),
-    ]);
-    const names = await actorNames(
-      tx,
-      activity.map((a) => a.actorId),
-    );
-    return {
-      purpose: details.purpose,
-      role,
-      kind: workspace.kind,
-      members,
-      activity: activity.map((a) => ({
-        ...a,
-        actorName: names.get(a.actorId ?? "") ?? "The portal",
-      })),
-      tasks,
-      registrations,
-      pageCount,
-    };
+      },
+      _count: { select: { registrations: true } },
+    },
   });
+  const names = await actorNames(
+    db,
+    home.activity.map((a) => a.actorId),
+  );
+  return {
+    purpose: home.purpose,
+    role,
+    kind: workspace.kind,
+    members: home.members,
+    activity: home.activity.map((a) => ({
+      ...a,
+      actorName: names.get(a.actorId ?? "") ?? "The portal",
+    })),
+    tasks: home.tasks,
+    registrations: home.registrations,
+    registrationCount: home._count.registrations,
+  };
 }
 
 export async function actorNames(tx: Tx, ids: (string | null)[]) {
@@ -311,23 +345,24 @@ export async function actorNames(tx: Tx, ids: (string | null)[]) {
   return new Map(users.map((u) => [u.id, u.displayName]));
 }
 
-function workspaceMembers(tx: Tx, workspaceId: string) {
-  return tx.workspaceMember.findMany({
-    where: { workspaceId },
-    orderBy: [{ role: "asc" }, { joinedAt: "asc" }],
-    select: {
-      role: true,
-      viaPlacementId: true,
-      user: {
-        select: {
-          id: true,
-          displayName: true,
-          email: true,
-          institute: { select: { id: true, code: true } },
-        },
+const MEMBERS_QUERY = {
+  orderBy: [{ role: "asc" }, { joinedAt: "asc" }],
+  select: {
+    role: true,
+    viaPlacementId: true,
+    user: {
+      select: {
+        id: true,
+        displayName: true,
+        email: true,
+        institute: { select: { id: true, code: true } },
       },
     },
-  });
+  },
+} satisfies Prisma.WorkspaceMemberFindManyArgs;
+
+function workspaceMembers(tx: Tx, workspaceId: string) {
+  return tx.workspaceMember.findMany({ where: { workspaceId }, ...MEMBERS_QUERY });
 }
 
 /** The activity feed, newest first. */
@@ -357,39 +392,37 @@ export async function getActivity(actor: Actor, workspaceId: string, page = 1) {
   });
 }
 
-/** Members, invitations and settings: what the members page shows. */
-export async function getMembersPage(actor: Actor, workspaceId: string) {
-  return db.$transaction(async (tx) => {
-    const { workspace, role } = await access(tx, actor, workspaceId, "read");
-    const [details, members, invitations] = await Promise.all([
-      tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { purpose: true } }),
-      workspaceMembers(tx, workspaceId),
-      roleMay(role, "manage")
-        ? tx.workspaceInvitation.findMany({
-            where: { workspaceId, status: "PENDING" },
-            orderBy: { createdAt: "asc" },
-            select: {
-              id: true,
-              role: true,
-              createdAt: true,
-              invitee: { select: { displayName: true, email: true } },
-            },
-          })
-        : Promise.resolve([]),
-    ]);
-    return {
-      role,
-      members,
-      invitations,
-      settings: {
-        name: workspace.name,
-        purpose: details.purpose,
-        label: workspace.restrictedToInstituteId ?? "JOINT",
-        marking: workspace.marking,
-        version: workspace.version,
-      },
-    };
-  });
+/** Members, invitations and settings: what the members page shows (read check shared per request). */
+export async function getMembersPage(actor: Actor, workspaceId: string, scope?: object) {
+  const { workspace, role } = await sharedReadAccess(actor, workspaceId, scope);
+  const [details, members, invitations] = await Promise.all([
+    db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { purpose: true } }),
+    workspaceMembers(db, workspaceId),
+    roleMay(role, "manage")
+      ? db.workspaceInvitation.findMany({
+          where: { workspaceId, status: "PENDING" },
+          orderBy: { createdAt: "asc" },
+          select: {
+            id: true,
+            role: true,
+            createdAt: true,
+            invitee: { select: { displayName: true, email: true } },
+          },
+        })
+      : Promise.resolve([]),
+  ]);
+  return {
+    role,
+    members,
+    invitations,
+    settings: {
+      name: workspace.name,
+      purpose: details.purpose,
+      label: workspace.restrictedToInstituteId ?? "JOINT",
+      marking: workspace.marking,
+      version: workspace.version,
+    },
+  };
 }
 
 /**
