@@ -809,11 +809,8 @@ const PLACEMENT_LINK_SELECT = {
 } satisfies Prisma.PlacementSelect;
 type PlacementForLink = Prisma.PlacementGetPayload<{ select: typeof PLACEMENT_LINK_SELECT }>;
 
-async function placementForLink(tx: Tx, actor: Actor, placementId: string) {
-  const placement = await tx.placement.findUnique({
-    where: { id: placementId },
-    select: PLACEMENT_LINK_SELECT,
-  });
+/** How the actor stands towards a placement's workspaces; 404 for someone with no part in it. */
+function linkStanding(actor: Actor, placement: PlacementForLink | null) {
   if (!placement) throw notFound();
   const hostSide =
     isHrOf(actor, placement.hostInstituteId) || placement.hostSupervisorId === actor.id;
@@ -826,56 +823,70 @@ async function placementForLink(tx: Tx, actor: Actor, placementId: string) {
   return { placement, hostSide };
 }
 
+async function placementForLink(tx: Tx, actor: Actor, placementId: string) {
+  const placement = await tx.placement.findUnique({
+    where: { id: placementId },
+    select: PLACEMENT_LINK_SELECT,
+  });
+  return linkStanding(actor, placement);
+}
+
 /**
  * The host workspaces a placement names, and those the actor could add: host HR or the host
  * supervisor, for workspaces they own whose label admits the secondee.
  */
 export async function placementWorkspaces(actor: Actor, placementId: string) {
-  return db.$transaction(async (tx) => {
-    const { placement, hostSide } = await placementForLink(tx, actor, placementId);
-    const linked = await tx.placementWorkspace.findMany({
-      where: { placementId },
-      orderBy: { addedAt: "asc" },
-      select: {
-        workspace: {
-          select: {
-            id: true,
-            name: true,
-            restrictedTo: { select: { code: true } },
-            members: { where: { userId: actor.id }, select: { role: true } },
+  // Read-only, so no transaction: the placement, the actor's standing and the linked workspaces
+  // in one statement, then (host side only) the workspaces they could add.
+  const found = await db.placement.findUnique({
+    where: { id: placementId },
+    select: {
+      ...PLACEMENT_LINK_SELECT,
+      workspaces: {
+        orderBy: { addedAt: "asc" },
+        select: {
+          workspace: {
+            select: {
+              id: true,
+              name: true,
+              restrictedTo: { select: { code: true } },
+              members: { where: { userId: actor.id }, select: { role: true } },
+            },
           },
         },
       },
-    });
-    const linkable = hostSide
-      ? await tx.workspace.findMany({
-          where: {
-            AND: [
-              visibleTo(actor),
-              admitting(placement.secondee.instituteId),
-              { members: { some: { userId: actor.id, role: "OWNER" } } },
-            ],
-            placements: { none: { placementId } },
-          },
-          orderBy: { name: "asc" },
-          select: { id: true, name: true, restrictedTo: { select: { code: true } } },
-        })
-      : [];
-    return {
-      canLink: hostSide,
-      // Only workspaces the viewer is in are named; the others are counted.
-      linked: linked
-        .filter((l) => l.workspace.members.length > 0)
-        .map((l) => ({
-          id: l.workspace.id,
-          name: l.workspace.name,
-          label: labelName(l.workspace.restrictedTo),
-          canUnlink: hostSide && l.workspace.members[0]?.role === "OWNER",
-        })),
-      hiddenCount: linked.filter((l) => l.workspace.members.length === 0).length,
-      linkable: linkable.map((w) => ({ id: w.id, name: w.name, label: labelName(w.restrictedTo) })),
-    };
+    },
   });
+  const { placement, hostSide } = linkStanding(actor, found);
+  const linked = found!.workspaces;
+  const linkable = hostSide
+    ? await db.workspace.findMany({
+        where: {
+          AND: [
+            visibleTo(actor),
+            admitting(placement.secondee.instituteId),
+            { members: { some: { userId: actor.id, role: "OWNER" } } },
+          ],
+          placements: { none: { placementId } },
+        },
+        orderBy: { name: "asc" },
+        select: { id: true, name: true, restrictedTo: { select: { code: true } } },
+      })
+    : [];
+  return {
+    canLink: hostSide,
+    // Only workspaces the viewer is in are named; the others are counted.
+    linked: linked
+      .filter((l) => l.workspace.members.length > 0)
+      .map((l) => ({
+        id: l.workspace.id,
+        name: l.workspace.name,
+        label: labelName(l.workspace.restrictedTo),
+        canUnlink: hostSide && l.workspace.members[0]?.role === "OWNER",
+      })),
+    hiddenCount: linked.filter((l) => l.workspace.members.length === 0).length,
+    linkable: linkable.map((w) => ({ id: w.id, name: w.name, label: labelName(w.restrictedTo) })),
+  };
 }
 
 /** Names a host workspace on a placement; if the placement is already active, access starts now. */
