@@ -775,47 +775,37 @@ export async function getApplication(
   const reviewers = matches.slice(0, REVIEWER_MATCHES);
 
   return {
-    application: pendingReviewer
-      ? {
-          id: app.id,
-          status: app.status,
-          version: app.version,
-          applicant: {
-            displayName: app.applicant.displayName,
-            institute: app.applicant.institute,
-          },
-          posting: {
-            id: app.posting.id,
-            title: app.posting.title,
-            hostInstitute: app.posting.hostInstitute,
-          },
-          statement: null,
-          availableFrom: null,
-          availableUntil: null,
-          declaredClearance: null,
-          submittedAt: app.submittedAt,
-          lineManager: null,
-        }
-      : {
-          id: app.id,
-          status: app.status,
-          version: app.version,
-          applicant: {
-            displayName: app.applicant.displayName,
-            institute: app.applicant.institute,
-          },
-          posting: {
-            id: app.posting.id,
-            title: app.posting.title,
-            hostInstitute: app.posting.hostInstitute,
-          },
-          statement: app.statement,
-          availableFrom: app.availableFrom,
-          availableUntil: app.availableUntil,
-          declaredClearance: app.declaredClearance,
-          submittedAt: app.submittedAt,
-          lineManager: app.lineManager ? { displayName: app.lineManager.displayName } : null,
-        },
+    application: {
+      id: app.id,
+      status: app.status,
+      version: app.version,
+      applicant: {
+        displayName: app.applicant.displayName,
+        institute: app.applicant.institute,
+      },
+      posting: {
+        id: app.posting.id,
+        title: app.posting.title,
+        hostInstitute: app.posting.hostInstitute,
+      },
+      submittedAt: app.submittedAt,
+      // A reviewer who has not yet declared a conflict sees who applied to what, nothing more.
+      ...(pendingReviewer
+        ? {
+            statement: null,
+            availableFrom: null,
+            availableUntil: null,
+            declaredClearance: null,
+            lineManager: null,
+          }
+        : {
+            statement: app.statement,
+            availableFrom: app.availableFrom,
+            availableUntil: app.availableUntil,
+            declaredClearance: app.declaredClearance,
+            lineManager: app.lineManager ? { displayName: app.lineManager.displayName } : null,
+          }),
+    },
     parties,
     moves: movesFor(app.status, parties).filter((to) => to !== "SUBMITTED"),
     timeline: events,

@@ -585,6 +585,21 @@ export async function downloadEvidence(actor: Actor, itemId: string, ipAddress =
   });
 }
 
+/**
+ * The placement, for a change only HR of either side may make: 403 for another party, a refusal
+ * when the placement is over or the form was read from an older version.
+ */
+async function loadForHrChange(tx: Tx, actor: Actor, placementId: string, version: number) {
+  const { placement, parties } = await load(tx, actor, placementId);
+  if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
+  const refusal = !isPlacementEditable(placement.status)
+    ? refused("A completed or cancelled placement can no longer be changed.")
+    : version !== placement.version
+      ? STALE
+      : null;
+  return { placement, refusal };
+}
+
 /** HR change the placement's dates, supervisor and terms; a later end date is an extension. */
 export async function updatePlacementDetails(
   actor: Actor,
@@ -592,11 +607,8 @@ export async function updatePlacementDetails(
   input: PlacementDetailsInput,
 ): Promise<PlacementResult> {
   return db.$transaction(async (tx) => {
-    const { placement, parties } = await load(tx, actor, placementId);
-    if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
-    if (!isPlacementEditable(placement.status))
-      return refused("A completed or cancelled placement can no longer be changed.");
-    if (input.version !== placement.version) return STALE;
+    const { placement, refusal } = await loadForHrChange(tx, actor, placementId, input.version);
+    if (refusal) return refusal;
     const errors: FieldErrors = {};
     if (!(await mayChooseSupervisor(tx, placement.hostInstituteId, input.hostSupervisorId)))
       errors.hostSupervisorId = [NOT_ELIGIBLE];
@@ -663,11 +675,8 @@ export async function setHostSupervisor(
   input: PlacementSupervisorInput,
 ): Promise<PlacementResult> {
   return db.$transaction(async (tx) => {
-    const { placement, parties } = await load(tx, actor, placementId);
-    if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
-    if (!isPlacementEditable(placement.status))
-      return refused("A completed or cancelled placement can no longer be changed.");
-    if (input.version !== placement.version) return STALE;
+    const { placement, refusal } = await loadForHrChange(tx, actor, placementId, input.version);
+    if (refusal) return refusal;
     if (!(await mayChooseSupervisor(tx, placement.hostInstituteId, input.hostSupervisorId)))
       return refused(NOT_ELIGIBLE, "hostSupervisorId");
     const updated = await tx.placement.updateMany({

@@ -89,17 +89,20 @@ async function touch(tx: Tx, workspaceId: string) {
   await tx.workspace.update({ where: { id: workspaceId }, data: { updatedAt: new Date() } });
 }
 
+/** What a page view and an edit read of a page. */
+const PAGE_SELECT = {
+  id: true,
+  title: true,
+  body: true,
+  version: true,
+  updatedAt: true,
+  updatedById: true,
+} satisfies Prisma.WorkspacePageSelect;
+
 async function loadPage(tx: Tx, workspaceId: string, pageId: string) {
   const page = await tx.workspacePage.findFirst({
     where: { id: pageId, workspaceId },
-    select: {
-      id: true,
-      title: true,
-      body: true,
-      version: true,
-      updatedAt: true,
-      updatedById: true,
-    },
+    select: PAGE_SELECT,
   });
   if (!page) throw notFound();
   return page;
@@ -136,12 +139,7 @@ export async function getPage(actor: Actor, workspaceId: string, pageId: string,
   const page = await db.workspacePage.findFirst({
     where: { id: pageId, workspaceId },
     select: {
-      id: true,
-      title: true,
-      body: true,
-      version: true,
-      updatedAt: true,
-      updatedById: true,
+      ...PAGE_SELECT,
       // By the workspace too, as the discussion list reads them: its index gives the order.
       threads: { ...THREADS_QUERY, where: { workspaceId } },
     },
