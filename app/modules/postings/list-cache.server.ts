@@ -1,6 +1,7 @@
 import { db } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import type { Actor } from "~/lib/permissions";
+import { VersionedCache } from "~/lib/versioned-cache.server";
 import { rankedPostingsFor, suggestionsFrom, type RankedPosting } from "./matching.server";
 import {
   queryOpenPostings,
@@ -13,9 +14,6 @@ import type { PostingFilter } from "./schema";
 type Viewer = Pick<Actor, "id" | "instituteId">;
 
 export type PostingList = Omit<OpenPostingsPage, "firstDeadline"> & PostingFacets;
-
-/** A computed value and the moments it holds for: [at, until). */
-type Entry<T> = { value: T; at: number; until: number };
 
 /**
  * The postings list's filter lists, result pages and suggestion rankings, cached in the app
@@ -41,12 +39,15 @@ type Entry<T> = { value: T; at: number; until: number };
  *    (and not for a `now` before it was computed).
  */
 export class PostingsListCache {
-  private entries = new Map<string, Entry<unknown>>();
-  private pending = new Map<string, Promise<Entry<unknown>>>();
-  private facets: PostingFacets | null = null;
-  private version = -1n;
+  /** Pages and rankings. */
+  private entries: VersionedCache<unknown>;
+  /** The filter lists: one entry per version, shared by everyone. */
+  private facets: VersionedCache<PostingFacets>;
 
-  constructor(readonly maxEntries: number) {}
+  constructor(readonly maxEntries: number) {
+    this.entries = new VersionedCache(maxEntries);
+    this.facets = new VersionedCache(Math.min(maxEntries, 1));
+  }
 
   /** Pages and rankings held (the filter lists are one more). */
   get size() {
@@ -60,10 +61,9 @@ export class PostingsListCache {
     version: bigint,
     now = new Date(),
   ): Promise<PostingList> {
-    const facets = await this.filterLists(version);
+    const facets = await this.facets.get(version, "facets", readPostingFacets);
     const key = JSON.stringify([
       "page",
-      String(version),
       viewer.instituteId,
       filter.q,
       [...filter.institute].sort(),
@@ -74,10 +74,15 @@ export class PostingsListCache {
       filter.startTo,
       filter.page,
     ]);
-    const { firstDeadline: _, ...page } = await this.get(key, version, now, async () => {
-      const value = await queryOpenPostings(viewer.instituteId, filter, facets.areas, now);
-      return { value, until: value.firstDeadline?.getTime() ?? Infinity };
-    });
+    const { firstDeadline: _, ...page } = (await this.entries.get(
+      version,
+      key,
+      () => queryOpenPostings(viewer.instituteId, filter, facets.areas, now),
+      {
+        at: now.getTime(),
+        until: (value) => (value as OpenPostingsPage).firstDeadline?.getTime() ?? Infinity,
+      },
+    )) as OpenPostingsPage;
     return { ...page, ...facets };
   }
 
@@ -89,85 +94,18 @@ export class PostingsListCache {
     now = new Date(),
   ): Promise<RankedPosting[]> {
     if (!expertiseIds.length) return [];
-    const key = JSON.stringify([
-      "ranking",
-      String(version),
-      viewer.instituteId,
-      [...new Set(expertiseIds)].sort(),
-    ]);
-    return this.get(key, version, now, async () => {
-      const value = await rankedPostingsFor(viewer.instituteId, expertiseIds, now);
-      return { value, until: Math.min(Infinity, ...value.map((p) => p.deadline.getTime())) };
-    });
+    const key = JSON.stringify(["ranking", viewer.instituteId, [...new Set(expertiseIds)].sort()]);
+    return (await this.entries.get(
+      version,
+      key,
+      () => rankedPostingsFor(viewer.instituteId, expertiseIds, now),
+      {
+        at: now.getTime(),
+        until: (value) =>
+          Math.min(Infinity, ...(value as RankedPosting[]).map((p) => p.deadline.getTime())),
+      },
+    )) as RankedPosting[];
   }
-
-  private async filterLists(version: bigint): Promise<PostingFacets> {
-    if (this.maxEntries <= 0) return readPostingFacets();
-    this.advance(version);
-    if (this.facets && version === this.version) return this.facets;
-    const { value } = await this.once(`facets:${version}`, async () => ({
-      value: await readPostingFacets(),
-      at: -Infinity,
-      until: Infinity,
-    }));
-    const facets = value as PostingFacets;
-    if (version === this.version) this.facets = facets;
-    return facets;
-  }
-
-  private advance(version: bigint) {
-    if (version > this.version) {
-      // Older entries can never be asked for again.
-      this.entries.clear();
-      this.facets = null;
-      this.version = version;
-    }
-  }
-
-  private async get<T>(
-    key: string,
-    version: bigint,
-    now: Date,
-    compute: () => Promise<{ value: T; until: number }>,
-  ): Promise<T> {
-    const t = now.getTime();
-    const run = async (): Promise<Entry<unknown>> => ({ ...(await compute()), at: t });
-    if (this.maxEntries <= 0) return (await run()).value as T;
-    this.advance(version);
-    const hit = this.entries.get(key);
-    if (hit && holds(hit, t)) {
-      this.entries.delete(key); // most recently used last
-      this.entries.set(key, hit);
-      return hit.value as T;
-    }
-    // Concurrent requests for the same key wait for one computation, if it holds for them too.
-    let entry = await this.once(key, run);
-    if (!holds(entry, t)) entry = await run();
-    if (version === this.version) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      if (this.entries.size > this.maxEntries)
-        this.entries.delete(this.entries.keys().next().value!);
-    }
-    return entry.value as T;
-  }
-
-  private async once(key: string, compute: () => Promise<Entry<unknown>>) {
-    const inFlight = this.pending.get(key);
-    if (inFlight) return inFlight;
-    const computing = compute();
-    this.pending.set(key, computing);
-    try {
-      return await computing;
-    } finally {
-      this.pending.delete(key);
-    }
-  }
-}
-
-/** Whether a value computed at `entry.at` still holds at `t`. */
-function holds(entry: Entry<unknown>, t: number) {
-  return entry.at <= t && t < entry.until;
 }
 
 let shared: PostingsListCache | undefined;
