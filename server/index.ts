@@ -9,6 +9,7 @@ import { getEnv } from "../app/lib/env.server";
 import { crossSiteProblem, securityHeaders } from "../app/lib/http-security.server";
 import { accessLogLine, bodyLimit, declaredBodyTooLarge } from "../app/lib/access-log.server";
 import { admissionMiddleware } from "../app/lib/admission";
+import { newRequestScope, runInRequestScope, serverTiming } from "../app/lib/request-scope.server";
 
 // The HTTP shell around the Remix app: security headers, cross-site checks, static files.
 // The app's own start-up (database, migrations, outbox worker) lives inside the Remix build,
@@ -132,7 +133,19 @@ app.use(
       }
       return append(field, value);
     };
-    next();
+    // After admission (which may resume a queued request from another request's callbacks), so
+    // the scope is this request's own: its loaders share the session lookup through it.
+    const scope = newRequestScope();
+    if (env.SERVER_TIMING) {
+      // Statements and database time per request, for the benchmark and developer tools; off by
+      // default, since it tells anyone how much work a page was.
+      const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => express.Response;
+      res.writeHead = ((...args: unknown[]) => {
+        if (!res.headersSent) res.setHeader("Server-Timing", serverTiming(scope));
+        return writeHead(...args);
+      }) as typeof res.writeHead;
+    }
+    runInRequestScope(scope, next);
   },
   createRequestHandler({
     build: vite ? loadBuild : initialBuild,

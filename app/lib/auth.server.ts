@@ -1,6 +1,7 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "~/generated/prisma/enums";
 import { mustHaveMfa } from "./permissions";
+import { requestScope } from "./request-scope.server";
 import {
   clearSessionCookie,
   readSessionToken,
@@ -12,16 +13,18 @@ import {
 /** The signed-in user as services see them. */
 export type CurrentUser = SessionUser & { sessionId: string };
 
-// Several loaders run for one request; look the session up once.
-const perRequest = new WeakMap<Request, Promise<ValidSession | null>>();
+// Several loaders run for one request; look the session up once (see requestScope). Keyed by the
+// cookie's token too, so that one scope never hands a session to another token.
+const perRequest = new WeakMap<object, Map<string, Promise<ValidSession | null>>>();
 
 export function getSession(request: Request): Promise<ValidSession | null> {
-  let pending = perRequest.get(request);
-  if (!pending) {
-    const token = readSessionToken(request);
-    pending = token ? validateSessionToken(token) : Promise.resolve(null);
-    perRequest.set(request, pending);
-  }
+  const token = readSessionToken(request);
+  if (!token) return Promise.resolve(null);
+  const scope = requestScope(request);
+  let sessions = perRequest.get(scope);
+  if (!sessions) perRequest.set(scope, (sessions = new Map()));
+  let pending = sessions.get(token);
+  if (!pending) sessions.set(token, (pending = validateSessionToken(token)));
   return pending;
 }
 

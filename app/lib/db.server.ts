@@ -8,6 +8,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "~/generated/prisma/client";
 import { getEnv } from "./env.server";
 import { applyMigrations, type MigrationConnection } from "./migrate.server";
+import { noteStatement } from "./request-scope.server";
 
 /**
  * Settings every connection gets. The directory's typo-tolerant name search uses pg_trgm's `<%`
@@ -62,7 +63,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       max: options.poolSize ?? 10,
       options: `-c ${SESSION_SETTINGS.map(([k, v]) => `${k}=${v}`).join(" -c ")}`,
     });
-    const prisma = new PrismaClient({ adapter });
+    const prisma = new PrismaClient({ adapter: withStatementTiming(adapter) as PrismaPg });
     return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
   }
 
@@ -80,7 +81,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     await pglite.query(`SELECT set_config($1, $2, false)`, [name, value]);
   // The PGlite adapter is typed against an older driver-adapter-utils than Prisma 6.19's; it works.
   const prisma = new PrismaClient({
-    adapter: withBytesParameters(new PrismaPGlite(pglite)) as unknown as PrismaPg,
+    adapter: withStatementTiming(
+      withBytesParameters(new PrismaPGlite(pglite)),
+    ) as unknown as PrismaPg,
   });
   const owned = pglite;
   return {
@@ -130,6 +133,48 @@ function withBytesParameters(factory: PrismaPGlite) {
     adapterName: factory.adapterName,
     connect: async () => withDecodedBytes(await factory.connect()),
     connectToShadowDb: async () => withDecodedBytes(await factory.connectToShadowDb()),
+  };
+}
+
+type AdapterFactory = {
+  provider: string;
+  adapterName: string;
+  connect(): Promise<object>;
+  connectToShadowDb?(): Promise<object>;
+};
+
+/** Every statement a connection (or a transaction on it) sends, counted against its request. */
+function timedStatements<T extends object>(queryable: T): T {
+  return new Proxy(queryable, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      if (prop === "queryRaw" || prop === "executeRaw")
+        return async (...args: unknown[]) => {
+          const begun = performance.now();
+          try {
+            return (await value.apply(target, args)) as unknown;
+          } finally {
+            noteStatement(performance.now() - begun);
+          }
+        };
+      if (prop === "startTransaction")
+        return async (...args: unknown[]) =>
+          timedStatements((await value.apply(target, args)) as object);
+      return value.bind(target);
+    },
+  });
+}
+
+/** The driver adapter, with each request's statements counted (see request-scope.server.ts). */
+function withStatementTiming(factory: AdapterFactory): AdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => timedStatements(await factory.connect()),
+    connectToShadowDb: factory.connectToShadowDb
+      ? async () => timedStatements(await factory.connectToShadowDb!())
+      : undefined,
   };
 }
 

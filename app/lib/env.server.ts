@@ -37,6 +37,7 @@ export const EnvSchema = z
       .default(12),
     SECURE_COOKIES: bool.optional(),
     TRUST_PROXY: bool.default(false),
+    SERVER_TIMING: bool.default(false),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, { message: "must start with smtp:// or smtps://" })

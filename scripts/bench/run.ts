@@ -235,6 +235,8 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
       PORT: String(port),
       APP_URL: base,
       BENCH_ROUTES: "1",
+      // Each answer's Server-Timing header gives its SQL statements (see verify()).
+      SERVER_TIMING: "1",
       ...extraEnv,
     },
     log,
@@ -270,6 +272,7 @@ async function startRawServer(page: string): Promise<Server> {
 async function verify(target: Target, expect: string) {
   let bytes = 0;
   const times: number[] = [];
+  const statements: number[] = [];
   for (const p of target.paths) {
     const started = performance.now();
     const res = await fetch(target.base + p, { headers: target.headers, redirect: "manual" });
@@ -279,9 +282,15 @@ async function verify(target: Target, expect: string) {
       throw new Error(`${target.name}: GET ${p} answered ${res.status} without "${expect}".`);
     }
     bytes += Buffer.byteLength(body);
+    // The server's own count of the SQL statements this request sent (app/lib/request-scope.server.ts).
+    const counted = /desc="(\d+) statements?"/.exec(res.headers.get("server-timing") ?? "")?.[1];
+    if (counted !== undefined) statements.push(Number(counted));
   }
   times.sort((a, b) => a - b);
   return {
+    statements: statements.length
+      ? { min: Math.min(...statements), max: Math.max(...statements) }
+      : null,
     pageKb: Math.round(bytes / target.paths.length / 1024),
     aloneMedianMs: times[Math.floor(times.length / 2)]!,
     aloneMaxMs: times[times.length - 1]!,
@@ -297,6 +306,8 @@ type Measured = {
   /** Who the requests are sent as. */
   as: string;
   pageKb: number;
+  /** SQL statements per request over the URLs, as the server counted them (none: raw Node). */
+  statements: { min: number; max: number } | null;
   aloneMedianMs: number;
   aloneMaxMs: number;
   closed: ClosedLoopResult;
@@ -336,6 +347,7 @@ function table(rows: Measured[]) {
     `p99 @ ${RATE}/s`,
     "Alone (median)",
     "Page",
+    "SQL per request",
     "Targets (share, p95)",
     "",
   ];
@@ -348,6 +360,11 @@ function table(rows: Measured[]) {
     r.fixed ? ms(r.fixed.latency.p99) : NOT_RUN,
     ms(r.aloneMedianMs),
     `${r.pageKb} KB`,
+    !r.statements
+      ? "–"
+      : r.statements.min === r.statements.max
+        ? String(r.statements.min)
+        : `${r.statements.min}–${r.statements.max}`,
     r.goal ? `≥ ${r.goal.share * 100}%, ≤ ${r.goal.p95Ms} ms` : "–",
     rowVerdict(r, lookup.closed.rps),
   ]);

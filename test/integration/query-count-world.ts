@@ -4,6 +4,7 @@ import { pdfBytes, postingInput } from "#test/factories/postings";
 import { ensureProfile } from "#test/factories/profiles";
 import { ensureTaxonomy } from "#test/factories/taxonomy";
 import { db } from "~/lib/db.server";
+import { newRequestScope, runInRequestScope } from "~/lib/request-scope.server";
 import type { Actor } from "~/lib/permissions";
 import { must, toActor } from "../factories/results";
 import {
@@ -539,13 +540,25 @@ export const PAGES: PageSpec[] = [
  * Loads the page as Remix does for one request: every matched loader, at once, with one Request
  * (so the session is looked up once). Fails on a thrown response: a page must load.
  */
+/**
+ * Runs a page's loaders as the server does: in one request scope (server/index.ts), each loader
+ * with its own copy of the Request (Remix rebuilds it per loader), all at once.
+ */
 export async function loadPage(w: QueryWorld, page: PageSpec) {
   const request = get(page.path(w), w.cookies[page.who]);
   const params = page.params(w);
+  return runInRequestScope(newRequestScope(), () => loadersOf(page, request, params));
+}
+
+function loadersOf(page: PageSpec, request: Request, params: ReturnType<PageSpec["params"]>) {
   return Promise.all(
     page.modules.map(async (m) => {
       try {
-        const result = await (m.loader as Loader)({ request, params, context: {} });
+        const result = await (m.loader as Loader)({
+          request: new Request(request.url, { method: request.method, headers: request.headers }),
+          params,
+          context: {},
+        });
         if (result instanceof Response && result.status >= 300) throw result;
         return result;
       } catch (error) {

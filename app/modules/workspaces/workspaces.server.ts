@@ -3,6 +3,7 @@ import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
+import { requestScope } from "~/lib/request-scope.server";
 import type { FieldErrors } from "~/lib/forms";
 import { isHrOf, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -111,8 +112,10 @@ export function sharedReadAccess(
   scope?: object,
 ) {
   if (!scope) return readAccess(actor, workspaceId);
-  let reads = readsPerScope.get(scope);
-  if (!reads) readsPerScope.set(scope, (reads = new Map()));
+  // Remix gives each loader its own copy of the Request: share on the request's scope instead.
+  const shared = scope instanceof Request ? requestScope(scope) : scope;
+  let reads = readsPerScope.get(shared);
+  if (!reads) readsPerScope.set(shared, (reads = new Map()));
   const key = `${actor.id}\u0000${actor.instituteId}\u0000${workspaceId}`;
   let pending = reads.get(key);
   if (!pending) reads.set(key, (pending = readAccess(actor, workspaceId)));
