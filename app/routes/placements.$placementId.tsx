@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import {
@@ -68,6 +68,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     view: await getPlacement(user, idParam(params, "placementId"), { supervisorSearch }),
     workspaces: await placementWorkspaces(user, idParam(params, "placementId")),
     where: { locale: user.institute.locale, timeZone: "UTC" },
+    // The item whose attestation and waiver fields are open (?item=), and whether HR opened the
+    // form for a new item (?add=item): forms on request, rather than all of them on every view.
+    openItem: url.searchParams.get("item"),
+    adding: url.searchParams.get("add") === "item",
   };
 }
 
@@ -153,7 +157,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PlacementPage() {
-  const { view, where, workspaces } = useLoaderData<typeof loader>();
+  const { view, where, workspaces, openItem, adding } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const pending = useIsPending();
   const { placement: p } = view;
@@ -367,8 +371,19 @@ export default function PlacementPage() {
         <ol className="space-y-4">
           {view.items.map((item) => {
             const errs = errorsFor("item", item.id) ?? errorsFor("evidence", item.id);
+            // Moves that need fields (an attestation's details, a waiver's reason) show them only
+            // for the open item, or the one whose submission came back with errors.
+            const needsFields = (to: string) =>
+              to === "WAIVED" || (to === "DONE" && item.evidenceKind === "ATTESTATION");
+            const open = openItem === item.id || errorsFor("item", item.id) !== undefined;
+            const shownMoves = open ? item.moves : item.moves.filter((to) => !needsFields(to));
+            const closedMoves = open ? [] : item.moves.filter(needsFields);
             return (
-              <li key={item.id} className="rounded border border-slate-300 p-4">
+              <li
+                key={item.id}
+                id={`item-${item.id}`}
+                className="rounded border border-slate-300 p-4"
+              >
                 <h3 className="font-semibold">
                   {item.title}
                   {item.required ? "" : " (optional)"}
@@ -438,55 +453,85 @@ export default function PlacementPage() {
                         </StatusButton>
                       </Form>
                     ) : null}
-                    <Form method="post" className="space-y-3">
-                      <input type="hidden" name="intent" value="item" />
-                      <input type="hidden" name="itemId" value={item.id} />
-                      <input type="hidden" name="version" value={item.version} />
-                      {item.evidenceKind === "ATTESTATION" && item.moves.includes("DONE") ? (
-                        <fieldset className="grid gap-3 sm:grid-cols-3">
-                          <legend className="font-semibold">Attestation for “{item.title}”</legend>
-                          <Field label="Verified by" inputProps={{ name: "verifiedBy" }} />
+                    {closedMoves.length ? (
+                      <p>
+                        <Link
+                          to={`?item=${item.id}#item-${item.id}`}
+                          preventScrollReset
+                          className="text-brand-700 underline"
+                        >
+                          {closedMoves.includes("DONE")
+                            ? closedMoves.includes("WAIVED")
+                              ? "Record the attestation or waive"
+                              : "Record the attestation"
+                            : "Waive"}
+                          <span className="sr-only">: {item.title}</span>
+                        </Link>
+                      </p>
+                    ) : null}
+                    {shownMoves.length ? (
+                      <Form method="post" className="space-y-3">
+                        <input type="hidden" name="intent" value="item" />
+                        <input type="hidden" name="itemId" value={item.id} />
+                        <input type="hidden" name="version" value={item.version} />
+                        {item.evidenceKind === "ATTESTATION" && shownMoves.includes("DONE") ? (
+                          <fieldset className="grid gap-3 sm:grid-cols-3">
+                            <legend className="font-semibold">
+                              Attestation for “{item.title}”
+                            </legend>
+                            <Field
+                              label="Verified by"
+                              inputProps={{ name: "verifiedBy", autoFocus: openItem === item.id }}
+                            />
+                            <Field
+                              label="Verified on"
+                              inputProps={{ name: "verifiedOn", type: "date" }}
+                            />
+                            <Field label="Reference" inputProps={{ name: "reference" }} />
+                            <Field label="Level (if any)" inputProps={{ name: "level" }} />
+                            <Field
+                              label="Expires on (if any)"
+                              inputProps={{ name: "expiresOn", type: "date" }}
+                            />
+                          </fieldset>
+                        ) : null}
+                        {shownMoves.includes("WAIVED") ? (
                           <Field
-                            label="Verified on"
-                            inputProps={{ name: "verifiedOn", type: "date" }}
+                            label={`Reason, if waiving “${item.title}”`}
+                            inputProps={{
+                              name: "reason",
+                              autoFocus:
+                                openItem === item.id &&
+                                !(
+                                  item.evidenceKind === "ATTESTATION" && shownMoves.includes("DONE")
+                                ),
+                            }}
                           />
-                          <Field label="Reference" inputProps={{ name: "reference" }} />
-                          <Field label="Level (if any)" inputProps={{ name: "level" }} />
-                          <Field
-                            label="Expires on (if any)"
-                            inputProps={{ name: "expiresOn", type: "date" }}
-                          />
-                        </fieldset>
-                      ) : null}
-                      {item.moves.includes("WAIVED") ? (
-                        <Field
-                          label={`Reason, if waiving “${item.title}”`}
-                          inputProps={{ name: "reason" }}
-                        />
-                      ) : null}
-                      <div className="flex flex-wrap gap-2">
-                        {item.moves.map((to) => (
-                          <Button
-                            key={to}
-                            type="submit"
-                            name="to"
-                            value={to}
-                            size="sm"
-                            variant={to === "DONE" ? "primary" : "secondary"}
-                            disabled={pending}
-                            aria-label={`${to === "IN_PROGRESS" ? "Start" : to === "DONE" ? "Mark done" : to === "WAIVED" ? "Waive" : "Reopen"}: ${item.title}`}
-                          >
-                            {to === "IN_PROGRESS"
-                              ? "Start"
-                              : to === "DONE"
-                                ? "Mark done"
-                                : to === "WAIVED"
-                                  ? "Waive"
-                                  : "Reopen"}
-                          </Button>
-                        ))}
-                      </div>
-                    </Form>
+                        ) : null}
+                        <div className="flex flex-wrap gap-2">
+                          {shownMoves.map((to) => (
+                            <Button
+                              key={to}
+                              type="submit"
+                              name="to"
+                              value={to}
+                              size="sm"
+                              variant={to === "DONE" ? "primary" : "secondary"}
+                              disabled={pending}
+                              aria-label={`${to === "IN_PROGRESS" ? "Start" : to === "DONE" ? "Mark done" : to === "WAIVED" ? "Waive" : "Reopen"}: ${item.title}`}
+                            >
+                              {to === "IN_PROGRESS"
+                                ? "Start"
+                                : to === "DONE"
+                                  ? "Mark done"
+                                  : to === "WAIVED"
+                                    ? "Waive"
+                                    : "Reopen"}
+                            </Button>
+                          ))}
+                        </div>
+                      </Form>
+                    ) : null}
                   </div>
                 ) : null}
                 {view.isHr && editable && item.status !== "DONE" ? (
@@ -509,17 +554,30 @@ export default function PlacementPage() {
           <h2 id="add-heading" className="mb-2 text-lg font-semibold">
             Add an item to this placement
           </h2>
-          <Form method="post" className="space-y-3">
-            <input type="hidden" name="intent" value="add-item" />
-            <FormErrors errors={errorsFor("add-item")?.[""]} />
-            <ChecklistItemFields
-              others={view.items.map((i) => ({ id: i.id, title: i.title }))}
-              errors={errorsFor("add-item")}
-            />
-            <StatusButton type="submit" pending={pending}>
-              Add item
-            </StatusButton>
-          </Form>
+          {adding || errorsFor("add-item") ? (
+            <Form method="post" className="space-y-3">
+              <input type="hidden" name="intent" value="add-item" />
+              <FormErrors errors={errorsFor("add-item")?.[""]} />
+              <ChecklistItemFields
+                others={view.items.map((i) => ({ id: i.id, title: i.title }))}
+                errors={errorsFor("add-item")}
+                autoFocus={adding}
+              />
+              <StatusButton type="submit" pending={pending}>
+                Add item
+              </StatusButton>
+            </Form>
+          ) : (
+            <p>
+              <Link
+                to="?add=item#add-heading"
+                preventScrollReset
+                className="text-brand-700 underline"
+              >
+                Add an item
+              </Link>
+            </p>
+          )}
         </section>
       ) : null}
 

@@ -6,12 +6,11 @@ import { e2eState, expect, expectNoAxeViolations, signIn, test, visit } from "./
 
 const PDF = Buffer.from("%PDF-1.4\n% evidence\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
 
+const escaped = (title: string) => title.replace(/[()]/g, "\\$&");
+
 function itemCard(page: Page, title: string) {
   return page.getByRole("listitem").filter({
-    has: page.getByRole("heading", {
-      level: 3,
-      name: new RegExp(`^${title.replace(/[()]/g, "\\$&")}`),
-    }),
+    has: page.getByRole("heading", { level: 3, name: new RegExp(`^${escaped(title)}`) }),
   });
 }
 
@@ -22,6 +21,15 @@ async function settled(page: Page) {
 
 async function attest(page: Page, title: string) {
   const card = itemCard(page, title);
+  // The attestation's fields are on the page only for the item opened, by keyboard here; the
+  // first field has the focus when they appear.
+  await expect(card.getByLabel("Verified by", { exact: true })).toHaveCount(0);
+  await card
+    .getByRole("link", { name: new RegExp(`^Record the attestation.*: ${escaped(title)}$`) })
+    .focus();
+  await page.keyboard.press("Enter");
+  await expect(card.getByLabel("Verified by", { exact: true })).toBeFocused();
+  await expectNoAxeViolations(page);
   await card.getByLabel("Verified by", { exact: true }).fill("Security vetting unit");
   await card.getByLabel("Verified on", { exact: true }).fill("2027-01-15");
   await card.getByLabel("Reference", { exact: true }).fill("VET-2027-001");
@@ -62,6 +70,7 @@ test("HR of both sides and the secondee complete the checklist; host HR activate
     itemCard(secondee, "IT accounts created").getByText("Blocked", { exact: true }),
   ).toBeVisible();
   await expect(secondee.getByRole("button", { name: /Mark done: Suitability/ })).toHaveCount(0);
+  await expect(secondee.getByRole("link", { name: /attestation.*: Suitability/ })).toHaveCount(0);
   await attest(secondee, "J-1 visa issued");
   await attest(secondee, "Data-handling training completed");
   await uploadAndComplete(secondee, "Non-disclosure agreement signed");
@@ -112,6 +121,15 @@ test("HR of both sides and the secondee complete the checklist; host HR activate
   await expect(hostHr.getByRole("heading", { name: "Change the host supervisor" })).toHaveCount(0);
   await expect(hostHr.getByRole("definition").filter({ hasText: "Hank Hosthr" })).toBeVisible();
   await settled(hostHr);
+
+  // The form for a new item is on the page only when asked for; opened by keyboard, its first
+  // field takes the focus.
+  await expect(hostHr.getByLabel("Title", { exact: true })).toHaveCount(0);
+  await hostHr.getByRole("link", { name: "Add an item", exact: true }).focus();
+  await hostHr.keyboard.press("Enter");
+  await expect(hostHr.getByLabel("Title", { exact: true })).toBeFocused();
+  await expect(hostHr.getByRole("button", { name: "Add item" })).toBeVisible();
+  await expectNoAxeViolations(hostHr);
 
   await uploadAndComplete(hostHr, "IPA assignment agreement signed");
   await attest(hostHr, "Suitability determination (SF-85P)");

@@ -17,16 +17,19 @@ export function ChecklistItemFields({
   values,
   others,
   errors,
+  autoFocus = false,
 }: {
   values?: Values;
   others: { id: string; title: string }[];
   errors?: FieldErrors;
+  /** Focus the first field (a form opened on request, in place of the link that opened it). */
+  autoFocus?: boolean;
 }) {
   return (
     <>
       <Field
         label="Title"
-        inputProps={{ name: "title", defaultValue: values?.title ?? "" }}
+        inputProps={{ name: "title", defaultValue: values?.title ?? "", autoFocus }}
         errors={errors?.title}
       />
       <TextareaField
