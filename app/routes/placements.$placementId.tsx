@@ -561,7 +561,7 @@ export default function PlacementPage() {
               <ChecklistItemFields
                 others={view.items.map((i) => ({ id: i.id, title: i.title }))}
                 errors={errorsFor("add-item")}
-                autoFocus={adding}
+                focusFirst={adding}
               />
               <StatusButton type="submit" pending={pending}>
                 Add item

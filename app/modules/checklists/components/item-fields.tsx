@@ -17,19 +17,22 @@ export function ChecklistItemFields({
   values,
   others,
   errors,
-  autoFocus = false,
+  focusFirst = false,
 }: {
   values?: Values;
   others: { id: string; title: string }[];
   errors?: FieldErrors;
-  /** Focus the first field (a form opened on request, in place of the link that opened it). */
-  autoFocus?: boolean;
+  /**
+   * Focus the first field: for a form the person has just asked for, which replaces the link
+   * they followed (so the focus would otherwise be lost), never on arrival at a page.
+   */
+  focusFirst?: boolean;
 }) {
   return (
     <>
       <Field
         label="Title"
-        inputProps={{ name: "title", defaultValue: values?.title ?? "", autoFocus }}
+        inputProps={{ name: "title", defaultValue: values?.title ?? "", autoFocus: focusFirst }}
         errors={errors?.title}
       />
       <TextareaField
