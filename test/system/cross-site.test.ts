@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   createPostgresTarget,
   HttpClient,
+  ONE_OF_EACH,
   ROOT,
   seedTarget,
   sleep,
@@ -97,13 +98,7 @@ beforeAll(async () => {
   pgTarget = await createPostgresTarget("exchange_cross_site");
   state = await seedTarget(pgTarget.target, {
     stateFile: path.join(workDir, "state.json"),
-    env: {
-      SYSTEM_APPLICANTS: "1",
-      SYSTEM_POSTINGS: "1",
-      SYSTEM_PLACEMENTS: "1",
-      SYSTEM_ITEMS: "1",
-      SYSTEM_EDITORS: "1",
-    },
+    env: ONE_OF_EACH,
   });
 });
 

@@ -187,6 +187,15 @@ export function runTsx(
   });
 }
 
+/** The smallest world seed.ts makes: one of everything (pass as `env` to seedTarget). */
+export const ONE_OF_EACH = {
+  SYSTEM_APPLICANTS: "1",
+  SYSTEM_POSTINGS: "1",
+  SYSTEM_PLACEMENTS: "1",
+  SYSTEM_ITEMS: "1",
+  SYSTEM_EDITORS: "1",
+};
+
 /**
  * Seeds a target by running a seed script (default: test/system/seed.ts) with tsx; the script
  * writes what it created to `stateFile` as JSON, which is returned parsed.

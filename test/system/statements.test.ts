@@ -5,6 +5,7 @@ import {
   createPgliteTarget,
   createPostgresTarget,
   HttpClient,
+  ONE_OF_EACH,
   seedTarget,
   startServer,
   tempDir,
@@ -51,13 +52,7 @@ async function serve(
   cleanups.push(() => fs.rmSync(work, { recursive: true, force: true }));
   const state = await seedTarget(made.target, {
     stateFile: path.join(work, "state.json"),
-    env: {
-      SYSTEM_APPLICANTS: "1",
-      SYSTEM_POSTINGS: "1",
-      SYSTEM_PLACEMENTS: "1",
-      SYSTEM_ITEMS: "1",
-      SYSTEM_EDITORS: "1",
-    },
+    env: ONE_OF_EACH,
   });
   const server = await startServer({ target: made.target, env: { SERVER_TIMING: "1" } });
   cleanups.push(() => server.stop());
