@@ -481,6 +481,19 @@ describe("the version", () => {
     expect(raised.sort()).toEqual([given + 1n, given + 2n]);
   });
 
+  test("workspaces whose ids end alike are each raised", async () => {
+    const id = await newWorkspace();
+    const longer = `x${id}`;
+    await db.workspace.create({ data: { id: longer, name: "Longer id", createdById: owner.id } });
+    const given = await lastGiven();
+    await db.$transaction([
+      db.workspaceActivity.create({ data: { workspaceId: longer, kind: "test", summary: "a" } }),
+      db.workspaceActivity.create({ data: { workspaceId: id, kind: "test", summary: "b" } }),
+    ]);
+    expect(await version(longer)).toBeGreaterThan(given);
+    expect(await version(id)).toBeGreaterThan(given);
+  });
+
   test("a rolled-back change raises nothing; a later change in a new transaction does", async () => {
     const was = await version();
     await expect(

@@ -46,7 +46,7 @@ DECLARE
 BEGIN
   -- chr(31) separates the ids, which never contain it; the same workspace as the row before is the
   -- common case (a bulk insert, a row's OLD and NEW), checked first.
-  IF ws IS NULL OR noted = '*' OR right(noted, length(ws) + 1) = ws || chr(31)
+  IF ws IS NULL OR noted = '*' OR right(noted, length(ws) + 2) = chr(31) || ws || chr(31)
     OR strpos(noted, chr(31) || ws || chr(31)) > 0 THEN
     RETURN;
   END IF;
