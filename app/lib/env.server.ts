@@ -65,6 +65,8 @@ export const EnvSchema = z
     /** Postings list pages kept in memory per process (0 turns the cache off). */
     POSTINGS_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1000),
     DASHBOARD_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(200),
+    /** Workspace homes, pages and page histories kept per process (0 turns the cache off). */
+    WORKSPACE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(500),
     // Unset: 4 on the embedded database (its queries all run on the server's one thread), 16 on
     // PostgreSQL (a request waiting on the database leaves the thread free). 0: no limit.
     MAX_ACTIVE_REQUESTS: z.coerce.number().int().min(0).max(10_000).optional(),

@@ -31,6 +31,9 @@ const BUDGET: Record<string, number> = {
   "placement + checklist (applicant)": 3,
   "placement + checklist (usHr)": 4,
   "placement + checklist (ukHr)": 3,
+  // A first view since the workspace changed (each size is measured just after the world grew):
+  // the read check, then the page's own reads. A repeated view is served by the workspace
+  // content cache and sends the session and the read check only (workspace-cache.test.ts).
   "workspace home": 4,
   "workspace page": 4,
   "workspace page history": 3,

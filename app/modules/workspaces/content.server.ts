@@ -7,6 +7,7 @@ import type { Actor } from "~/lib/permissions";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { headlineOptions, splitMarks } from "~/lib/highlight";
+import { sharedWorkspaceCache, type WorkspaceContentCache } from "./content-cache.server";
 import { pageDiff } from "./diff";
 import { MARKING_LABELS, TASK_STATUS_LABELS } from "./rules";
 import type {
@@ -130,12 +131,27 @@ const THREADS_QUERY = {
 
 type ThreadRow = Prisma.DiscussionThreadGetPayload<{ select: typeof THREAD_SELECT }>;
 
+type CacheOption = { cache?: WorkspaceContentCache };
+
 /**
  * A page rendered (safely), with its discussion threads. After the read check (shared with the
- * layout), one statement for the page and its threads with their comments, one for the names.
+ * layout), the same for every member, from the content cache (content-cache.server.ts) or, on a
+ * miss, two statements (readPage). The viewer's role comes from the read check.
  */
-export async function getPage(actor: Actor, workspaceId: string, pageId: string, scope?: object) {
-  const { role } = await sharedReadAccess(actor, workspaceId, scope);
+export async function getPage(
+  actor: Actor,
+  workspaceId: string,
+  pageId: string,
+  scope?: object,
+  { cache = sharedWorkspaceCache() }: CacheOption = {},
+) {
+  const { role, workspace } = await sharedReadAccess(actor, workspaceId, scope);
+  const view = await cache.read(workspace, ["page", pageId], () => readPage(workspaceId, pageId));
+  return { role, ...view };
+}
+
+/** One statement for the page and its threads with their comments, one for the names. */
+async function readPage(workspaceId: string, pageId: string) {
   const page = await db.workspacePage.findFirst({
     where: { id: pageId, workspaceId },
     select: {
@@ -148,7 +164,6 @@ export async function getPage(actor: Actor, workspaceId: string, pageId: string,
   const { threads, ...current } = page;
   const names = await actorNames(db, [current.updatedById, ...threadPeople(threads)]);
   return {
-    role,
     page: {
       ...current,
       html: renderMarkdown(current.body, { topHeading: 2 }),
@@ -245,8 +260,8 @@ type HistoryRow = {
 
 /**
  * Every version (who, when) and the difference between two of them (default: the last two). After
- * the read check (shared with the layout), one statement: the page, its versions' metadata with
- * their authors' names, and the bodies of only the versions the comparison can resolve to.
+ * the read check (shared with the layout), the same for every member, from the content cache
+ * (content-cache.server.ts) or, on a miss, one statement (readPageHistory).
  */
 export async function getPageHistory(
   actor: Actor,
@@ -254,8 +269,23 @@ export async function getPageHistory(
   pageId: string,
   compare: { from: number; to: number },
   scope?: object,
+  { cache = sharedWorkspaceCache() }: CacheOption = {},
 ) {
-  await sharedReadAccess(actor, workspaceId, scope);
+  const { workspace } = await sharedReadAccess(actor, workspaceId, scope);
+  return cache.read(workspace, ["history", pageId, compare.from, compare.to], () =>
+    readPageHistory(workspaceId, pageId, compare),
+  );
+}
+
+/**
+ * The page, its versions' metadata with their authors' names, and the bodies of only the versions
+ * the comparison can resolve to, in one statement.
+ */
+async function readPageHistory(
+  workspaceId: string,
+  pageId: string,
+  compare: { from: number; to: number },
+) {
   // `to` is the asked version if it exists, else the current one; `from` the asked one if it
   // exists, else the one before `to` (or 1). So these are the only bodies that can be compared.
   const rows = await db.$queryRaw<HistoryRow[]>`

@@ -7,6 +7,7 @@ import { requestScope } from "~/lib/request-scope.server";
 import type { FieldErrors } from "~/lib/forms";
 import { isHrOf, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { sharedWorkspaceCache, type WorkspaceContentCache } from "./content-cache.server";
 import { JOINT_TESTING_PAGES } from "./joint-testing";
 import {
   labelAdmits,
@@ -61,7 +62,8 @@ const FRAME_SELECT = {
 
 /**
  * Loads the workspace for an action, or throws: 404 for anyone who may not know it exists, 403 for
- * a member whose role does not allow the action.
+ * a member whose role does not allow the action. With it, in the same statement, the version of
+ * its content, which the content cache is keyed on (content-cache.server.ts).
  */
 export async function access(
   tx: Tx,
@@ -71,7 +73,11 @@ export async function access(
 ) {
   const workspace = await tx.workspace.findFirst({
     where: { id: workspaceId, ...visibleTo(actor) },
-    select: { ...FRAME_SELECT, members: { where: { userId: actor.id }, select: { role: true } } },
+    select: {
+      ...FRAME_SELECT,
+      members: { where: { userId: actor.id }, select: { role: true } },
+      contentState: { select: { version: true } },
+    },
   });
   if (!workspace) throw notFound();
   const role = workspace.members[0]!.role;
@@ -283,12 +289,27 @@ export const HOME_LIST_SIZE = 10;
 
 /**
  * The workspace home: purpose, members, recent activity, open tasks and registrations. After the
- * read check (shared with the layout), one statement for the lists and one for the names in the
- * activity feed. Every list but the members (all shown, as few as the people invited) is
- * bounded, so the page costs the same in a busy workspace.
+ * read check (shared with the layout), the same for every member, from the content cache
+ * (content-cache.server.ts) or, on a miss, two statements (readWorkspaceHome). The viewer's role
+ * and the workspace's kind come from the read check.
  */
-export async function getWorkspaceHome(actor: Actor, workspaceId: string, scope?: object) {
+export async function getWorkspaceHome(
+  actor: Actor,
+  workspaceId: string,
+  scope?: object,
+  { cache = sharedWorkspaceCache() }: { cache?: WorkspaceContentCache } = {},
+) {
   const { role, workspace } = await sharedReadAccess(actor, workspaceId, scope);
+  const home = await cache.read(workspace, ["home"], () => readWorkspaceHome(workspaceId));
+  return { ...home, role, kind: workspace.kind };
+}
+
+/**
+ * One statement for the lists and one for the names in the activity feed. Every list but the
+ * members (all shown, as few as the people invited) is bounded, so the page costs the same in a
+ * busy workspace.
+ */
+async function readWorkspaceHome(workspaceId: string) {
   const home = await db.workspace.findUniqueOrThrow({
     where: { id: workspaceId },
     select: {
@@ -325,8 +346,6 @@ export async function getWorkspaceHome(actor: Actor, workspaceId: string, scope?
   );
   return {
     purpose: home.purpose,
-    role,
-    kind: workspace.kind,
     members: home.members,
     activity: home.activity.map((a) => ({
       ...a,
