@@ -602,7 +602,7 @@ async function measure() {
     for (const spec of specs) await verify(spec.target, spec.expect);
 
     const measured: Measured[] = [];
-    const total = specs.length + (only ? 0 : 3);
+    const total = specs.length + (only ? 0 : 6);
     for (const [i, spec] of specs.entries()) {
       measured.push(await measureTarget(server, spec, i + 1, total, spec.goal));
     }
@@ -621,6 +621,7 @@ async function measure() {
         DIRECTORY_CACHE_ENTRIES: "0",
         POSTINGS_CACHE_ENTRIES: "0",
         DASHBOARD_CACHE_ENTRIES: "0",
+        WORKSPACE_CACHE_ENTRIES: "0",
       });
       coldStarts.push(server.coldStartMs);
       const dashboard = inventory.pages.dashboard!;
@@ -662,6 +663,22 @@ async function measure() {
           as: inventory.personas[dashboard.persona]!.email,
           expect: "HR dashboard",
         },
+        ...(["workspace", "page", "history"] as const).map((key) => {
+          const spec = PAGES.find((p) => p.key === key)!;
+          const pages = inventory.pages[key]!;
+          return {
+            target: {
+              name: `${spec.name}, cache off`,
+              base: server.base,
+              paths: pages.paths,
+              headers: cookie(pages.persona),
+            },
+            description:
+              "the same URLs with WORKSPACE_CACHE_ENTRIES=0 (the same fresh server): every request reads the workspace's content",
+            as: inventory.personas[pages.persona]!.email,
+            expect: spec.expect,
+          };
+        }),
       ];
       for (const [i, row] of uncached.entries()) {
         measured.push(
