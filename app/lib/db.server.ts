@@ -23,7 +23,7 @@ const SESSION_SETTINGS: [string, string][] = [["pg_trgm.word_similarity_threshol
  * indexes) cached and leaves the rest to the operating system's file cache, which PGlite reads
  * through (docs/performance.md, "Memory").
  */
-const PGLITE_SETTINGS = ["-c", "shared_buffers=32MB"];
+const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB"];
 
 export type Database = {
   prisma: PrismaClient;
