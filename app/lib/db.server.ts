@@ -19,9 +19,10 @@ const SESSION_SETTINGS: [string, string][] = [["pg_trgm.word_similarity_threshol
 /**
  * The embedded engine's buffer cache. PGlite keeps PostgreSQL's default of 128 MB, held inside the
  * server process's WebAssembly memory (which never shrinks): on the scale data set the server then
- * sat near 400 MB before its first request. 32 MB keeps the hot pages (sessions, the directory's
+ * sat near 400 MB before its first request. 16 MB keeps the hot pages (sessions, the directory's
  * indexes) cached and leaves the rest to the operating system's file cache, which PGlite reads
- * through (docs/performance.md, "Memory").
+ * through; at 32 MB the server's peak under the bench was 309 MB, at 16 MB 278 MB
+ * (docs/performance.md, "Memory").
  */
 const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB"];
 
