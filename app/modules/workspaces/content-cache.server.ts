@@ -48,6 +48,9 @@ export class WorkspaceContentCache {
   }
 }
 
+/** How a content read takes its cache: the process's own unless a test hands it another. */
+export type CacheOption = { cache?: WorkspaceContentCache };
+
 let shared: WorkspaceContentCache | undefined;
 
 /** The process's cache, sized by WORKSPACE_CACHE_ENTRIES (0 turns caching off). */

@@ -7,7 +7,7 @@ import type { Actor } from "~/lib/permissions";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { headlineOptions, splitMarks } from "~/lib/highlight";
-import { sharedWorkspaceCache, type WorkspaceContentCache } from "./content-cache.server";
+import { sharedWorkspaceCache, type CacheOption } from "./content-cache.server";
 import { pageDiff } from "./diff";
 import { MARKING_LABELS, TASK_STATUS_LABELS } from "./rules";
 import type {
@@ -130,8 +130,6 @@ const THREADS_QUERY = {
 } satisfies Prisma.DiscussionThreadFindManyArgs;
 
 type ThreadRow = Prisma.DiscussionThreadGetPayload<{ select: typeof THREAD_SELECT }>;
-
-type CacheOption = { cache?: WorkspaceContentCache };
 
 /**
  * A page rendered (safely), with its discussion threads. After the read check (shared with the

@@ -7,7 +7,7 @@ import { requestScope } from "~/lib/request-scope.server";
 import type { FieldErrors } from "~/lib/forms";
 import { isHrOf, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { sharedWorkspaceCache, type WorkspaceContentCache } from "./content-cache.server";
+import { sharedWorkspaceCache, type CacheOption } from "./content-cache.server";
 import { JOINT_TESTING_PAGES } from "./joint-testing";
 import {
   labelAdmits,
@@ -297,7 +297,7 @@ export async function getWorkspaceHome(
   actor: Actor,
   workspaceId: string,
   scope?: object,
-  { cache = sharedWorkspaceCache() }: { cache?: WorkspaceContentCache } = {},
+  { cache = sharedWorkspaceCache() }: CacheOption = {},
 ) {
   const { role, workspace } = await sharedReadAccess(actor, workspaceId, scope);
   const home = await cache.read(workspace, ["home"], () => readWorkspaceHome(workspaceId));
