@@ -8,6 +8,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "~/generated/prisma/client";
 import { getEnv } from "./env.server";
 import { applyMigrations, type MigrationConnection } from "./migrate.server";
+import { PreparedStatementsClient } from "./pglite-statements.server";
 import { noteStatement } from "./request-scope.server";
 
 /**
@@ -83,7 +84,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   // The PGlite adapter is typed against an older driver-adapter-utils than Prisma 6.19's; it works.
   const prisma = new PrismaClient({
     adapter: withStatementTiming(
-      withBytesParameters(new PrismaPGlite(pglite)),
+      withBytesParameters(
+        new PrismaPGlite(new PreparedStatementsClient(pglite) as unknown as PGlite),
+      ),
     ) as unknown as PrismaPg,
   });
   const owned = pglite;

@@ -1,10 +1,11 @@
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { PreparedStatementsClient, PreparedTransaction } from "~/lib/pglite-statements.server";
 
 // Counts the SQL statements the app sends, at the driver: every round trip @prisma/adapter-pg makes
 // through node-postgres (pg.Client#query, which the pool also uses), and every statement
-// pglite-prisma-adapter runs through PGlite (query, exec, and the BEGIN and COMMIT or ROLLBACK that
-// PGlite's transaction() issues itself). So a transaction costs its BEGIN and COMMIT on both
+// pglite-prisma-adapter runs through PGlite (query, as a prepared statement or not, exec, and the
+// BEGIN and COMMIT or ROLLBACK that PGlite's transaction() issues itself). So a transaction costs its BEGIN and COMMIT on both
 // databases, and the session lookup requireUser makes counts like any other statement.
 // Below Prisma, nothing can hide: a relation Prisma loads with a second SELECT is a second entry.
 
@@ -49,6 +50,15 @@ function install() {
     const original = proto[method] as Fn;
     proto[method] = function (this: unknown, ...args: unknown[]) {
       record(args[0], method === "query" ? args[1] : []);
+      return original.apply(this, args);
+    };
+  }
+  // The app's PGlite client (app/lib/pglite-statements.server.ts) runs Prisma's statements as
+  // prepared ones, past PGlite's query(); its exec and transactions go through PGlite's own.
+  for (const proto of [PreparedStatementsClient.prototype, PreparedTransaction.prototype]) {
+    const original = (proto as unknown as Record<string, Fn>).query!;
+    (proto as unknown as Record<string, Fn>).query = function (this: unknown, ...args: unknown[]) {
+      record(args[0], args[1]);
       return original.apply(this, args);
     };
   }
