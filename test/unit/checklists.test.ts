@@ -6,6 +6,7 @@ import {
   effectiveStatuses,
   findCycle,
   progress,
+  todayIn,
   unknownDependencies,
   type ItemActor,
   type ItemStatus,
@@ -180,4 +181,17 @@ test("due offsets out of range or not whole days are refused with a message", ()
   expect(error("1.5")).toBe("Enter a whole number of days (negative for before the start)");
   expect(error("soon")).toBe("Enter a whole number of days (negative for before the start)");
   expect(error("-60")).toBeNull();
+});
+
+test("today is the host's calendar date, whatever zone asked before", () => {
+  const late = new Date("2026-11-27T23:30:00Z");
+  const early = new Date("2026-11-28T02:00:00Z");
+  expect(todayIn("Asia/Tokyo", late)).toBe("2026-11-28");
+  expect(todayIn("America/New_York", late)).toBe("2026-11-27");
+  expect(todayIn("Europe/London", late)).toBe("2026-11-27");
+  // The same zones again, at another instant (their formatters are reused).
+  expect(todayIn("America/New_York", early)).toBe("2026-11-27");
+  expect(todayIn("Europe/London", early)).toBe("2026-11-28");
+  expect(todayIn("Asia/Tokyo", early)).toBe("2026-11-28");
+  expect(() => todayIn("Not/AZone", late)).toThrow(RangeError);
 });
