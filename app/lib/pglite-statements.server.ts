@@ -38,6 +38,10 @@ const CACHED_PLAN_CHANGED = "0A000";
 export class PreparedStatementsClient {
   private readonly statements = new Map<string, Statement>();
   private preparedEver = 0;
+  private readonly mergedParsers = new WeakMap<
+    NonNullable<QueryOptions["parsers"]>,
+    { base: PGlite["parsers"]; parsers: PGlite["parsers"] }
+  >();
   /** Names this client's statements: another client on the same database prepares its own. */
   readonly prefix = `exchange_${Math.random().toString(36).slice(2, 8)}_`;
 
@@ -108,7 +112,26 @@ export class PreparedStatementsClient {
       protocol.serialize.execute({}),
       protocol.serialize.sync(),
     );
-    return parse.parseResults(messages, this.pglite.parsers, options)[0];
+    return parse.parseResults(messages, this.parsersFor(options), {
+      ...options,
+      parsers: undefined,
+    })[0];
+  }
+
+  /**
+   * PGlite's parseResults merges the caller's parsers into its own (a few hundred, one per type
+   * and array type) on every call: a copy of them all per statement, 4% of a page's CPU under
+   * load. The adapter passes the same parsers each time, so the merge is made once.
+   */
+  private parsersFor(options?: QueryOptions) {
+    const own = options?.parsers;
+    if (!own) return this.pglite.parsers;
+    let merged = this.mergedParsers.get(own);
+    if (!merged || merged.base !== this.pglite.parsers) {
+      merged = { base: this.pglite.parsers, parsers: { ...this.pglite.parsers, ...own } };
+      this.mergedParsers.set(own, merged);
+    }
+    return merged.parsers;
   }
 
   private async prepare(sql: string): Promise<Statement> {
