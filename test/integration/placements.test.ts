@@ -11,6 +11,7 @@ import {
   getPlacement,
   listPlacements,
   placementCalendar,
+  readPlacementPage,
   moveChecklistItem,
   movePlacement,
   removeChecklistItem,
@@ -568,5 +569,162 @@ describe("the host supervisor: a bounded picker, on request, and only host staff
       await setHostSupervisor(w.hostHr, id, { hostSupervisorId: "", version: before + 2 }),
     ).toEqual({ ok: true });
     expect((await db.placement.findUniqueOrThrow({ where: { id } })).hostSupervisorId).toBeNull();
+  });
+});
+
+describe("the placement page's read", () => {
+  // What the page read through Prisma before it was written as one SQL statement.
+  const prismaRead = (id: string) =>
+    db.placement.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        status: true,
+        version: true,
+        startDate: true,
+        endDate: true,
+        arrangementType: true,
+        costArrangement: true,
+        homeInstituteId: true,
+        hostInstituteId: true,
+        secondeeId: true,
+        hostSupervisorId: true,
+        secondee: {
+          select: {
+            id: true,
+            displayName: true,
+            lineManagerId: true,
+            institute: { select: { name: true } },
+          },
+        },
+        hostSupervisor: { select: { id: true, displayName: true } },
+        posting: {
+          select: {
+            id: true,
+            title: true,
+            hostInstitute: { select: { name: true, timeZone: true } },
+          },
+        },
+        checklistItems: {
+          orderBy: [{ position: "asc" }, { id: "asc" }],
+          select: {
+            id: true,
+            title: true,
+            guidance: true,
+            ownerSide: true,
+            dueOffsetDays: true,
+            required: true,
+            evidenceKind: true,
+            dependsOnIds: true,
+            status: true,
+            version: true,
+            verifiedBy: true,
+            verifiedOn: true,
+            reference: true,
+            level: true,
+            expiresOn: true,
+            waivedReason: true,
+            evidenceFile: { select: { filename: true } },
+          },
+        },
+        extensions: {
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: { id: true, previousEnd: true, newEnd: true, reason: true },
+        },
+      },
+    });
+
+  test("returns what Prisma's read of the same fields returns, for a bare and a full placement", async () => {
+    const bare = await newPlacement();
+    await db.placement.update({
+      where: { id: bare },
+      data: { startDate: null, endDate: null, hostSupervisorId: null },
+    });
+    const bareRead = await readPlacementPage(bare);
+    expect(bareRead).toEqual(await prismaRead(bare));
+    expect(bareRead!.hostSupervisor).toBeNull();
+    expect(bareRead!.startDate).toBeNull();
+
+    const full = await newPlacement();
+    const items = await db.checklistItem.findMany({
+      where: { placementId: full },
+      orderBy: { position: "asc" },
+    });
+    expect(items.length).toBeGreaterThan(2);
+    const file = await db.storedFile.create({
+      data: {
+        ownerId: w.applicant.id,
+        filename: 'nda "signed".pdf',
+        contentType: "application/pdf",
+        size: 3,
+        sha256: "0".repeat(64),
+        data: Buffer.from("pdf"),
+      },
+    });
+    await db.placement.update({
+      where: { id: full },
+      data: {
+        startDate: new Date("2027-01-04T00:00:00Z"),
+        endDate: new Date("2027-12-31T00:00:00Z"),
+        hostSupervisorId: w.hostHr.id,
+        // Two items at one position: the id breaks the tie, as Prisma's order did.
+        checklistItems: {
+          update: [
+            {
+              where: { id: items[0]!.id },
+              data: {
+                status: "DONE",
+                verifiedBy: "O'Brien",
+                verifiedOn: new Date("2026-12-01T00:00:00Z"),
+                expiresOn: new Date("2028-02-29T00:00:00Z"),
+                reference: "REF-1",
+                level: "SC",
+                evidenceFileId: file.id,
+              },
+            },
+            {
+              where: { id: items[1]!.id },
+              data: {
+                status: "WAIVED",
+                waivedReason: "Held already, see \\share",
+                position: items[2]!.position,
+                dependsOnIds: [items[0]!.id, items[2]!.id],
+              },
+            },
+          ],
+        },
+        extensions: {
+          create: [
+            {
+              previousEnd: new Date("2027-12-31T00:00:00Z"),
+              newEnd: new Date("2028-03-31T00:00:00Z"),
+              reason: "Project overran",
+              createdById: w.hostHr.id,
+              createdAt: new Date("2026-12-02T10:00:00Z"),
+            },
+            {
+              previousEnd: null,
+              newEnd: new Date("2028-06-30T00:00:00Z"),
+              reason: "Again",
+              createdById: w.hostHr.id,
+              createdAt: new Date("2026-12-01T10:00:00Z"),
+            },
+          ],
+        },
+      },
+    });
+    const fullRead = await readPlacementPage(full);
+    expect(fullRead).toEqual(await prismaRead(full));
+    const supervisor = await db.user.findUniqueOrThrow({ where: { id: w.hostHr.id } });
+    expect(fullRead!.hostSupervisor).toEqual({
+      id: w.hostHr.id,
+      displayName: supervisor.displayName,
+    });
+    expect(fullRead!.extensions.map((x) => x.reason)).toEqual(["Again", "Project overran"]);
+    const done = fullRead!.checklistItems.find((i) => i.id === items[0]!.id)!;
+    expect(done.verifiedOn).toEqual(new Date("2026-12-01T00:00:00Z"));
+    expect(done.evidenceFile).toEqual({ filename: 'nda "signed".pdf' });
+
+    expect(await readPlacementPage("no-such-placement")).toBeNull();
   });
 });
