@@ -11,6 +11,7 @@ import {
   exportApplicationsCsv,
   getApplication,
   listApplicationsFor,
+  readApplicationDetail,
   saveApplication,
   saveReview,
   startApplication,
@@ -479,5 +480,112 @@ describe("CV download and CSV export", () => {
     expect(csv).not.toContain("secret home note");
     await expect404(exportApplicationsCsv(w.homeHr, postingId));
     await expect404(exportApplicationsCsv(w.reviewer, postingId));
+  });
+});
+
+describe("the application page's read", () => {
+  // What the page read through Prisma before it was written as one SQL statement.
+  const prismaRead = (id: string, sides: ("HOME" | "HOST")[], withReviews: boolean) =>
+    db.application.findUnique({
+      where: { id },
+      select: {
+        events: {
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: {
+            id: true,
+            fromStatus: true,
+            toStatus: true,
+            comment: true,
+            createdAt: true,
+            actor: { select: { displayName: true } },
+          },
+        },
+        notes: {
+          where: { side: { in: sides } },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: {
+            id: true,
+            side: true,
+            body: true,
+            createdAt: true,
+            author: { select: { displayName: true } },
+          },
+        },
+        assignments: {
+          where: withReviews ? {} : { reviewerId: { in: [] } },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: {
+            declaration: true,
+            submittedAt: true,
+            scores: true,
+            comment: true,
+            reviewer: { select: { id: true, displayName: true } },
+          },
+        },
+        cvFile: { select: { filename: true, size: true } },
+      },
+    });
+
+  test("returns what Prisma's read of the same fields returns, for every side and with or without reviews", async () => {
+    const postingId = await openPosting(w, { places: 3 });
+    const id = await submittedApplication(w, postingId);
+    await advance(w, id, ["HOME_RELEASED", "UNDER_REVIEW"]);
+    expect((await assignReviewer(w.hostHr, id, w.reviewer.id)).ok).toBe(true);
+    expect((await assignReviewer(w.hostHr, id, w.reviewer2.id)).ok).toBe(true);
+    expect((await declareConflict(w.reviewer, id, "NO_CONFLICT")).ok).toBe(true);
+    expect((await declareConflict(w.reviewer2, id, "RECUSED")).ok).toBe(true);
+    const review = {
+      score_expertise: "4",
+      comment_expertise: 'Deep "autonomy" evals',
+      score_fit: "3",
+      comment_fit: "",
+      score_contribution: "4",
+      comment_contribution: "",
+      score_readiness: "3",
+      comment_readiness: "SC held",
+      comment: "Strong; see \\notes",
+    };
+    expect((await saveReview(w.reviewer, id, { ...review, stage: "submit" })).ok).toBe(true);
+    await addNote(w.hostHr, id, "Host note");
+    await addNote(w.homeHr, id, "Home note: it's fine");
+    await addNote(w.hostHr, id, "Second host note");
+    // Two notes at the same instant (the id breaks the tie) and an event whose actor was erased.
+    const notes = await db.applicationNote.findMany({ where: { applicationId: id } });
+    await db.applicationNote.updateMany({
+      where: { applicationId: id },
+      data: { createdAt: new Date("2026-11-20T09:00:00.123Z") },
+    });
+    expect(notes.length).toBe(3);
+    const [firstEvent] = await db.applicationEvent.findMany({
+      where: { applicationId: id },
+      orderBy: { createdAt: "asc" },
+    });
+    await db.applicationEvent.update({ where: { id: firstEvent!.id }, data: { actorId: null } });
+
+    for (const [sides, withReviews] of [
+      [[], false],
+      [["HOME"], false],
+      [["HOST"], true],
+      [["HOME", "HOST"], true],
+    ] as [("HOME" | "HOST")[], boolean][]) {
+      const mine = await readApplicationDetail(id, sides, withReviews);
+      expect(mine).toEqual(await prismaRead(id, sides, withReviews));
+      expect(mine!.notes).toHaveLength(
+        sides.length === 2 ? 3 : sides[0] === "HOST" ? 2 : sides[0] === "HOME" ? 1 : 0,
+      );
+      expect(mine!.assignments).toHaveLength(withReviews ? 2 : 0);
+    }
+    const all = (await readApplicationDetail(id, ["HOME", "HOST"], true))!;
+    expect(all.events[0]!.actor).toBeNull();
+    expect(all.events.length).toBeGreaterThan(2);
+    expect(all.cvFile).not.toBeNull();
+    const submitted = all.assignments.find((a) => a.reviewer.id === w.reviewer.id)!;
+    expect(submitted.submittedAt).toBeInstanceOf(Date);
+    expect(submitted.comment).toBe("Strong; see \\notes");
+
+    // No CV, and an application that does not exist.
+    await db.application.update({ where: { id }, data: { cvFileId: null } });
+    expect((await readApplicationDetail(id, [], false))!.cvFile).toBeNull();
+    expect(await readApplicationDetail("no-such-application", [], false)).toBeNull();
   });
 });
