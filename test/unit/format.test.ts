@@ -22,3 +22,14 @@ test("the zone can be left out, and dates alone follow the zone too", () => {
     formatDate(new Date("2026-03-02T02:00:00Z"), { locale: "en-US", timeZone: "America/New_York" }),
   ).toBe("Mar 1, 2026");
 });
+
+test("each kind of format keeps its own formatter, per locale and zone", () => {
+  const where = { locale: "en-GB", timeZone: "Asia/Tokyo" };
+  // The same locale and zone asked for three ways, in turn, twice: none answers as another.
+  for (let round = 0; round < 2; round++) {
+    expect(formatDateTime(instant, where)).toMatch(/^2 Mar 2026, 02:30 GMT\+9$/);
+    expect(formatDateTime(instant, where, { withZone: false })).toBe("2 Mar 2026, 02:30");
+    expect(formatDate(instant, where)).toBe("2 Mar 2026");
+    expect(formatDate(instant, { ...where, timeZone: "America/Los_Angeles" })).toBe("1 Mar 2026");
+  }
+});
