@@ -25,6 +25,13 @@ function partsIn(date: Date, timeZone: string) {
   return out as Record<"year" | "month" | "day" | "hour" | "minute" | "second", number>;
 }
 
+/** The calendar date clocks in `timeZone` show at this instant, as YYYY-MM-DD. */
+export function dateIn(date: Date, timeZone: string) {
+  const p = partsIn(date, timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${String(p.year).padStart(4, "0")}-${two(p.month)}-${two(p.day)}`;
+}
+
 /** Minutes the zone is ahead of UTC at this instant. */
 export function zoneOffsetMinutes(date: Date, timeZone: string) {
   const p = partsIn(date, timeZone);
