@@ -7,9 +7,13 @@ import {
   type Transaction,
 } from "@electric-sql/pglite";
 
+type Statement = { name: string; paramTypes: number[] };
+
+const CACHED_PLAN_CHANGED = "0A000";
+
 /**
- * Named prepared statements for the embedded database (docs/performance.md, "Prepared
- * statements on PGlite").
+ * Named prepared statements for the embedded database (docs/performance.md, "What the
+ * fourth round changed").
  *
  * PGlite's own `query()` sends every statement as an unnamed one, in six separate calls into its
  * WebAssembly (parse, describe, bind, describe, execute, sync), so PostgreSQL parses, analyses and
@@ -18,23 +22,19 @@ import {
  * on the scale data, 2.4–3.4 ms each through `query()` against 0.4–0.6 ms as a prepared
  * statement.
  *
- * PreparedStatementsClient gives the Prisma adapter a client whose `query()` prepares each distinct SQL text once
- * under a name (one call: parse, describe, sync), then runs it with one call (bind, describe,
- * execute, sync), and parses the results with PGlite's own parsers, as `query()` does. What
- * PostgreSQL does with a named statement is ordinary: it keeps the parsed query, and after five
- * runs may keep a generic plan when that costs no more than planning each time. Statements a
- * schema change invalidates are re-planned by PostgreSQL itself; one whose result columns
- * changed is prepared afresh (see `run`). Prepared statements belong to the session, not to a
- * transaction, so one prepared inside a transaction that rolls back stays valid (tested).
+ * This client, given to the Prisma adapter in PGlite's place, prepares each distinct SQL text
+ * once under a name (one call: parse, describe, sync), then runs it with one call (bind,
+ * describe, execute, sync), and parses the results with PGlite's own parsers, as `query()`
+ * does. What PostgreSQL does with a named statement is ordinary: it keeps the parsed query, and
+ * after five runs may keep a generic plan when that costs no more than planning each time.
+ * Statements a schema change invalidates are re-planned by PostgreSQL itself; one whose result
+ * columns changed is prepared afresh (see `run`). Prepared statements belong to the session,
+ * not to a transaction, so one prepared inside a transaction that rolls back stays valid
+ * (tested).
  *
  * At most `max` statements are kept, the least recently used closed first: Prisma's SQL for a
  * list with a varying number of values differs by that number.
  */
-type Statement = { name: string; paramTypes: number[] };
-
-const CACHED_PLAN_CHANGED = "0A000";
-
-/** What pglite-prisma-adapter uses of a PGlite instance, with statements prepared by name. */
 export class PreparedStatementsClient {
   private readonly statements = new Map<string, Statement>();
   private preparedEver = 0;

@@ -5,8 +5,9 @@ import { PreparedStatementsClient, PreparedTransaction } from "~/lib/pglite-stat
 // Counts the SQL statements the app sends, at the driver: every round trip @prisma/adapter-pg makes
 // through node-postgres (pg.Client#query, which the pool also uses), and every statement
 // pglite-prisma-adapter runs through PGlite (query, as a prepared statement or not, exec, and the
-// BEGIN and COMMIT or ROLLBACK that PGlite's transaction() issues itself). So a transaction costs its BEGIN and COMMIT on both
-// databases, and the session lookup requireUser makes counts like any other statement.
+// BEGIN and COMMIT or ROLLBACK that PGlite's transaction() issues itself). So a transaction costs
+// its BEGIN and COMMIT on both databases, and the session lookup requireUser makes counts like any
+// other statement.
 // Below Prisma, nothing can hide: a relation Prisma loads with a second SELECT is a second entry.
 
 export type LoggedQuery = { sql: string; params: unknown[] };

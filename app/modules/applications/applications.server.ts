@@ -654,13 +654,6 @@ const ASSIGNING_STATUSES: readonly ApplicationStatus[] = [
   "INTERVIEW",
 ];
 
-/**
- * The application page: the shared record, plus exactly what the actor's standing allows. Two
- * statements: the record with the actor's standing, then everything their standing lets them see
- * (timeline, their side's notes, reviews, CV, and for host HR the colleagues they may assign) in
- * one read with relation joins. No transaction: each is one consistent statement, and nothing is
- * written.
- */
 type DetailRow = {
   events: {
     id: string;
@@ -761,6 +754,13 @@ export async function readApplicationDetail(
   };
 }
 
+/**
+ * The application page: the shared record, plus exactly what the actor's standing allows. Two
+ * statements: the record with the actor's standing, then everything their standing lets them see
+ * (timeline, their side's notes, reviews, CV: readApplicationDetail); a third only when host HR
+ * search for a reviewer to assign. No transaction: each is one consistent statement, and nothing
+ * is written.
+ */
 export async function getApplication(
   actor: Actor,
   applicationId: string,
@@ -775,6 +775,7 @@ export async function getApplication(
   const assigning = isHost && ASSIGNING_STATUSES.includes(app.status);
   const reviewerQuery = assigning ? (options.reviewerQuery ?? "").trim().slice(0, 100) : "";
   const detail = await readApplicationDetail(applicationId, sides, seesReviews);
+  if (!detail) throw notFound();
   // The reviewer picker: active colleagues of the host institute whose name contains what host
   // HR searched for, not the applicant, not already assigned. Read only when HR search (an
   // institute has thousands of people: no list of them all).
@@ -797,7 +798,6 @@ export async function getApplication(
         take: REVIEWER_MATCHES + 1,
       })
     : [];
-  if (!detail) throw notFound();
   const events = detail.events;
   const notes = detail.notes;
   const assignments = detail.assignments;

@@ -118,11 +118,6 @@ async function load(tx: Tx, actor: Actor, placementId: string) {
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
-/**
- * The placement page: details, the checklist with shown statuses and due dates, progress, gate.
- * One statement (the checklist and extensions by relation joins); the supervisor picker's
- * candidates only when HR ask for it (`supervisorSearch` set), at most SUPERVISOR_CHOICES.
- */
 type PageRow = {
   id: string;
   status: PlacementStatus;
@@ -266,6 +261,11 @@ export async function readPlacementPage(placementId: string) {
   };
 }
 
+/**
+ * The placement page: details, the checklist with shown statuses and due dates, progress, gate.
+ * One statement (readPlacementPage); the supervisor picker's candidates only when HR ask for it
+ * (`supervisorSearch` set), at most SUPERVISOR_CHOICES.
+ */
 export async function getPlacement(
   actor: Actor,
   placementId: string,
