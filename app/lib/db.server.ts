@@ -8,6 +8,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "~/generated/prisma/client";
 import { getEnv } from "./env.server";
 import { applyMigrations, type MigrationConnection } from "./migrate.server";
+import { statementNames } from "./pg-statements.server";
 import { PreparedStatementsClient } from "./pglite-statements.server";
 import { noteStatement } from "./request-scope.server";
 
@@ -60,11 +61,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         await client.end();
       }
     }
-    const adapter = new PrismaPg({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      options: `-c ${SESSION_SETTINGS.map(([k, v]) => `${k}=${v}`).join(" -c ")}`,
-    });
+    const adapter = new PrismaPg(
+      {
+        connectionString: options.url,
+        max: options.poolSize ?? 10,
+        options: `-c ${SESSION_SETTINGS.map(([k, v]) => `${k}=${v}`).join(" -c ")}`,
+      },
+      // node-pg treats an undefined name as an unnamed statement; the adapter's type wants a string.
+      { statementNameGenerator: statementNames() as (query: { sql: string }) => string },
+    );
     const prisma = new PrismaClient({ adapter: withStatementTiming(adapter) as PrismaPg });
     return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
   }
