@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Button, PageHeader, SelectField, Table } from "~/components/ui";
+import { Alert, Button, Field, PageHeader, Pagination, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
 import { DiffView } from "~/modules/workspaces/components/content-views";
@@ -18,6 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const compare = DiffSchema.parse({
     from: url.searchParams.get("from") ?? undefined,
     to: url.searchParams.get("to") ?? undefined,
+    list: url.searchParams.get("list") ?? undefined,
   });
   return {
     history: await getPageHistory(
@@ -27,16 +28,32 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       compare,
       request,
     ),
+    asked: compare,
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
 
+/** The query string for one comparison and one page of the list, leaving out the defaults. */
+function historyHref(from: number, to: number, list: number) {
+  const params = new URLSearchParams();
+  if (from) params.set("from", String(from));
+  if (to) params.set("to", String(to));
+  if (list > 1) params.set("list", String(list));
+  const query = params.toString();
+  return query ? `?${query}` : ".";
+}
+
 export default function PageHistory() {
-  const { history, where } = useLoaderData<typeof loader>();
-  const options = history.versions.map((v) => ({
-    value: String(v.version),
-    label: `Version ${v.version}: ${v.authorName}, ${formatDateTime(v.createdAt, where)}`,
-  }));
+  const { history, asked, where } = useLoaderData<typeof loader>();
+  const latest = history.page.version;
+  // Versions asked for that do not exist: the comparison fell back, and says so.
+  const missing = [asked.from, asked.to].filter((v, i, all) => v > latest && all.indexOf(v) === i);
+  const newest = history.versions[0]?.version ?? latest;
+  const oldest = history.versions.at(-1)?.version ?? 1;
+  const listCaption =
+    history.listPages > 1
+      ? `Versions ${newest} to ${oldest} of ${history.versionCount}, newest first`
+      : `All ${history.versionCount} versions, newest first`;
   return (
     <>
       <PageHeader
@@ -51,17 +68,42 @@ export default function PageHistory() {
         <h2 id="compare-heading" className="mb-2 text-xl font-semibold">
           Compare versions
         </h2>
+        {missing.length ? (
+          <Alert tone="info" className="mb-4">
+            This page has versions 1 to {latest}; there is no version {missing.join(" or ")}.
+            Showing the changes from version {history.from} to version {history.to}.
+          </Alert>
+        ) : null}
         <Form method="get" className="mb-4 flex flex-wrap items-end gap-3">
-          <SelectField
-            label="From"
-            selectProps={{ name: "from", defaultValue: String(history.from) }}
-            options={options}
+          <Field
+            label="From version"
+            hint={`1 to ${latest}`}
+            inputProps={{
+              name: "from",
+              type: "number",
+              inputMode: "numeric",
+              min: 1,
+              max: latest,
+              required: true,
+              defaultValue: String(history.from),
+              className: "w-28",
+            }}
           />
-          <SelectField
-            label="To"
-            selectProps={{ name: "to", defaultValue: String(history.to) }}
-            options={options}
+          <Field
+            label="To version"
+            hint={`1 to ${latest}`}
+            inputProps={{
+              name: "to",
+              type: "number",
+              inputMode: "numeric",
+              min: 1,
+              max: latest,
+              required: true,
+              defaultValue: String(history.to),
+              className: "w-28",
+            }}
           />
+          {history.list > 1 ? <input type="hidden" name="list" value={history.list} /> : null}
           <Button type="submit" variant="secondary">
             Compare
           </Button>
@@ -78,9 +120,9 @@ export default function PageHistory() {
       </section>
       <section aria-labelledby="versions-heading">
         <h2 id="versions-heading" className="mb-2 text-xl font-semibold">
-          All versions
+          Versions
         </h2>
-        <Table caption="All versions" captionHidden>
+        <Table caption={listCaption} captionHidden={history.listPages <= 1}>
           <thead>
             <tr>
               <th scope="col">Version</th>
@@ -100,7 +142,7 @@ export default function PageHistory() {
                 <td>
                   {v.version > 1 ? (
                     <Link
-                      to={`?from=${v.version - 1}&to=${v.version}`}
+                      to={historyHref(v.version - 1, v.version, history.list)}
                       className="text-brand-700 underline"
                     >
                       What version {v.version} changed
@@ -113,6 +155,12 @@ export default function PageHistory() {
             ))}
           </tbody>
         </Table>
+        <Pagination
+          page={history.list}
+          pageCount={history.listPages}
+          makeHref={(list) => historyHref(asked.from, asked.to, list)}
+          className="mt-4"
+        />
       </section>
     </>
   );

@@ -108,6 +108,20 @@ test("two researchers from different institutes co-edit a joint workspace and re
   await expect(uk.getByRole("row", { name: /Winnie Workspace/ })).toBeVisible();
   await expect(uk.getByRole("row", { name: /Wes Workspace/ }).first()).toBeVisible();
   await expect(uk.getByRole("figure")).toContainText("Added: Refusals held under 40");
+  // Comparing any two versions, by keyboard; a version that does not exist is said so.
+  await uk.getByLabel("From version").fill("1");
+  await uk.getByLabel("To version").fill("3");
+  await uk.getByLabel("To version").press("Enter");
+  await expect(uk).toHaveURL(/\?from=1&to=3$/);
+  await expect(
+    uk.getByRole("figure", { name: "Changes from version 1 to version 3" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(uk);
+  await visit(uk, `${findings}/history?from=1&to=9`);
+  await expect(uk.getByText(/there is no version 9\. Showing the changes/)).toBeVisible();
+  await expect(
+    uk.getByRole("figure", { name: "Changes from version 1 to version 3" }),
+  ).toBeVisible();
 
   // A comment on the page; HTML in it is refused next to the field.
   await visit(uk, findings);

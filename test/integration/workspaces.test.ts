@@ -5,6 +5,7 @@ import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/chec
 import { exeBytes, pdfBytes } from "#test/factories/postings";
 import type { ProtectiveMarking, WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
+import { DiffSchema } from "~/modules/workspaces/schema";
 import type { Actor } from "~/lib/permissions";
 import { moveChecklistItem, movePlacement } from "~/modules/placements/placements.server";
 import {
@@ -1486,6 +1487,94 @@ describe("reading a workspace's pages at scale", () => {
     expect(await compare(1, 99)).toEqual([1, 6, "removed v1, added v6"]);
     expect(await compare(0, 0)).toEqual([5, 6, "removed v5, added v6"]);
     expect(await compare(0, 1)).toEqual([1, 1, "same v1"]);
+  });
+
+  test("a long history lists 50 versions a page, newest first, and still compares any two", async () => {
+    const id = await newWorkspace(w.usStaff, "JOINT");
+    await join(w.usStaff, id, w.ukStaff, "VIEWER");
+    const pageId = await page(w.usStaff, id, "Long", "v1");
+    // 120 versions, written directly: saving them one by one would only slow the test.
+    await db.pageVersion.createMany({
+      data: Array.from({ length: 119 }, (_, i) => ({
+        pageId,
+        version: i + 2,
+        title: i + 2 === 120 ? "Long, renamed" : "Long",
+        body: `v${i + 2}`,
+        authorId: w.usStaff.id,
+      })),
+    });
+    await db.workspacePage.update({
+      where: { id: pageId },
+      data: { version: 120, title: "Long, renamed", body: "v120" },
+    });
+    const listed = async (query: { from: number; to: number; list?: number }) => {
+      const h = await getPageHistory(w.ukStaff, id, pageId, query);
+      const numbers = h.versions.map((v) => v.version);
+      return {
+        list: h.list,
+        of: h.listPages,
+        first: numbers[0],
+        last: numbers.at(-1),
+        count: numbers.length,
+        compared: [h.from, h.to, h.diff.map((l) => `${l.kind} ${l.text}`).join(", ")],
+      };
+    };
+    const latest = [119, 120, "removed v119, added v120"];
+    expect(await listed({ from: 0, to: 0 })).toEqual({
+      list: 1,
+      of: 3,
+      first: 120,
+      last: 71,
+      count: 50,
+      compared: latest,
+    });
+    expect(await listed({ from: 0, to: 0, list: 2 })).toMatchObject({
+      first: 70,
+      last: 21,
+      count: 50,
+    });
+    expect(await listed({ from: 0, to: 0, list: 3 })).toMatchObject({
+      first: 20,
+      last: 1,
+      count: 20,
+    });
+    // Beyond the end: the last page of the list.
+    expect(await listed({ from: 0, to: 0, list: 40 })).toMatchObject({
+      list: 3,
+      first: 20,
+      count: 20,
+    });
+    // The compared versions need not be on the listed page.
+    expect((await listed({ from: 1, to: 120, list: 2 })).compared).toEqual([
+      1,
+      120,
+      "removed v1, added v120",
+    ]);
+    expect((await listed({ from: 3, to: 100 })).compared).toEqual([
+      3,
+      100,
+      "removed v3, added v100",
+    ]);
+    // A version that does not exist falls back, as with a short history.
+    expect((await listed({ from: 500, to: 0 })).compared).toEqual(latest);
+    expect((await getPageHistory(w.ukStaff, id, pageId, { from: 0, to: 0 })).titleChange).toEqual({
+      from: "Long",
+      to: "Long, renamed",
+    });
+  });
+
+  test("history query strings too large for a version number are the defaults, not an error", () => {
+    expect(DiffSchema.parse({ from: "99999999999", to: "3", list: "1e400" })).toEqual({
+      from: 0,
+      to: 3,
+      list: 1,
+    });
+    expect(DiffSchema.parse({ from: "-1", to: "x", list: "0" })).toEqual({
+      from: 0,
+      to: 0,
+      list: 1,
+    });
+    expect(DiffSchema.parse({})).toEqual({ from: 0, to: 0, list: 1 });
   });
 
   test("one request's loaders share a read check, never across people or requests", async () => {

@@ -249,6 +249,8 @@ export async function savePage(
 type HistoryRow = {
   pageTitle: string;
   current: number;
+  total: number;
+  listed: boolean | null;
   version: number | null;
   title: string | null;
   createdAt: Date | null;
@@ -256,50 +258,76 @@ type HistoryRow = {
   body: string | null;
 };
 
+/** Versions listed per page of a history: the page's work stays the same however long it grows. */
+export const HISTORY_LIST_SIZE = 50;
+
+export type HistoryQuery = { from: number; to: number; list?: number };
+
 /**
- * Every version (who, when) and the difference between two of them (default: the last two). After
- * the read check (shared with the layout), the same for every member, from the content cache
- * (content-cache.server.ts) or, on a miss, one statement (readPageHistory).
+ * A page of its versions (who, when; newest first, HISTORY_LIST_SIZE at a time) and the difference
+ * between two of them (default: the last two). After the read check (shared with the layout), the
+ * same for every member, from the content cache (content-cache.server.ts) or, on a miss, one
+ * statement (readPageHistory).
  */
 export async function getPageHistory(
   actor: Actor,
   workspaceId: string,
   pageId: string,
-  compare: { from: number; to: number },
+  compare: HistoryQuery,
   scope?: object,
   { cache = sharedWorkspaceCache() }: CacheOption = {},
 ) {
   const { workspace } = await sharedReadAccess(actor, workspaceId, scope);
-  return cache.read(workspace, ["history", pageId, compare.from, compare.to], () =>
-    readPageHistory(workspaceId, pageId, compare),
+  const list = Math.min(Math.max(1, Math.trunc(compare.list ?? 1)), 1_000_000);
+  const query = { ...compare, list };
+  return cache.read(workspace, ["history", pageId, query.from, query.to, query.list], () =>
+    readPageHistory(workspaceId, pageId, query),
   );
 }
 
 /**
- * The page, its versions' metadata with their authors' names, and the bodies of only the versions
- * the comparison can resolve to, in one statement.
+ * The page, the metadata of the versions on the asked page of the list (the last one if it asks
+ * beyond) with their authors' names, and the bodies of only the versions the comparison can
+ * resolve to, in one statement.
  */
 async function readPageHistory(
   workspaceId: string,
   pageId: string,
-  compare: { from: number; to: number },
+  compare: Required<HistoryQuery>,
 ) {
+  const size = HISTORY_LIST_SIZE;
   // `to` is the asked version if it exists, else the current one; `from` the asked one if it
   // exists, else the one before `to` (or 1). So these are the only bodies that can be compared.
+  const comparable = Prisma.sql`(${compare.from}::int, ${compare.to}::int, ${compare.to}::int - 1,
+    p.version, p.version - 1, 1)`;
   const rows = await db.$queryRaw<HistoryRow[]>`
-    SELECT p.title AS "pageTitle", p.version AS current, v.version, v.title, v."createdAt",
-      u."displayName" AS "authorName",
-      CASE WHEN v.version IN (${compare.from}::int, ${compare.to}::int, ${compare.to}::int - 1,
-        p.version, p.version - 1, 1) THEN v.body END AS body
-    FROM "WorkspacePage" p
-    LEFT JOIN "PageVersion" v ON v."pageId" = p.id
+    WITH p AS (
+      SELECT p.id, p.title, p.version,
+        (SELECT count(*)::int FROM "PageVersion" c WHERE c."pageId" = p.id) AS total
+      FROM "WorkspacePage" p
+      WHERE p.id = ${pageId} AND p."workspaceId" = ${workspaceId}
+    )
+    SELECT p.title AS "pageTitle", p.version AS current, p.total, v.listed, v.version, v.title,
+      v."createdAt", u."displayName" AS "authorName",
+      CASE WHEN v.version IN ${comparable} THEN v.body END AS body
+    FROM p
+    LEFT JOIN LATERAL (
+      (SELECT x.*, true AS listed FROM "PageVersion" x WHERE x."pageId" = p.id
+        ORDER BY x.version DESC
+        OFFSET LEAST((${compare.list}::int - 1) * ${size}::int,
+          GREATEST(p.total - 1, 0) / ${size}::int * ${size}::int)
+        LIMIT ${size}::int)
+      UNION ALL
+      (SELECT x.*, false FROM "PageVersion" x
+        WHERE x."pageId" = p.id AND x.version IN ${comparable})
+    ) v ON true
     LEFT JOIN "User" u ON u.id = v."authorId"
-    WHERE p.id = ${pageId} AND p."workspaceId" = ${workspaceId}
-    ORDER BY v.version DESC`;
+    ORDER BY v.version DESC, v.listed DESC`;
   const head = rows[0];
   if (!head) throw notFound();
+  const listPages = Math.max(1, Math.ceil(head.total / size));
   const versions = rows.flatMap((r) =>
-    r.version === null
+    r.version === null || !r.listed
       ? []
       : [
           {
@@ -318,6 +346,9 @@ async function readPageHistory(
   return {
     page: { id: pageId, title: head.pageTitle, version: head.current },
     versions,
+    versionCount: head.total,
+    list: Math.min(compare.list, listPages),
+    listPages,
     from,
     to,
     titleChange: a && b && a.title !== b.title ? { from: a.title!, to: b.title! } : null,

@@ -79,9 +79,11 @@ export type PageInput = z.output<typeof PageSchema>;
 export const PageSaveSchema = PageSchema.extend({ baseVersion: version });
 export type PageSaveInput = z.output<typeof PageSaveSchema>;
 
+/** A history's query string: the two versions compared (0: the default) and the list's page. */
 export const DiffSchema = z.object({
-  from: z.coerce.number().int().min(1).catch(0),
-  to: z.coerce.number().int().min(1).catch(0),
+  from: z.coerce.number().int().min(1).max(2_000_000_000).catch(0),
+  to: z.coerce.number().int().min(1).max(2_000_000_000).catch(0),
+  list: z.coerce.number().int().min(1).max(1_000_000).catch(1),
 });
 
 const commentBody = multiLine("your comment", 10_000, { required: true }).superRefine((s, ctx) => {
