@@ -33,6 +33,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/**
+ * One end of the comparison, by number. Keyed by its value so that following a link to another
+ * comparison shows that comparison's numbers (an uncontrolled input keeps what it first showed).
+ */
+function VersionField(props: { name: string; label: string; value: number; latest: number }) {
+  return (
+    <Field
+      key={`${props.name}-${props.value}`}
+      label={props.label}
+      hint={`1 to ${props.latest}`}
+      inputProps={{
+        name: props.name,
+        type: "number",
+        inputMode: "numeric",
+        min: 1,
+        max: props.latest,
+        required: true,
+        defaultValue: String(props.value),
+        className: "w-28",
+      }}
+    />
+  );
+}
+
 /** The query string for one comparison and one page of the list, leaving out the defaults. */
 function historyHref(from: number, to: number, list: number) {
   const params = new URLSearchParams();
@@ -75,34 +99,8 @@ export default function PageHistory() {
           </Alert>
         ) : null}
         <Form method="get" className="mb-4 flex flex-wrap items-end gap-3">
-          <Field
-            label="From version"
-            hint={`1 to ${latest}`}
-            inputProps={{
-              name: "from",
-              type: "number",
-              inputMode: "numeric",
-              min: 1,
-              max: latest,
-              required: true,
-              defaultValue: String(history.from),
-              className: "w-28",
-            }}
-          />
-          <Field
-            label="To version"
-            hint={`1 to ${latest}`}
-            inputProps={{
-              name: "to",
-              type: "number",
-              inputMode: "numeric",
-              min: 1,
-              max: latest,
-              required: true,
-              defaultValue: String(history.to),
-              className: "w-28",
-            }}
-          />
+          <VersionField name="from" label="From version" value={history.from} latest={latest} />
+          <VersionField name="to" label="To version" value={history.to} latest={latest} />
           {history.list > 1 ? <input type="hidden" name="list" value={history.list} /> : null}
           <Button type="submit" variant="secondary">
             Compare

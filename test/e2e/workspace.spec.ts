@@ -117,6 +117,14 @@ test("two researchers from different institutes co-edit a joint workspace and re
     uk.getByRole("figure", { name: "Changes from version 1 to version 3" }),
   ).toBeVisible();
   await expectNoAxeViolations(uk);
+  // Following a row's link shows that comparison, and its numbers in the form.
+  await uk.getByRole("link", { name: "What version 3 changed" }).click();
+  await expect(
+    uk.getByRole("figure", { name: "Changes from version 2 to version 3" }),
+  ).toBeVisible();
+  await expect(uk.getByLabel("From version")).toHaveValue("2");
+  await expect(uk.getByLabel("To version")).toHaveValue("3");
+  await expectNoAxeViolations(uk);
   await visit(uk, `${findings}/history?from=1&to=9`);
   await expect(uk.getByText(/there is no version 9\. Showing the changes/)).toBeVisible();
   await expect(
