@@ -1,6 +1,5 @@
 import { expect, inject, test } from "vitest";
-import { databaseUrl } from "#test/db-template";
-import { db, openDatabase } from "~/lib/db.server";
+import { openAnotherPool } from "./another-pool";
 
 // On a PostgreSQL server the app's repeated queries run as named prepared statements, parsed and
 // planned once per connection (app/lib/pg-statements.server.ts). A one-connection pool makes the
@@ -8,12 +7,7 @@ import { db, openDatabase } from "~/lib/db.server";
 test.runIf(inject("dbKind") === "postgres")(
   "repeated queries are prepared once per connection, one-offs are not, and answers are unchanged",
   async () => {
-    const name = (await db.$queryRaw<{ d: string }[]>`SELECT current_database() AS d`)[0]!.d;
-    const single = await openDatabase({
-      kind: "postgres",
-      url: databaseUrl(inject("postgresServer"), name),
-      poolSize: 1,
-    });
+    const single = await openAnotherPool(1);
     try {
       const prisma = single.prisma;
       const prepared = () =>

@@ -1,7 +1,7 @@
 import { expect, inject, test } from "vitest";
-import { databaseUrl } from "#test/db-template";
-import { db, openDatabase } from "~/lib/db.server";
+import { db } from "~/lib/db.server";
 import { lockDuration, lockedUntil, recordFailure, type ThrottleRule } from "~/lib/throttle.server";
+import { openAnotherPool } from "./another-pool";
 
 const rule: ThrottleRule = {
   limit: 5,
@@ -39,12 +39,7 @@ test("each failure past the limit doubles the lock, up to the ceiling", () => {
 test.runIf(inject("dbKind") === "postgres")(
   "a second process sees and adds to the same count",
   async () => {
-    const url = (await db.$queryRaw<{ d: string }[]>`SELECT current_database() AS d`)[0]!.d;
-    const other = await openDatabase({
-      kind: "postgres",
-      url: databaseUrl(inject("postgresServer"), url),
-      poolSize: 2,
-    });
+    const other = await openAnotherPool(2);
     const key = `signin:ip:203.0.113.${Math.floor(Math.random() * 200)}`;
     await Promise.all([
       recordFailure(key, rule),
