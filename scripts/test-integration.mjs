@@ -5,10 +5,25 @@ import { findPostgresBin, startPostgres } from "./pg-test-server.mjs";
 
 const extra = process.argv.slice(2);
 function vitest(env) {
-  const r = spawnSync("npx", ["vitest", "run", "--project", "integration", ...extra], {
-    stdio: "inherit",
-    env: { ...process.env, ...env },
-  });
+  // Vitest's default is one worker fewer than the cores: one file at a time on a 2-core machine,
+  // the second core idle. Each file has a database of its own (setup.ts), so two run side by side.
+  const workers = process.env.INTEGRATION_WORKERS ?? "2";
+  const r = spawnSync(
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--project",
+      "integration",
+      `--maxWorkers=${workers}`,
+      "--minWorkers=1",
+      ...extra,
+    ],
+    {
+      stdio: "inherit",
+      env: { ...process.env, ...env },
+    },
+  );
   return r.status ?? 1;
 }
 
