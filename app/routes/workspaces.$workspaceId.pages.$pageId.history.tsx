@@ -70,8 +70,7 @@ function historyHref(from: number, to: number, list: number) {
 export default function PageHistory() {
   const { history, asked, where } = useLoaderData<typeof loader>();
   const latest = history.page.version;
-  // Versions asked for that do not exist: the comparison fell back, and says so.
-  const missing = [asked.from, asked.to].filter((v, i, all) => v > latest && all.indexOf(v) === i);
+  const missing = history.missing;
   const newest = history.versions[0]?.version ?? latest;
   const oldest = history.versions.at(-1)?.version ?? 1;
   const listCaption =

@@ -1557,6 +1557,10 @@ describe("reading a workspace's pages at scale", () => {
     ]);
     // A version that does not exist falls back, as with a short history.
     expect((await listed({ from: 500, to: 0 })).compared).toEqual(latest);
+    expect((await getPageHistory(w.ukStaff, id, pageId, { from: 500, to: 3 })).missing).toEqual([
+      500,
+    ]);
+    expect((await getPageHistory(w.ukStaff, id, pageId, { from: 2, to: 3 })).missing).toEqual([]);
     expect((await getPageHistory(w.ukStaff, id, pageId, { from: 0, to: 0 })).titleChange).toEqual({
       from: "Long",
       to: "Long, renamed",

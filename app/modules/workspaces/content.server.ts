@@ -347,6 +347,8 @@ async function readPageHistory(
     page: { id: pageId, title: head.pageTitle, version: head.current },
     versions,
     versionCount: head.total,
+    // Versions asked for that do not exist: the comparison fell back, and the page says so.
+    missing: [...new Set([compare.from, compare.to])].filter((v) => v > 0 && !bodies.has(v)),
     list: Math.min(compare.list, listPages),
     listPages,
     from,
