@@ -37,5 +37,32 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.{js,mjs}"], languageOptions: { globals: globals.node } },
+  {
+    // "Now" comes from one clock that tests can move (app/lib/clock.ts, decision 006). Elapsed-time
+    // measurement (benchmarks, timeouts) uses performance.now() or lives outside these folders.
+    files: [
+      "app/**/*.{ts,tsx}",
+      "server/**/*.ts",
+      "emails/**/*.{ts,tsx}",
+      "prisma/**/*.ts",
+      "scripts/*.ts",
+      "scripts/scale/**/*.ts",
+      "test/factories/**/*.ts",
+    ],
+    ignores: ["app/lib/clock.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "Read the time with clock.now() from ~/lib/clock, which tests can move.",
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "Read the time with clock.ms() from ~/lib/clock, which tests can move.",
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
 import type { AppLoadContext } from "~/lib/request.server";
+import { clock } from "~/lib/clock";
 
 export { startApp, stopApp } from "~/lib/startup.server";
 
@@ -78,5 +79,5 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   if (error instanceof Response) return;
   // The time matches the reference the error page shows the user.
-  console.error(new Date().toISOString(), error);
+  console.error(clock.now().toISOString(), error);
 }

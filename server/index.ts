@@ -10,6 +10,7 @@ import { crossSiteProblem, securityHeaders } from "../app/lib/http-security.serv
 import { accessLogLine, bodyLimit, declaredBodyTooLarge } from "../app/lib/access-log.server";
 import { admissionMiddleware } from "../app/lib/admission";
 import { newRequestScope, runInRequestScope, serverTiming } from "../app/lib/request-scope.server";
+import { clock } from "../app/lib/clock";
 
 // The HTTP shell around the Remix app: security headers, cross-site checks, static files.
 // The app's own start-up (database, migrations, outbox worker) lives inside the Remix build,
@@ -162,7 +163,7 @@ app.use(
   (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (error as { status?: number }).status;
     const clientError = typeof status === "number" && status >= 400 && status < 500;
-    if (!clientError) console.error(new Date().toISOString(), error);
+    if (!clientError) console.error(clock.now().toISOString(), error);
     res
       .status(clientError ? status : 500)
       .type("text/plain")

@@ -6,6 +6,7 @@ import {
   type ErrorResponse,
 } from "@remix-run/react";
 import * as React from "react";
+import { clock } from "~/lib/clock";
 
 type Params = ReturnType<typeof useParams>;
 
@@ -95,7 +96,7 @@ const defaultStatus: StatusHandler = ({ error }) => (
 function UnexpectedError({ error }: { error: unknown }) {
   // The server-rendered time is kept on hydration (hence suppressHydrationWarning), so the
   // reference a user quotes matches the timestamp of the server's log entry.
-  const [reference] = React.useState(() => new Date().toISOString());
+  const [reference] = React.useState(() => clock.now().toISOString());
   return (
     <ErrorPage title="Something went wrong">
       <p className="text-gray-900">

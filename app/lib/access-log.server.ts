@@ -1,3 +1,4 @@
+import { clock } from "~/lib/clock";
 // One JSON line on stdout for every request the portal refuses or fails, so that probing (runs of
 // 403s and 404s from one address, oversized bodies, cross-site posts) shows in the process log.
 // Successful requests are not logged here: the audit log records what people did.
@@ -20,7 +21,7 @@ export function accessLogLine(record: AccessRecord): string | null {
   if (!failed && !REFUSALS.has(record.status)) return null;
   const path = record.url.split("?")[0] ?? "";
   return JSON.stringify({
-    time: (record.at ?? new Date()).toISOString(),
+    time: (record.at ?? clock.now()).toISOString(),
     level: failed ? "error" : "warn",
     event: failed ? "request.failed" : "request.refused",
     method: record.method,

@@ -1,3 +1,4 @@
+import { clock } from "~/lib/clock";
 /** A minimal iCalendar (RFC 5545) writer for all-day events. */
 
 export type AllDayEvent = { uid: string; date: string; summary: string; description?: string };
@@ -38,7 +39,7 @@ function nextDay(date: string) {
   return d.toISOString().slice(0, 10);
 }
 
-export function calendar(name: string, events: AllDayEvent[], now = new Date()) {
+export function calendar(name: string, events: AllDayEvent[], now = clock.now()) {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, "")

@@ -2,6 +2,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { db } from "./db.server";
 import { getEnv } from "./env.server";
 import { generateToken, hashToken } from "./tokens.server";
+import { clock } from "~/lib/clock";
 
 const MINUTE = 60_000;
 // Writing lastSeenAt on every request would make each page a write; a minute's slack is harmless.
@@ -66,7 +67,7 @@ export async function createSession(
   opts: { mfaVerified: boolean; ipAddress?: string; userAgent?: string },
 ) {
   const token = generateToken();
-  const now = new Date();
+  const now = clock.now();
   const expiresAt = expiryFor(now, now);
   await db.session.create({
     data: {
@@ -129,7 +130,7 @@ export async function validateSessionToken(token: string): Promise<ValidSession 
       }
     : null;
   if (!row) return null;
-  const now = Date.now();
+  const now = clock.ms();
   if (row.expiresAt.getTime() <= now || row.user.deactivatedAt) {
     await db.session.deleteMany({ where: { id } });
     return null;

@@ -1,4 +1,5 @@
 import { db } from "./db.server";
+import { clock } from "~/lib/clock";
 
 /**
  * Failure counting for sign-in and MFA, kept in the database so that every app process sees the
@@ -21,7 +22,7 @@ export function lockDuration(failures: number, rule: ThrottleRule): number {
 }
 
 /** The time until which any of the keys is locked, or null if none is. */
-export async function lockedUntil(keys: string[], now = new Date()): Promise<Date | null> {
+export async function lockedUntil(keys: string[], now = clock.now()): Promise<Date | null> {
   const rows = await db.throttle.findMany({
     where: { key: { in: keys }, lockedUntil: { gt: now } },
     select: { lockedUntil: true },
@@ -34,7 +35,7 @@ export async function lockedUntil(keys: string[], now = new Date()): Promise<Dat
 export async function recordFailure(
   key: string,
   rule: ThrottleRule,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<Date | null> {
   const windowStart = new Date(now.getTime() - rule.windowMs);
   // One statement, so two processes counting at once cannot lose an increment.

@@ -2,6 +2,7 @@ import { createTOTPKeyURI, generateHOTP } from "@oslojs/otp";
 import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import QRCode from "qrcode";
 import { timingSafeEqualStrings } from "./tokens.server";
+import { clock } from "~/lib/clock";
 
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
@@ -13,7 +14,7 @@ export function generateTotpKey(): Uint8Array {
   return key;
 }
 
-export function currentStep(now = Date.now()) {
+export function currentStep(now = clock.ms()) {
   return Math.floor(now / 1000 / TOTP_PERIOD_SECONDS);
 }
 
@@ -21,7 +22,7 @@ export function currentStep(now = Date.now()) {
  * The time step a code belongs to, allowing one step of clock drift either way, or null.
  * Callers store the step so that each code is accepted once.
  */
-export function matchTotp(key: Uint8Array, code: string, now = Date.now()): number | null {
+export function matchTotp(key: Uint8Array, code: string, now = clock.ms()): number | null {
   if (!/^\d{6}$/.test(code)) return null;
   const step = currentStep(now);
   let found: number | null = null;
@@ -32,7 +33,7 @@ export function matchTotp(key: Uint8Array, code: string, now = Date.now()): numb
   return found;
 }
 
-export function totpCodeAt(key: Uint8Array, now = Date.now()) {
+export function totpCodeAt(key: Uint8Array, now = clock.ms()) {
   return generateHOTP(key, BigInt(currentStep(now)), TOTP_DIGITS);
 }
 

@@ -3,6 +3,7 @@ import { requireUser } from "~/lib/auth.server";
 import { downloadHeaders } from "~/lib/csv";
 import { requestInfo } from "~/lib/request.server";
 import { exportMyData } from "~/modules/privacy/privacy.server";
+import { clock } from "~/lib/clock";
 
 // "Download my data": everything the portal holds about the signed-in person, as one JSON file.
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -10,7 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const data = await exportMyData(user, requestInfo(request, context).ipAddress);
   return new Response(`${JSON.stringify(data, null, 2)}\n`, {
     headers: downloadHeaders(
-      `my-data-${new Date().toISOString().slice(0, 10)}.json`,
+      `my-data-${clock.now().toISOString().slice(0, 10)}.json`,
       "application/json; charset=utf-8",
     ),
   });

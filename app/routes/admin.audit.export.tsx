@@ -4,6 +4,7 @@ import { downloadHeaders } from "~/lib/csv";
 import { requestInfo } from "~/lib/request.server";
 import { exportAuditEvents } from "~/modules/audit/audit.server";
 import { AuditFilterSchema } from "~/modules/audit/schema";
+import { clock } from "~/lib/clock";
 
 // The filtered audit log as a streamed download: CSV by default, JSON with ?format=json.
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -17,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     format,
     requestInfo(request, context).ipAddress,
   );
-  const day = new Date().toISOString().slice(0, 10);
+  const day = clock.now().toISOString().slice(0, 10);
   return new Response(stream, {
     headers: downloadHeaders(
       `audit-log-${day}.${format}`,

@@ -2,13 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/lib/auth.server";
 import { downloadHeaders } from "~/lib/csv";
 import { exportChecklistCsv, exportPlacementsCsv } from "~/modules/placements/placements.server";
+import { clock } from "~/lib/clock";
 
 // HR: their institute's placements (default) or every checklist item (?what=checklist), as CSV.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "HR");
   const checklist = new URL(request.url).searchParams.get("what") === "checklist";
   const csv = checklist ? await exportChecklistCsv(user) : await exportPlacementsCsv(user);
-  const day = new Date().toISOString().slice(0, 10);
+  const day = clock.now().toISOString().slice(0, 10);
   return new Response(csv, {
     headers: downloadHeaders(
       `${user.institute.code}-${checklist ? "checklist-status" : "placements"}-${day}.csv`,

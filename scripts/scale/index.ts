@@ -16,6 +16,7 @@ import { generatePlacements } from "./placements";
 import { generatePostings, settlePlaces } from "./postings";
 import { isoDay } from "./sql";
 import { generateWorkspaces } from "./workspaces";
+import { clock } from "~/lib/clock";
 
 export type GenerateOptions = {
   /** Multiplies every count (1: the full set). */
@@ -61,7 +62,7 @@ export async function generateScaleData(
   const scale = options.scale ?? 1;
   const counts = scaledCounts(scale);
   const log = options.log ?? ((m: string) => console.log(m));
-  const now = options.now ?? new Date();
+  const now = options.now ?? clock.now();
   const bar = barFactory(options.stream);
   const timings: PhaseTiming[] = [];
   const timed = async (phase: string, work: () => Promise<boolean>) => {

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "~/generated/prisma/client";
 import { sha256Hex } from "~/lib/files.server";
 import type { Progress } from "../lib/progress";
+import { clock } from "~/lib/clock";
 
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient | Tx;
@@ -73,7 +74,7 @@ const processTag = randomBytes(4).readUInt32BE(0).toString(36).padStart(7, "0").
  */
 export function newId() {
   counter = (counter + 1) % 36 ** 6;
-  const time = Date.now().toString(36).padStart(9, "0").slice(-9);
+  const time = clock.ms().toString(36).padStart(9, "0").slice(-9);
   const count = counter.toString(36).padStart(6, "0");
   const random = randomBytes(4).readUInt32BE(0).toString(36).padStart(5, "0").slice(0, 5);
   return `c${time}${count}${processTag}${random}`;

@@ -2,6 +2,7 @@ import type { PrismaClient } from "~/generated/prisma/client";
 import type { EvidenceKind, OwnerSide } from "~/generated/prisma/enums";
 import { sha256Hex } from "~/lib/files.server";
 import { pdfBytes } from "./postings";
+import { clock } from "~/lib/clock";
 
 // Shared by prisma/seed.ts and the tests: the hosts' standard clearance checklists.
 
@@ -267,11 +268,11 @@ export async function settleDemoPlacement(
           ...(item.evidenceKind === "ATTESTATION"
             ? {
                 verifiedBy: "Security vetting unit",
-                verifiedOn: new Date(),
+                verifiedOn: clock.now(),
                 reference: `DEMO-${index + 1}`,
               }
             : {}),
-          completedAt: new Date(),
+          completedAt: clock.now(),
         },
       });
     } else if (index < done + (spec.inProgress ?? 0)) {

@@ -3,6 +3,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { hashPassword } from "~/lib/password.server";
 import { generateToken, hashToken } from "~/lib/tokens.server";
 import { generateTotpKey } from "~/lib/totp.server";
+import { clock } from "~/lib/clock";
 
 // Shared by prisma/seed.ts and the tests: one place that knows how to make valid institutes and people.
 
@@ -60,7 +61,7 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec) {
     instituteId: spec.instituteId,
     roles,
     lineManagerId: spec.lineManagerId ?? null,
-    deactivatedAt: spec.deactivated ? new Date() : null,
+    deactivatedAt: spec.deactivated ? clock.now() : null,
   };
   const user = await db.user.upsert({
     where: { email: spec.email },
@@ -81,8 +82,8 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec) {
     const key = Buffer.from(mfaKey);
     await db.mfaSecret.upsert({
       where: { userId: user.id },
-      create: { userId: user.id, key, confirmedAt: new Date() },
-      update: { key, confirmedAt: new Date(), lastUsedStep: 0n },
+      create: { userId: user.id, key, confirmedAt: clock.now() },
+      update: { key, confirmedAt: clock.now(), lastUsedStep: 0n },
     });
   }
   return { ...user, mfaKey };
@@ -92,7 +93,7 @@ let counter = 0;
 /** A unique address for tests that need many people. */
 export function uniqueEmail(prefix = "person") {
   counter += 1;
-  return `${prefix}.${Date.now().toString(36)}${counter}@test.example`;
+  return `${prefix}.${clock.ms().toString(36)}${counter}@test.example`;
 }
 
 /** Two institutes and one person of each kind, as most tests need. */
@@ -146,7 +147,7 @@ export async function issueOneTimeToken(
 ) {
   const token = generateToken();
   await db.oneTimeToken.create({
-    data: { id: hashToken(token), userId, purpose, expiresAt: new Date(Date.now() + ttlMs) },
+    data: { id: hashToken(token), userId, purpose, expiresAt: new Date(clock.ms() + ttlMs) },
   });
   return token;
 }

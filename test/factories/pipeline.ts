@@ -5,6 +5,7 @@ import { zonedLocalToInstant } from "~/lib/time-zones";
 import { instantiateChecklist } from "~/modules/checklists/checklists.server";
 import { pdfBytes } from "./postings";
 import type { Taxonomy } from "./taxonomy";
+import { clock } from "~/lib/clock";
 
 // Shared by prisma/seed.ts and the tests: postings with applications in every stage, written
 // directly (no emails are queued for demo data), consistent with what the services would write.
@@ -67,7 +68,7 @@ const COMMENTS: Partial<Record<ApplicationStatus, string>> = {
 };
 
 function dayOffset(days: number) {
-  const d = new Date();
+  const d = clock.now();
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
@@ -144,12 +145,12 @@ export async function ensureDemoPosting(
         ),
         declaredClearance: "SECURITY_CHECK",
         cvFileId: file.id,
-        submittedAt: submitted ? new Date(Date.now() - 20 * 86_400_000) : null,
+        submittedAt: submitted ? new Date(clock.ms() - 20 * 86_400_000) : null,
       },
       select: { id: true },
     });
     let from: ApplicationStatus = "DRAFT";
-    let at = Date.now() - 20 * 86_400_000;
+    let at = clock.ms() - 20 * 86_400_000;
     for (const to of path) {
       const actorId =
         to === "HOME_RELEASED" || to === "HOME_DECLINED"
@@ -178,7 +179,7 @@ export async function ensureDemoPosting(
           reviewerId: reviewer.id,
           assignedById: spec.contactHrId,
           declaration: "NO_CONFLICT",
-          declaredAt: new Date(),
+          declaredAt: clock.now(),
           scores: scored
             ? {
                 expertise: { score: 4, comment: "Strong evaluations background" },
@@ -188,7 +189,7 @@ export async function ensureDemoPosting(
               }
             : {},
           comment: scored ? "Recommend shortlisting." : "",
-          submittedAt: scored ? new Date() : null,
+          submittedAt: scored ? clock.now() : null,
         },
       });
     }

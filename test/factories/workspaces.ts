@@ -28,6 +28,7 @@ import {
   inviteMember,
   setMemberRole,
 } from "~/modules/workspaces/workspaces.server";
+import { clock } from "~/lib/clock";
 
 // Shared by prisma/seed.ts and the tests: demo workspaces built through the workspace services, as
 // people would build them in the portal, so that activity, audit events and page versions are real.
@@ -84,7 +85,7 @@ function must<T extends Result>(result: T, what: string): Extract<T, { ok: true 
 
 /** A date `days` from today, as a YYYY-MM-DD form value. */
 function isoDay(days: number) {
-  const d = new Date();
+  const d = clock.now();
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }

@@ -3,6 +3,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import type { RenderedEmail } from "./render.server";
+import { clock } from "~/lib/clock";
 
 /** What delivery needs of a nodemailer transport; a Transporter fits, so does a test double. */
 export type MailTransport = { sendMail(mail: SendMailOptions): Promise<unknown> };
@@ -40,7 +41,7 @@ export async function queueEmail(
       text: rendered.text,
       template: rendered.template,
       status: "QUEUED",
-      nextAttemptAt: new Date(),
+      nextAttemptAt: clock.now(),
     },
     select: { id: true, messageId: true },
   });
@@ -123,7 +124,7 @@ function messageIdHeader(row: Pick<ClaimedRow, "messageId">) {
  */
 export async function deliverDueEmails(options: DeliverOptions): Promise<DeliveryResult> {
   const { transport } = options;
-  const now = options.now ?? new Date();
+  const now = options.now ?? clock.now();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const env = getEnv();
@@ -152,7 +153,7 @@ export async function deliverDueEmails(options: DeliverOptions): Promise<Deliver
     // row is marked SENT, the row is not sent again automatically (see claimDue).
     const started = await db.outboxEmail.updateMany({
       where: ours,
-      data: { sendStartedAt: new Date() },
+      data: { sendStartedAt: clock.now() },
     });
     if (started.count === 0) continue; // taken over by another process after our lease ran out
 
@@ -191,7 +192,7 @@ export async function deliverDueEmails(options: DeliverOptions): Promise<Deliver
     await db.outboxEmail
       .updateMany({
         where: ours,
-        data: { status: "SENT", sentAt: new Date(), leaseUntil: null, lastError: "" },
+        data: { status: "SENT", sentAt: clock.now(), leaseUntil: null, lastError: "" },
       })
       // The mail is out; if this write is lost the row stays SENDING with its send started, and
       // when the lease runs out it is marked FAILED as interrupted, never sent a second time.

@@ -23,6 +23,7 @@ import { generateToken, hashToken } from "~/lib/tokens.server";
 import { formatSecret, generateTotpKey, matchTotp, totpQrSvg } from "~/lib/totp.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { notify } from "~/modules/notifications/notifications.server";
+import { clock } from "~/lib/clock";
 
 export type RequestInfo = { ipAddress: string; userAgent?: string };
 
@@ -49,7 +50,7 @@ function rules() {
 }
 
 export function lockedMessage(until: Date) {
-  const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+  const minutes = Math.max(1, Math.ceil((until.getTime() - clock.ms()) / 60_000));
   return `Too many attempts. For your security, try again in ${minutes} minute${minutes === 1 ? "" : "s"} (after ${until.toISOString().slice(11, 16)} UTC).`;
 }
 
@@ -203,7 +204,7 @@ async function consumeSecondFactor(
   const normalised = code.replaceAll("-", "");
   const { count } = await db.mfaRecoveryCode.updateMany({
     where: { userId, codeHash: hashToken(normalised), usedAt: null },
-    data: { usedAt: new Date() },
+    data: { usedAt: clock.now() },
   });
   return count === 1 ? "recovery_code" : null;
 }
@@ -233,7 +234,7 @@ export async function signOutEverywhere(actor: Actor, req: RequestInfo) {
 
 export async function listMySessions(actor: Actor) {
   return db.session.findMany({
-    where: { userId: actor.id, expiresAt: { gt: new Date() } },
+    where: { userId: actor.id, expiresAt: { gt: clock.now() } },
     orderBy: { lastSeenAt: "desc" },
     select: {
       id: true,
@@ -372,12 +373,12 @@ export async function confirmMfaEnrolment(
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   const mail: EmailMessage = {
     template: "mfa-enrolled",
-    props: { name: actor.displayName, when: new Date().toUTCString() },
+    props: { name: actor.displayName, when: clock.now().toUTCString() },
   };
   const done = await db.$transaction(async (tx) => {
     const { count } = await tx.mfaSecret.updateMany({
       where: { userId: actor.id, confirmedAt: null },
-      data: { confirmedAt: new Date(), lastUsedStep: BigInt(step) },
+      data: { confirmedAt: clock.now(), lastUsedStep: BigInt(step) },
     });
     if (count !== 1) return false;
     await tx.mfaRecoveryCode.deleteMany({ where: { userId: actor.id } });
@@ -407,7 +408,7 @@ function tokenExpiry(purpose: "INVITATION" | "PASSWORD_RESET") {
     purpose === "INVITATION"
       ? env.INVITATION_TOKEN_DAYS * 86_400_000
       : env.RESET_TOKEN_MINUTES * 60_000;
-  return new Date(Date.now() + ms);
+  return new Date(clock.ms() + ms);
 }
 
 function linkFor(path: string, token: string) {
@@ -501,7 +502,7 @@ export async function inspectOneTimeToken(token: string, purpose: "INVITATION" |
     !row ||
     row.purpose !== purpose ||
     row.usedAt ||
-    row.expiresAt <= new Date() ||
+    row.expiresAt <= clock.now() ||
     row.user.deactivatedAt
   )
     return null;
@@ -538,8 +539,8 @@ export async function setPasswordWithToken(
   const id = hashToken(token);
   const ok = await db.$transaction(async (tx) => {
     const { count } = await tx.oneTimeToken.updateMany({
-      where: { id, purpose, usedAt: null, expiresAt: { gt: new Date() } },
-      data: { usedAt: new Date() },
+      where: { id, purpose, usedAt: null, expiresAt: { gt: clock.now() } },
+      data: { usedAt: clock.now() },
     });
     if (count !== 1) return false;
     const { user } = await tx.oneTimeToken.findUniqueOrThrow({
@@ -785,7 +786,7 @@ export async function setUserActive(
   await db.$transaction(async (tx) => {
     await tx.user.update({
       where: { id: userId },
-      data: { deactivatedAt: active ? null : new Date() },
+      data: { deactivatedAt: active ? null : clock.now() },
     });
     if (!active) await tx.session.deleteMany({ where: { userId } });
     await recordAudit(tx, {

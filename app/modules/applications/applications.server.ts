@@ -23,6 +23,7 @@ import {
   needsReason,
   type Party,
 } from "./workflow";
+import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
@@ -145,7 +146,7 @@ function noteSides(parties: Party[]): NoteSide[] {
 export async function startApplication(
   actor: Actor,
   postingId: string,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<ApplicationResult<{ applicationId: string }>> {
   const posting = await db.posting.findFirst({
     where: {
@@ -211,7 +212,7 @@ export async function saveApplication(
   applicationId: string,
   input: ApplicationInput,
   cv: CvUpload,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<ApplicationResult<{ submitted: boolean }>> {
   let checked: ReturnType<typeof checkCv> | null = null;
   if (cv) {
@@ -547,8 +548,8 @@ export async function declareConflict(
       where: { id: review.id },
       data:
         declaration === "RECUSED"
-          ? { declaration, declaredAt: new Date(), scores: {}, comment: "", submittedAt: null }
-          : { declaration, declaredAt: new Date() },
+          ? { declaration, declaredAt: clock.now(), scores: {}, comment: "", submittedAt: null }
+          : { declaration, declaredAt: clock.now() },
     });
     await recordAudit(tx, {
       actor,
@@ -592,7 +593,7 @@ export async function saveReview(
       data: {
         scores,
         comment: input.comment,
-        ...(input.stage === "submit" ? { submittedAt: new Date() } : {}),
+        ...(input.stage === "submit" ? { submittedAt: clock.now() } : {}),
       },
     });
     if (input.stage === "submit")

@@ -5,6 +5,7 @@ import { assertAdmin, type Actor } from "~/lib/permissions";
 import { randomBytes } from "node:crypto";
 import { chainHash, expectedHash, GENESIS_HASH, personalDigest, personalIntact } from "./chain";
 import type { AuditFilterParams } from "./schema";
+import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
@@ -35,7 +36,7 @@ export async function recordAudit(tx: Tx, input: AuditInput) {
   const ipAddress = (input.ipAddress ?? "").slice(0, 64);
   const personalSalt = randomBytes(16).toString("hex");
   const fields = {
-    at: new Date(),
+    at: clock.now(),
     actorId: input.actor?.id ?? null,
     action: input.action,
     targetType: input.targetType ?? "",

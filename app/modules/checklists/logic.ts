@@ -3,6 +3,7 @@
  * BLOCKED derived), due dates from the start date, progress, and the activation gate.
  */
 import { dateIn } from "~/lib/time-zones";
+import { clock } from "~/lib/clock";
 
 export const OWNER_SIDES = ["HOME", "HOST", "SECONDEE"] as const;
 export type OwnerSide = (typeof OWNER_SIDES)[number];
@@ -112,7 +113,7 @@ export function dueDate(startDate: string, offsetDays: number): string {
 }
 
 /** Today's date in a time zone, as YYYY-MM-DD. */
-export function todayIn(timeZone: string, now = new Date()) {
+export function todayIn(timeZone: string, now = clock.now()) {
   return dateIn(now, timeZone);
 }
 

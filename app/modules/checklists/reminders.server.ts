@@ -4,6 +4,7 @@ import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { dueDate, effectiveStatuses, isSettled, todayIn } from "./logic";
+import { clock } from "~/lib/clock";
 
 const JOB = "checklist-reminders";
 
@@ -22,7 +23,7 @@ function daysBetween(a: string, b: string) {
  * the same transaction as the emails, so a second runner waits for the first and then finds the
  * day taken; a crash before commit leaves the day free for the next attempt.
  */
-export async function runChecklistReminders(now = new Date()) {
+export async function runChecklistReminders(now = clock.now()) {
   const env = getEnv();
   const day = now.toISOString().slice(0, 10);
   return db.$transaction(
@@ -144,7 +145,7 @@ export async function runChecklistReminders(now = new Date()) {
       await tx.jobRun.update({
         where: { name_day: { name: JOB, day } },
         data: {
-          finishedAt: new Date(),
+          finishedAt: clock.now(),
           details: { emails, owners: owners.size, escalations: escalations.size },
         },
       });

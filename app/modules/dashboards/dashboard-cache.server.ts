@@ -4,6 +4,7 @@ import { isHrOf, type Actor } from "~/lib/permissions";
 import { VersionedCache } from "~/lib/versioned-cache.server";
 import { getDashboard } from "./dashboard.server";
 import type { DashboardFilter } from "./schema";
+import { clock } from "~/lib/clock";
 
 type Dashboard = Awaited<ReturnType<typeof getDashboard>>;
 
@@ -32,7 +33,7 @@ export class DashboardCache {
     return this.cache.size;
   }
 
-  async get(actor: Actor, filter: DashboardFilter, now = new Date()): Promise<Dashboard> {
+  async get(actor: Actor, filter: DashboardFilter, now = clock.now()): Promise<Dashboard> {
     if (!isHrOf(actor, actor.instituteId)) throw new Response("Not found", { status: 404 });
     if (this.maxEntries <= 0) return getDashboard(actor, filter, now);
     const [state] = await db.$queryRaw<{ version: bigint }[]>`

@@ -4,6 +4,7 @@ import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
 import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
 import type { DashboardFilter } from "./schema";
+import { clock } from "~/lib/clock";
 
 const notFound = () => new Response("Not found", { status: 404 });
 
@@ -64,7 +65,7 @@ function counts<K extends string>(keys: readonly K[], rows: FigureRow[]) {
  * Every figure is computed in the database, in one statement: a large institute's figures stand on
  * tens of thousands of rows, which must not travel to be counted here.
  */
-export async function getDashboard(actor: Actor, filter: DashboardFilter, now = new Date()) {
+export async function getDashboard(actor: Actor, filter: DashboardFilter, now = clock.now()) {
   if (!isHrOf(actor, actor.instituteId)) throw notFound();
   const instituteId = actor.instituteId;
   const postings = await db.posting.findMany({

@@ -8,6 +8,7 @@ import {
 } from "~/modules/accounts/accounts.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { AreaInput } from "./taxonomy-schema";
+import { clock } from "~/lib/clock";
 
 // The expertise taxonomy is administered centrally; to anyone else these functions do not exist.
 
@@ -202,7 +203,7 @@ export async function mergeArea(
       ) AS m
       WHERE p."userId" = m."userId"`;
     if (!from.retiredAt)
-      await tx.expertiseArea.update({ where: { id: fromId }, data: { retiredAt: new Date() } });
+      await tx.expertiseArea.update({ where: { id: fromId }, data: { retiredAt: clock.now() } });
     await recordAudit(tx, {
       actor,
       action: "expertise.merged",
@@ -242,7 +243,7 @@ async function setRetired(actor: Actor, id: string, retire: boolean, req: Reques
     // Conditional, so that retiring twice (a double click, two admins) records one event.
     const { count } = await tx.expertiseArea.updateMany({
       where: { id, retiredAt: retire ? null : { not: null } },
-      data: { retiredAt: retire ? new Date() : null },
+      data: { retiredAt: retire ? clock.now() : null },
     });
     if (count === 0) return;
     await recordAudit(tx, {

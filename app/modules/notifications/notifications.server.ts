@@ -5,6 +5,7 @@ import type { EmailMessage } from "~/lib/email/render.server";
 import { getEnv } from "~/lib/env.server";
 import type { Actor } from "~/lib/permissions";
 import { NOTIFICATION_KINDS, OPTIONAL_KINDS, type NotificationKind } from "./kinds";
+import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
@@ -92,7 +93,7 @@ export async function listNotifications(actor: Actor, page = 1) {
 }
 
 /** Marks one of the actor's notifications read; anyone else's is "not found". */
-export async function markRead(actor: Actor, notificationId: string, now = new Date()) {
+export async function markRead(actor: Actor, notificationId: string, now = clock.now()) {
   const updated = await db.notification.updateMany({
     where: { id: notificationId, userId: actor.id },
     data: { readAt: now },
@@ -100,7 +101,7 @@ export async function markRead(actor: Actor, notificationId: string, now = new D
   if (updated.count !== 1) throw new Response("Not found", { status: 404 });
 }
 
-export async function markAllRead(actor: Actor, now = new Date()) {
+export async function markAllRead(actor: Actor, now = clock.now()) {
   const updated = await db.notification.updateMany({
     where: { userId: actor.id, readAt: null },
     data: { readAt: now },

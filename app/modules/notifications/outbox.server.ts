@@ -3,6 +3,7 @@ import { db } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { OutboxFilter } from "./schema";
+import { clock } from "~/lib/clock";
 
 export const OUTBOX_PAGE_SIZE = 50;
 
@@ -96,7 +97,7 @@ export async function retryOutboxEmail(actor: Actor, id: string): Promise<RetryR
       data: {
         status: "QUEUED",
         attempts: 0,
-        nextAttemptAt: new Date(),
+        nextAttemptAt: clock.now(),
         leaseUntil: null,
         sendStartedAt: null,
       },

@@ -38,6 +38,7 @@ import {
   placementMovesFor,
   type PlacementMover,
 } from "./workflow";
+import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
@@ -269,7 +270,7 @@ export async function readPlacementPage(placementId: string) {
 export async function getPlacement(
   actor: Actor,
   placementId: string,
-  { now = new Date(), supervisorSearch }: { now?: Date; supervisorSearch?: string | null } = {},
+  { now = clock.now(), supervisorSearch }: { now?: Date; supervisorSearch?: string | null } = {},
 ) {
   const loaded = await readPlacementPage(placementId);
   if (!loaded) throw notFound();
@@ -488,14 +489,14 @@ export async function moveChecklistItem(
       } else if (!item.evidenceFileId) {
         return refused("Upload the document first", "evidence");
       }
-      Object.assign(data, { completedById: actor.id, completedAt: new Date(), waivedReason: "" });
+      Object.assign(data, { completedById: actor.id, completedAt: clock.now(), waivedReason: "" });
     }
     if (input.to === "WAIVED") {
       if (!input.reason) return refused("Give the reason for the waiver", "reason");
       Object.assign(data, {
         waivedReason: input.reason,
         completedById: actor.id,
-        completedAt: new Date(),
+        completedAt: clock.now(),
       });
     }
     if (input.to === "TODO")
@@ -798,7 +799,7 @@ export async function setHostSupervisor(
 }
 
 /** The placement's dates and checklist due dates as an iCalendar file. */
-export async function placementCalendar(actor: Actor, placementId: string, now = new Date()) {
+export async function placementCalendar(actor: Actor, placementId: string, now = clock.now()) {
   const view = await getPlacement(actor, placementId, { now });
   const p = view.placement;
   const who = p.secondee.displayName;
@@ -906,7 +907,7 @@ export async function exportPlacementsCsv(actor: Actor) {
 }
 
 /** HR: every checklist item of their institute's placements, with status and due date, as CSV. */
-export async function exportChecklistCsv(actor: Actor, now = new Date()) {
+export async function exportChecklistCsv(actor: Actor, now = clock.now()) {
   assertHr(actor);
   const placements = await db.placement.findMany({
     where: institutePlacements(actor),

@@ -10,6 +10,7 @@ import {
   type PostingFacets,
 } from "./postings.server";
 import type { PostingFilter } from "./schema";
+import { clock } from "~/lib/clock";
 
 type Viewer = Pick<Actor, "id" | "instituteId">;
 
@@ -59,7 +60,7 @@ export class PostingsListCache {
     viewer: Pick<Viewer, "instituteId">,
     filter: PostingFilter,
     version: bigint,
-    now = new Date(),
+    now = clock.now(),
   ): Promise<PostingList> {
     const facets = await this.facets.get(version, "facets", readPostingFacets);
     const key = JSON.stringify([
@@ -91,7 +92,7 @@ export class PostingsListCache {
     viewer: Pick<Viewer, "instituteId">,
     expertiseIds: string[],
     version: bigint,
-    now = new Date(),
+    now = clock.now(),
   ): Promise<RankedPosting[]> {
     if (!expertiseIds.length) return [];
     const key = JSON.stringify(["ranking", viewer.instituteId, [...new Set(expertiseIds)].sort()]);
@@ -125,7 +126,7 @@ function sharedCache() {
 export async function postingsListPage(
   actor: Viewer,
   filter: PostingFilter,
-  { cache = sharedCache(), now = new Date() }: { cache?: PostingsListCache; now?: Date } = {},
+  { cache = sharedCache(), now = clock.now() }: { cache?: PostingsListCache; now?: Date } = {},
 ) {
   const [state] = await db.$queryRaw<
     { version: bigint; expertiseIds: string[] | null; appliedTo: string[] }[]

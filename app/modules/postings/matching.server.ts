@@ -1,5 +1,6 @@
 import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
+import { clock } from "~/lib/clock";
 
 // Matching people and postings by expertise. Only what the viewer may see of a profile counts:
 // a candidate's expertise and availability take part only when their visibility reaches the
@@ -78,7 +79,7 @@ export type RankedPosting = SuggestedPosting & { score: number; deadline: Date }
 export async function rankedPostingsFor(
   instituteId: string,
   expertiseIds: string[],
-  now = new Date(),
+  now = clock.now(),
 ): Promise<RankedPosting[]> {
   if (!expertiseIds.length) return [];
   const rows = await db.$queryRaw<RankedPosting[]>`
@@ -120,7 +121,7 @@ export function suggestionsFrom(
 }
 
 /** Open postings the actor could apply to that match the expertise on their own profile. */
-export async function suggestedPostingsFor(actor: Actor, limit = 5, now = new Date()) {
+export async function suggestedPostingsFor(actor: Actor, limit = 5, now = clock.now()) {
   const [me] = await db.$queryRaw<{ expertiseIds: string[] | null; appliedTo: string[] }[]>`
     SELECT (SELECT "expertiseIds" FROM "Profile" WHERE "userId" = ${actor.id}) AS "expertiseIds",
       ARRAY(SELECT "postingId" FROM "Application" WHERE "applicantId" = ${actor.id}) AS "appliedTo"`;

@@ -8,6 +8,7 @@ import { instantToZonedLocal, zonedLocalToInstant } from "~/lib/time-zones";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { PostingFilter, PostingInput } from "./schema";
 import { canMovePosting, isEditable } from "./workflow";
+import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
@@ -52,7 +53,7 @@ export function applyRefusal(
     hostInstituteId: string;
   },
   actor: Actor,
-  now = new Date(),
+  now = clock.now(),
 ): string | null {
   if (posting.status !== "OPEN") return "This posting is not open for applications.";
   if (posting.deadline <= now) return "The deadline for this posting has passed.";
@@ -142,7 +143,7 @@ function deadlineError(input: PostingInput, timeZone: string, now: Date): FieldE
 export async function createPosting(
   actor: Actor,
   input: PostingInput,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<PostingResult<{ postingId: string }>> {
   assertHrOf(actor, actor.instituteId);
   return db.$transaction(async (tx) => {
@@ -172,7 +173,7 @@ export async function updatePosting(
   actor: Actor,
   postingId: string,
   input: PostingInput,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<PostingResult> {
   return db.$transaction(async (tx) => {
     const posting = await tx.posting.findUnique({
@@ -216,7 +217,7 @@ export async function movePosting(
   postingId: string,
   to: PostingStatus,
   version: number,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<PostingResult> {
   return db.$transaction(async (tx) => {
     const posting = await tx.posting.findUnique({
@@ -253,7 +254,7 @@ export async function movePosting(
 }
 
 /** Closes every open posting whose deadline has passed; returns how many. Run periodically. */
-export async function closeExpiredPostings(now = new Date()) {
+export async function closeExpiredPostings(now = clock.now()) {
   return db.$transaction(async (tx) => {
     const expired = await tx.posting.findMany({
       where: { status: "OPEN", deadline: { lte: now } },
@@ -407,7 +408,7 @@ export async function queryOpenPostings(
   instituteId: string,
   filter: PostingFilter,
   areas: PostingFacets["areas"],
-  now = new Date(),
+  now = clock.now(),
 ): Promise<OpenPostingsPage> {
   const where = openPostingsWhere(instituteId, filter, now);
   // The page in deadline order, each row carrying the number of matches and their earliest
@@ -461,7 +462,7 @@ export async function queryOpenPostings(
  * Open postings the actor may apply to or see, with the list's filters; deadline not yet passed.
  * Uncached; the list page goes through list-cache.server.ts.
  */
-export async function listOpenPostings(actor: Actor, filter: PostingFilter, now = new Date()) {
+export async function listOpenPostings(actor: Actor, filter: PostingFilter, now = clock.now()) {
   const facets = await readPostingFacets();
   const { items, total, pageCount } = await queryOpenPostings(
     actor.instituteId,
@@ -500,7 +501,7 @@ export async function listManagedPostings(actor: Actor) {
 }
 
 /** One posting for its page; 404 if the actor may not see it. */
-export async function getPosting(actor: Actor, postingId: string, now = new Date()) {
+export async function getPosting(actor: Actor, postingId: string, now = clock.now()) {
   const posting = await db.posting.findFirst({
     where: { AND: [{ id: postingId }, visibleTo(actor)] },
     select: {

@@ -5,6 +5,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { PROFILE_SELECT } from "~/modules/directory/profile-edit.server";
 import { ERASED_NAME } from "./erasure";
 import { labelName, MARKING_LABELS } from "~/modules/workspaces/rules";
+import { clock } from "~/lib/clock";
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
@@ -15,7 +16,7 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
  * involve other people name them by role only ("you", "someone else"): this is the actor's data,
  * not their colleagues'. The export is audited.
  */
-export async function exportMyData(actor: Actor, ipAddress = "", now = new Date()) {
+export async function exportMyData(actor: Actor, ipAddress = "", now = clock.now()) {
   return db.$transaction(async (tx) => {
     const userId = actor.id;
     const [account, sessions, profile, applications, placements, memberships, notifications] =
@@ -216,7 +217,7 @@ export async function eraseUser(
   actor: Actor,
   userId: string,
   confirmEmail: string,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<EraseResult> {
   assertAdmin(actor);
   if (userId === actor.id)

@@ -29,6 +29,7 @@ import {
   type Tx,
   type WorkspaceResult,
 } from "./workspaces.server";
+import { clock } from "~/lib/clock";
 
 // Pages, files, discussion, tasks, registrations and search: everything inside a workspace. Each
 // function starts with `access`, so no content is reached without the label and membership check.
@@ -87,7 +88,7 @@ export async function createPage(
 }
 
 async function touch(tx: Tx, workspaceId: string) {
-  await tx.workspace.update({ where: { id: workspaceId }, data: { updatedAt: new Date() } });
+  await tx.workspace.update({ where: { id: workspaceId }, data: { updatedAt: clock.now() } });
 }
 
 /** What a page view and an edit read of a page. */
@@ -426,7 +427,7 @@ export async function uploadFile(
     const file = await tx.workspaceFile.upsert({
       where: { workspaceId_name: { workspaceId, name: checked.filename } },
       create: { workspaceId, name: checked.filename, createdById: actor.id },
-      update: { updatedAt: new Date() },
+      update: { updatedAt: clock.now() },
       select: { id: true },
     });
     // Serialise versions of one file across concurrent uploads.
@@ -774,7 +775,7 @@ export async function registerFindings(
   actor: Actor,
   workspaceId: string,
   input: RegistrationInput,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<WorkspaceResult<{ registrationId: string; contentHash: string }>> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "manage");

@@ -19,6 +19,7 @@ import {
   type WorkspaceAction,
 } from "./rules";
 import type { InviteInput, WorkspaceInput, WorkspaceSettingsInput } from "./schema";
+import { clock } from "~/lib/clock";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -658,7 +659,7 @@ export async function answerInvitation(
     if (!invitation) throw notFound();
     const taken = await tx.workspaceInvitation.updateMany({
       where: { id: invitation.id, status: "PENDING" },
-      data: { status: answer === "accept" ? "ACCEPTED" : "DECLINED", decidedAt: new Date() },
+      data: { status: answer === "accept" ? "ACCEPTED" : "DECLINED", decidedAt: clock.now() },
     });
     if (taken.count !== 1)
       return refused("This invitation has already been answered or withdrawn.");
@@ -698,7 +699,7 @@ export async function cancelInvitation(
     await access(tx, actor, workspaceId, "manage");
     const cancelled = await tx.workspaceInvitation.updateMany({
       where: { id: invitationId, workspaceId, status: "PENDING" },
-      data: { status: "CANCELLED", decidedAt: new Date() },
+      data: { status: "CANCELLED", decidedAt: clock.now() },
     });
     if (cancelled.count !== 1) return refused("That invitation is no longer pending.");
     await logActivity(
