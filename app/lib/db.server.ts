@@ -16,7 +16,12 @@ import { noteStatement } from "./request-scope.server";
  * Settings every connection gets. The directory's typo-tolerant name search uses pg_trgm's `<%`
  * operator (served by the trigram index), whose threshold is a session setting.
  */
-const SESSION_SETTINGS: [string, string][] = [["pg_trgm.word_similarity_threshold", "0.45"]];
+// Every session reads and groups times in UTC, whatever zone the server or the process is in; the
+// app converts to each person's zone itself.
+const SESSION_SETTINGS: [string, string][] = [
+  ["pg_trgm.word_similarity_threshold", "0.45"],
+  ["TimeZone", "UTC"],
+];
 
 /**
  * The embedded engine's buffer cache. PGlite keeps PostgreSQL's default of 128 MB, held inside the
@@ -89,9 +94,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   // The PGlite adapter is typed against an older driver-adapter-utils than Prisma 6.19's; it works.
   const prisma = new PrismaClient({
     adapter: withStatementTiming(
-      withBytesParameters(
-        new PrismaPGlite(new PreparedStatementsClient(pglite) as unknown as PGlite),
-      ),
+      withPgliteFixes(new PrismaPGlite(new PreparedStatementsClient(pglite) as unknown as PGlite)),
     ) as unknown as PrismaPg,
   });
   const owned = pglite;
@@ -106,6 +109,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 type AdapterQuery = { args: unknown[]; argTypes?: ({ scalarType?: string } | undefined)[] };
+type AdapterResult = { columnTypes: number[]; rows: unknown[][] };
 
 /**
  * Prisma 6.19 hands Bytes parameters to driver adapters as base64 text (argTypes says so).
@@ -121,27 +125,59 @@ function decodeBytesArgs<Q extends AdapterQuery>(query: Q): Q {
   return { ...query, args };
 }
 
-function withDecodedBytes<T extends object>(queryable: T): T {
+// Prisma's driver-adapter column types (ColumnTypeEnum in @prisma/driver-adapter-utils).
+const DATE_TIME = 10;
+const DATE_TIME_ARRAY = 74;
+const asUtc = (text: unknown) =>
+  typeof text === "string" && !/(Z|[+-]\d\d(:?\d\d)?)$/.test(text)
+    ? `${text.replace(" ", "T")}+00:00`
+    : text;
+
+/**
+ * pglite-prisma-adapter 0.6.1 returns timestamps as bare text ("2027-03-01 10:00:00"), and Prisma
+ * reads a raw query's bare text in the process's time zone: under TZ=America/New_York every
+ * `$queryRaw` time came back five hours late. The session runs in UTC (SESSION_SETTINGS), so the
+ * text is UTC: say so, as @prisma/adapter-pg does.
+ */
+function utcTimestamps(result: AdapterResult): AdapterResult {
+  const columns = result.columnTypes.flatMap((type, i) =>
+    type === DATE_TIME || type === DATE_TIME_ARRAY ? [i] : [],
+  );
+  if (columns.length === 0) return result;
+  for (const row of result.rows) {
+    for (const i of columns) {
+      const value = row[i];
+      row[i] = Array.isArray(value) ? value.map(asUtc) : asUtc(value);
+    }
+  }
+  return result;
+}
+
+/** The PGlite adapter, with its bytes parameters and timestamp results put right (see above). */
+function pgliteAdapterFixes<T extends object>(queryable: T): T {
   return new Proxy(queryable, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value !== "function") return value;
-      if (prop === "queryRaw" || prop === "executeRaw")
+      if (prop === "queryRaw")
+        return async (query: AdapterQuery) =>
+          utcTimestamps((await value.call(target, decodeBytesArgs(query))) as AdapterResult);
+      if (prop === "executeRaw")
         return (query: AdapterQuery) => value.call(target, decodeBytesArgs(query));
       if (prop === "startTransaction")
         return async (...args: unknown[]) =>
-          withDecodedBytes((await value.apply(target, args)) as object);
+          pgliteAdapterFixes((await value.apply(target, args)) as object);
       return value.bind(target);
     },
   });
 }
 
-function withBytesParameters(factory: PrismaPGlite) {
+function withPgliteFixes(factory: PrismaPGlite) {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => withDecodedBytes(await factory.connect()),
-    connectToShadowDb: async () => withDecodedBytes(await factory.connectToShadowDb()),
+    connect: async () => pgliteAdapterFixes(await factory.connect()),
+    connectToShadowDb: async () => pgliteAdapterFixes(await factory.connectToShadowDb()),
   };
 }
 
