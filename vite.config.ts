@@ -38,7 +38,12 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["test/unit/**/*.test.{ts,tsx}"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.{ts,tsx}"],
+          environment: "node",
+          setupFiles: ["test/support/time-travel.ts"],
+        },
       },
       {
         resolve: { alias },
@@ -47,7 +52,7 @@ export default defineConfig({
           include: ["test/integration/**/*.test.{ts,tsx}"],
           environment: "node",
           globalSetup: ["test/integration/global-setup.ts"],
-          setupFiles: ["test/integration/setup.ts"],
+          setupFiles: ["test/support/time-travel.ts", "test/integration/setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: "forks",

@@ -1,0 +1,102 @@
+// Runs the unit and integration suites (PGlite and PostgreSQL) with the process clock moved to
+// dates where calendars bite: today, the next UK and US daylight-saving changes, 31 December,
+// 29 February and five years ahead. Each run sets TEST_CLOCK (read by test/support/time-travel.ts)
+// and, where the date is about a zone, the process time zone.
+//
+//   npm run test:time-travel              every date
+//   npm run test:time-travel -- far       only the named dates (today, uk-dst, us-dst,
+//                                         new-year, leap-day, far)
+import { spawnSync } from "node:child_process";
+import { findPostgresBin, startPostgres } from "./pg-test-server.mjs";
+
+const HOUR = 3_600_000;
+const now = Date.now();
+
+/** The next instant after `from` when the UTC offset of `timeZone` changes. */
+function nextOffsetChange(timeZone, from) {
+  const offset = (t) =>
+    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+      .formatToParts(new Date(t))
+      .find((p) => p.type === "timeZoneName").value;
+  const hour = Math.floor(from / HOUR) * HOUR;
+  const start = offset(hour);
+  for (let t = hour + HOUR; t < from + 400 * 24 * HOUR; t += HOUR) {
+    if (offset(t) !== start) return t;
+  }
+  throw new Error(`${timeZone} has no offset change within a year`);
+}
+
+function nextLeapDay(from) {
+  for (let year = new Date(from).getUTCFullYear(); ; year++) {
+    const leap = Date.UTC(year, 1, 29, 12);
+    if (new Date(leap).getUTCMonth() === 1 && leap > from) return leap;
+  }
+}
+
+function nextNewYearsEve(from) {
+  const year = new Date(from).getUTCFullYear();
+  const eve = Date.UTC(year, 11, 31, 23, 30);
+  return eve > from ? eve : Date.UTC(year + 1, 11, 31, 23, 30);
+}
+
+// Each starts an hour before its edge, so the run's own minutes cross it.
+const DATES = {
+  today: { at: now, tz: undefined },
+  "uk-dst": { at: nextOffsetChange("Europe/London", now) - HOUR, tz: "Europe/London" },
+  "us-dst": { at: nextOffsetChange("America/New_York", now) - HOUR, tz: "America/New_York" },
+  "new-year": { at: nextNewYearsEve(now), tz: "Asia/Tokyo" },
+  "leap-day": { at: nextLeapDay(now), tz: "UTC" },
+  far: { at: now + Math.round(5 * 365.25 * 24) * HOUR, tz: "America/Los_Angeles" },
+};
+
+const asked = process.argv.slice(2);
+for (const name of asked) {
+  if (!(name in DATES)) {
+    console.error(`Unknown date "${name}"; choose from: ${Object.keys(DATES).join(", ")}`);
+    process.exit(2);
+  }
+}
+const names = asked.length ? asked : Object.keys(DATES);
+
+let server;
+let url = process.env.TEST_POSTGRES_URL;
+if (!url && findPostgresBin()) {
+  server = await startPostgres();
+  url = server.url;
+}
+if (!url)
+  console.log("(no PostgreSQL server available: the integration suite runs on PGlite only)");
+
+function run(label, args, env) {
+  console.log(`\n== ${label} ==`);
+  const r = spawnSync("npx", args, { stdio: "inherit", env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+const results = [];
+for (const name of names) {
+  const { at, tz } = DATES[name];
+  const clock = new Date(at).toISOString();
+  const env = { TEST_CLOCK: clock, ...(tz ? { TZ: tz } : {}) };
+  const where = `${name}: clock ${clock}${tz ? `, TZ=${tz}` : ""}`;
+  const unit = run(`Unit tests (${where})`, ["vitest", "run", "--project", "unit"], env);
+  const integration = (db) =>
+    run(
+      `Integration tests on ${db} (${where})`,
+      ["vitest", "run", "--project", "integration", "--maxWorkers=2", "--minWorkers=1"],
+      { ...env, TEST_DB: db, ...(db === "postgres" ? { TEST_POSTGRES_URL: url } : {}) },
+    );
+  const pglite = integration("pglite");
+  const postgres = url ? integration("postgres") : null;
+  results.push({ name, clock, tz, unit, pglite, postgres });
+}
+await server?.stop();
+
+console.log("\n== Time travel ==");
+const word = (s) => (s === null ? "not run" : s === 0 ? "passed" : "FAILED");
+for (const r of results) {
+  console.log(
+    `${r.name.padEnd(9)} ${r.clock} ${(r.tz ?? "").padEnd(20)} unit ${word(r.unit)}, PGlite ${word(r.pglite)}, PostgreSQL ${word(r.postgres)}`,
+  );
+}
+process.exit(results.some((r) => r.unit || r.pglite || r.postgres) ? 1 : 0);
