@@ -6,6 +6,7 @@ import { instantiateChecklist } from "~/modules/checklists/checklists.server";
 import { pdfBytes } from "./postings";
 import type { Taxonomy } from "./taxonomy";
 import { clock } from "~/lib/clock";
+import { dayAfter } from "../support/clock";
 
 // Shared by prisma/seed.ts and the tests: postings with applications in every stage, written
 // directly (no emails are queued for demo data), consistent with what the services would write.
@@ -67,11 +68,7 @@ const COMMENTS: Partial<Record<ApplicationStatus, string>> = {
   OFFERED: "Delighted to offer you a place.",
 };
 
-function dayOffset(days: number) {
-  const d = clock.now();
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+const dayOffset = (days: number) => dayAfter(days, clock.now());
 
 /** Creates the posting and its applications unless a posting of that title exists at the host. */
 export async function ensureDemoPosting(

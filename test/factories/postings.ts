@@ -1,9 +1,14 @@
+import { clock } from "~/lib/clock";
 import type { PostingInput } from "~/modules/postings/schema";
+import { dayAfter, localDateTimeAfter } from "../support/clock";
 import { officeBytes } from "./zip";
 
 // Shared by prisma/seed.ts and the tests: valid postings and documents.
 
-/** A valid posting form, as host HR would fill it in; deadline in the host's local time. */
+/**
+ * A valid posting form, as host HR would fill it in today: the deadline eight weeks ahead at 17:00
+ * in the host's local time, starts between twelve weeks and six months ahead.
+ */
 export function postingInput(
   overrides: Partial<PostingInput> & Pick<PostingInput, "contactHrId" | "eligibleInstitutes">,
 ): PostingInput {
@@ -18,10 +23,10 @@ export function postingInput(
     workMode: "HYBRID",
     location: "Washington, DC",
     durationMonths: 6,
-    earliestStart: "2027-03-01",
-    latestStart: "2027-06-01",
+    earliestStart: dayAfter(84, clock.now()),
+    latestStart: dayAfter(176, clock.now()),
     places: 1,
-    deadline: "2027-01-31T17:00",
+    deadline: localDateTimeAfter(56, "17:00", clock.now()),
     ...overrides,
   };
 }

@@ -29,6 +29,7 @@ import {
   setMemberRole,
 } from "~/modules/workspaces/workspaces.server";
 import { clock } from "~/lib/clock";
+import { dayAfter } from "../support/clock";
 
 // Shared by prisma/seed.ts and the tests: demo workspaces built through the workspace services, as
 // people would build them in the portal, so that activity, audit events and page versions are real.
@@ -84,11 +85,7 @@ function must<T extends Result>(result: T, what: string): Extract<T, { ok: true 
 }
 
 /** A date `days` from today, as a YYYY-MM-DD form value. */
-function isoDay(days: number) {
-  const d = clock.now();
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+const isoDay = (days: number) => dayAfter(days, clock.now());
 
 /** A date `days` from today as people write it in a plan: "Tue 3 Mar". */
 function day(days: number) {

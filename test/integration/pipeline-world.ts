@@ -7,6 +7,7 @@ import {
   type InstituteSpec,
 } from "#test/factories";
 import { pdfBytes, postingInput } from "#test/factories/postings";
+import { dayAfter, daysAfter, TEST_NOW } from "#test/support/clock";
 import { toActor as actor } from "#test/factories/results";
 import type { PostingInput } from "~/modules/postings/schema";
 import { db } from "~/lib/db.server";
@@ -81,31 +82,29 @@ export async function createPipelineWorld() {
   };
 }
 
+/** When the world's postings were written and published: a month before the test's now. */
+export const POSTED_AT = daysAfter(-30);
+
 /** An open US posting for UK staff, created and published through the service. */
 export async function openPosting(w: World, overrides: Partial<PostingInput> = {}) {
   const created = await createPosting(
     w.hostHr,
     postingInput({ contactHrId: w.hostHr.id, eligibleInstitutes: [w.uk.id], ...overrides }),
-    new Date("2026-11-01T00:00:00Z"),
+    POSTED_AT,
   );
   if (!created.ok) throw new Error(JSON.stringify(created.errors));
-  const moved = await movePosting(
-    w.hostHr,
-    created.postingId,
-    "OPEN",
-    0,
-    new Date("2026-11-01T00:00:00Z"),
-  );
+  const moved = await movePosting(w.hostHr, created.postingId, "OPEN", 0, POSTED_AT);
   if (!moved.ok) throw new Error(JSON.stringify(moved.errors));
   return created.postingId;
 }
 
-export const BEFORE_DEADLINE = new Date("2026-12-01T12:00:00Z");
+/** The test's now, weeks before the default posting's deadline: applications are made then. */
+export const BEFORE_DEADLINE = TEST_NOW;
 
 const FORM = {
   statement: "I lead evaluations of model autonomy and would bring our methods to the team.",
-  availableFrom: "2027-03-01",
-  availableUntil: "2027-09-01",
+  availableFrom: dayAfter(84),
+  availableUntil: dayAfter(268),
   declaredClearance: "SECURITY_CHECK" as const,
 };
 
