@@ -7,47 +7,10 @@
 //   npm run test:time-travel -- far       only the named dates (today, uk-dst, us-dst,
 //                                         new-year, leap-day, far)
 import { spawnSync } from "node:child_process";
+import { timeTravelDates } from "./lib/time-travel-dates.mjs";
 import { findPostgresBin, startPostgres } from "./pg-test-server.mjs";
 
-const HOUR = 3_600_000;
-const now = Date.now();
-
-/** The next instant after `from` when the UTC offset of `timeZone` changes. */
-function nextOffsetChange(timeZone, from) {
-  const offset = (t) =>
-    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
-      .formatToParts(new Date(t))
-      .find((p) => p.type === "timeZoneName").value;
-  const hour = Math.floor(from / HOUR) * HOUR;
-  const start = offset(hour);
-  for (let t = hour + HOUR; t < from + 400 * 24 * HOUR; t += HOUR) {
-    if (offset(t) !== start) return t;
-  }
-  throw new Error(`${timeZone} has no offset change within a year`);
-}
-
-function nextLeapDay(from) {
-  for (let year = new Date(from).getUTCFullYear(); ; year++) {
-    const leap = Date.UTC(year, 1, 29, 12);
-    if (new Date(leap).getUTCMonth() === 1 && leap > from) return leap;
-  }
-}
-
-function nextNewYearsEve(from) {
-  const year = new Date(from).getUTCFullYear();
-  const eve = Date.UTC(year, 11, 31, 23, 30);
-  return eve > from ? eve : Date.UTC(year + 1, 11, 31, 23, 30);
-}
-
-// Each starts an hour before its edge, so the run's own minutes cross it.
-const DATES = {
-  today: { at: now, tz: undefined },
-  "uk-dst": { at: nextOffsetChange("Europe/London", now) - HOUR, tz: "Europe/London" },
-  "us-dst": { at: nextOffsetChange("America/New_York", now) - HOUR, tz: "America/New_York" },
-  "new-year": { at: nextNewYearsEve(now), tz: "Asia/Tokyo" },
-  "leap-day": { at: nextLeapDay(now), tz: "UTC" },
-  far: { at: now + Math.round(5 * 365.25 * 24) * HOUR, tz: "America/Los_Angeles" },
-};
+const DATES = timeTravelDates(Date.now());
 
 const asked = process.argv.slice(2);
 for (const name of asked) {
