@@ -20,7 +20,7 @@
 // scripts/scale/ (one module per area).
 import { connectDatabase, db, disconnectDatabase } from "~/lib/db.server";
 import { hashPassword } from "~/lib/password.server";
-import { DEMO_PASSWORD, profilesArgument, seed } from "../prisma/seed";
+import { DEMO_PASSWORD, profilesArgument, seed } from "../prisma/demo";
 import { FULL_COUNTS, scaleArgument } from "./scale/counts";
 import { formatSummary, generateScaleData } from "./scale/index";
 import { seedScale } from "./scale/people";
@@ -72,7 +72,7 @@ export async function main(argv: readonly string[]) {
   }
 }
 
-// Not a top-level await, like prisma/seed.ts, which imports this module on demand.
+// Run directly (`npm run db:seed:scale`), or through `npm run db:seed -- --profiles N`.
 if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(error);

@@ -122,7 +122,7 @@ async function startServer(dataDir: string): Promise<Server> {
 
 /** A session cookie for the demo user, from a same-origin form POST as a browser sends it. */
 async function signIn(base: string): Promise<string> {
-  const { DEMO_PASSWORD } = await import("../../prisma/seed");
+  const { DEMO_PASSWORD } = await import("../../prisma/demo");
   const res = await fetch(`${base}/login`, {
     method: "POST",
     redirect: "manual",

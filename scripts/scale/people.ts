@@ -3,7 +3,7 @@
 import type { PrismaClient } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
 import { hashPassword } from "~/lib/password.server";
-import { DEMO_PASSWORD } from "../../prisma/seed";
+import { DEMO_PASSWORD } from "../../prisma/demo";
 import { ensureInstitute, type InstituteSpec, UK_AISI, US_AISI } from "../../test/factories";
 import { createPeopleGenerator, profileData, TEAMS } from "../../test/factories/profiles";
 import { ensureTaxonomy } from "../../test/factories/taxonomy";
@@ -238,7 +238,7 @@ export async function loadPeople(db: Db) {
 
 export type People = Awaited<ReturnType<typeof loadPeople>>;
 
-/** The demo seed's people (prisma/seed.ts), who take part in the generated data when present. */
+/** The demo seed's people (prisma/demo.ts), who take part in the generated data when present. */
 export const DEMO = {
   admin: "morgan.blake@uk-aisi.example",
   usHr: "jordan.rivera@us-aisi.example",

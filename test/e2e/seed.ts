@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import { connectDatabase, db, disconnectDatabase } from "~/lib/db.server";
-import { DEMO_PASSWORD, seed } from "../../prisma/seed";
+import { DEMO_PASSWORD, seed } from "../../prisma/demo";
 import { ensureInstitute, ensureUser, UK_AISI, US_AISI } from "../factories";
 import { ensureDemoPosting } from "../factories/pipeline";
 import { loadTaxonomy } from "../factories/taxonomy";

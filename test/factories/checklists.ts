@@ -4,7 +4,7 @@ import { sha256Hex } from "~/lib/files.server";
 import { pdfBytes } from "./postings";
 import { clock } from "~/lib/clock";
 
-// Shared by prisma/seed.ts and the tests: the hosts' standard clearance checklists.
+// Shared by the demo data (prisma/demo.ts) and the tests: the hosts' standard clearance checklists.
 
 export type TemplateItemSpec = {
   key: string;

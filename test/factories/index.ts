@@ -5,7 +5,7 @@ import { generateToken, hashToken } from "~/lib/tokens.server";
 import { generateTotpKey } from "~/lib/totp.server";
 import { clock } from "~/lib/clock";
 
-// Shared by prisma/seed.ts and the tests: one place that knows how to make valid institutes and people.
+// Shared by the demo data (prisma/demo.ts) and the tests: one place that knows how to make valid institutes and people.
 
 export type InstituteSpec = {
   code: string;

@@ -8,7 +8,7 @@ import type { Taxonomy } from "./taxonomy";
 import { clock } from "~/lib/clock";
 import { dayAfter } from "../support/clock";
 
-// Shared by prisma/seed.ts and the tests: postings with applications in every stage, written
+// Shared by the demo data (prisma/demo.ts) and the tests: postings with applications in every stage, written
 // directly (no emails are queued for demo data), consistent with what the services would write.
 
 type Person = { id: string; instituteId: string; lineManagerId: string | null };

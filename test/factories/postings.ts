@@ -3,7 +3,7 @@ import type { PostingInput } from "~/modules/postings/schema";
 import { dayAfter, localDateTimeAfter } from "../support/clock";
 import { officeBytes } from "./zip";
 
-// Shared by prisma/seed.ts and the tests: valid postings and documents.
+// Shared by the demo data (prisma/demo.ts) and the tests: valid postings and documents.
 
 /**
  * A valid posting form, as host HR would fill it in today: the deadline eight weeks ahead at 17:00

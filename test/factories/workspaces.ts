@@ -31,7 +31,7 @@ import {
 import { clock } from "~/lib/clock";
 import { dayAfter } from "../support/clock";
 
-// Shared by prisma/seed.ts and the tests: demo workspaces built through the workspace services, as
+// Shared by the demo data (prisma/demo.ts) and the tests: demo workspaces built through the workspace services, as
 // people would build them in the portal, so that activity, audit events and page versions are real.
 // Every input goes through the form's zod schema first: demo text obeys the same rules as typed text.
 // The services queue the invitation emails; without SMTP_URL they wait in the outbox.

@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { db } from "~/lib/db.server";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
-import { DEMO_PASSWORD, seed } from "../../prisma/seed";
+import { DEMO_PASSWORD, seed } from "../../prisma/demo";
 import { countScalePeople, seedScale } from "../../scripts/seed-scale";
 import { EXPERTISE_AREAS } from "../factories/taxonomy";
 
