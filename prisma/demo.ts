@@ -1,12 +1,8 @@
 import { db } from "~/lib/db.server";
 import { hashPassword } from "~/lib/password.server";
 import { ensureInstitute, ensureUser, UK_AISI, US_AISI } from "../test/factories";
-import {
-  createPeopleGenerator,
-  ensureGeneratedPeople,
-  ensureProfile,
-  type ProfileSpec,
-} from "../test/factories/profiles";
+import { createPeopleGenerator, ensureGeneratedPeople } from "../test/factories/people-generator";
+import { ensureProfile, type ProfileSpec } from "../test/factories/profiles";
 import {
   ensureChecklistTemplate,
   settleDemoPlacement,

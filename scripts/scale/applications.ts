@@ -5,7 +5,7 @@ import type { ApplicationStatus, PostingStatus } from "~/generated/prisma/enums"
 import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
 import { pathTo } from "../../test/factories/pipeline";
 import { pdfBytes } from "../../test/factories/postings";
-import { Random } from "../../test/factories/profiles";
+import { Random } from "../../test/factories/random";
 import type { Phase } from "./context";
 import type { PoolPerson } from "./people";
 import type { GenPosting } from "./postings";

@@ -12,7 +12,7 @@ import {
   personalDigest,
   type LegacyChainedFields,
 } from "~/modules/audit/chain";
-import { Random } from "../../test/factories/profiles";
+import { Random } from "../../test/factories/random";
 import type { Phase } from "./context";
 import { DAY_MS, insertRows } from "./sql";
 

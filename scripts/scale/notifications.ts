@@ -6,7 +6,7 @@ import { subject as updateSubject } from "../../emails/application-update";
 import { subject as digestSubject } from "../../emails/checklist-digest";
 import { subject as reviewerSubject } from "../../emails/reviewer-assigned";
 import { subject as invitationSubject } from "../../emails/workspace-invitation";
-import { Random } from "../../test/factories/profiles";
+import { Random } from "../../test/factories/random";
 import type { Phase } from "./context";
 import { apportion, DAY_MS, insertRows, newId } from "./sql";
 

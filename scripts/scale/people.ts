@@ -5,7 +5,9 @@ import type { Role } from "~/generated/prisma/enums";
 import { hashPassword } from "~/lib/password.server";
 import { DEMO_PASSWORD } from "../../prisma/demo";
 import { ensureInstitute, type InstituteSpec, UK_AISI, US_AISI } from "../../test/factories";
-import { createPeopleGenerator, profileData, TEAMS } from "../../test/factories/profiles";
+import { TEAMS } from "../../test/factories/people-corpus";
+import { createPeopleGenerator } from "../../test/factories/people-generator";
+import { profileData } from "../../test/factories/profiles";
 import { ensureTaxonomy } from "../../test/factories/taxonomy";
 import type { Db } from "./sql";
 

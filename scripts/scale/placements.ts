@@ -7,7 +7,7 @@
 import type { PlacementStatus } from "~/generated/prisma/enums";
 import { ensureChecklistTemplate, type TemplateItemSpec } from "../../test/factories/checklists";
 import { pdfBytes } from "../../test/factories/postings";
-import { Random } from "../../test/factories/profiles";
+import { Random } from "../../test/factories/random";
 import type { GenApplication } from "./applications";
 import type { Phase } from "./context";
 import type { PoolPerson } from "./people";

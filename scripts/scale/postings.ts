@@ -3,7 +3,7 @@
 // "heavy" postings, run by the demo HR coordinators, get several hundred applications each.
 import type { PostingStatus } from "~/generated/prisma/enums";
 import { zonedLocalToInstant } from "~/lib/time-zones";
-import { Random } from "../../test/factories/profiles";
+import { Random } from "../../test/factories/random";
 import type { Phase } from "./context";
 import type { PoolPerson } from "./people";
 import { addDays, insertRows, isoDay, newId } from "./sql";

@@ -4,7 +4,7 @@
 // assigned to members, and an activity feed that tells the same story. The demo researchers are
 // members of the biggest ones.
 import type { TaskStatus, WorkspaceRole } from "~/generated/prisma/enums";
-import { Random } from "../../test/factories/profiles";
+import { Random } from "../../test/factories/random";
 import type { Phase } from "./context";
 import type { PoolPerson } from "./people";
 import { addDays, apportion, DAY_MS, insertRows, isoDay, newId } from "./sql";
