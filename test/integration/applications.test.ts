@@ -1,5 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { docxBytes, exeBytes, pdfBytes } from "#test/factories/postings";
+import { dayAfter, daysAfter } from "#test/support/clock";
 import { csvCell } from "~/lib/csv";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
@@ -51,6 +52,12 @@ async function expectDenied(promise: Promise<unknown>) {
   await expect(promise).rejects.toSatisfy(
     (r: unknown) => r instanceof Response && (r.status === 404 || r.status === 403),
   );
+}
+
+/** A day past the posting's deadline. */
+async function dayAfterDeadline(postingId: string) {
+  const { deadline } = await db.posting.findUniqueOrThrow({ where: { id: postingId } });
+  return daysAfter(1, deadline);
 }
 
 describe("the journey: apply, release, review, offer, accept", () => {
@@ -272,7 +279,7 @@ describe("refused, and nothing changes", () => {
       id,
       { ...APPLICATION_FORM, intent: "submit", version: 0 },
       { name: "cv.pdf", bytes: pdfBytes() },
-      new Date("2027-02-01T00:00:00Z"),
+      await dayAfterDeadline(postingId),
     );
     expect(late).toEqual({
       ok: false,
@@ -311,7 +318,7 @@ describe("refused, and nothing changes", () => {
     await movePosting(w.hostHr, postingId, "CANCELLED", posting.version + 1);
     // After the deadline nobody can start an application either, closer run or not.
     const open = await openPosting(w);
-    expect(await startApplication(w.ukStaff, open, new Date("2027-02-01T00:00:00Z"))).toEqual({
+    expect(await startApplication(w.ukStaff, open, await dayAfterDeadline(open))).toEqual({
       ok: false,
       errors: { "": ["The deadline for this posting has passed."] },
     });
@@ -549,11 +556,12 @@ describe("the application page's read", () => {
     await addNote(w.hostHr, id, "Host note");
     await addNote(w.homeHr, id, "Home note: it's fine");
     await addNote(w.hostHr, id, "Second host note");
-    // Two notes at the same instant (the id breaks the tie) and an event whose actor was erased.
+    // Notes at one instant, milliseconds and all (the id breaks the tie), and an event whose actor
+    // was erased.
     const notes = await db.applicationNote.findMany({ where: { applicationId: id } });
     await db.applicationNote.updateMany({
       where: { applicationId: id },
-      data: { createdAt: new Date("2026-11-20T09:00:00.123Z") },
+      data: { createdAt: new Date(`${dayAfter(-1)}T09:00:00.123Z`) },
     });
     expect(notes.length).toBe(3);
     const [firstEvent] = await db.applicationEvent.findMany({

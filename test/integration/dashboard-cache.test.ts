@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
+import { TEST_NOW } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import { DashboardCache } from "~/modules/dashboards/dashboard-cache.server";
 import { getDashboard } from "~/modules/dashboards/dashboard.server";
@@ -47,12 +48,14 @@ beforeAll(async () => {
 describe("who is served a cached dashboard", () => {
   test("the HR of one institute share an entry; other institutes' HR get their own", async () => {
     const cache = new DashboardCache(100);
-    const first = await cache.get(w.hostHr, {});
-    expect(await cache.get(w.hostHr2, {})).toBe(first);
-    const partner = await cache.get(w.homeHr, {});
+    // One instant for every read: two reads either side of a quarter hour are rightly not shared.
+    const now = TEST_NOW;
+    const first = await cache.get(w.hostHr, {}, now);
+    expect(await cache.get(w.hostHr2, {}, now)).toBe(first);
+    const partner = await cache.get(w.homeHr, {}, now);
     expect(partner).not.toBe(first);
-    expect(partner).toEqual(await getDashboard(w.homeHr, {}));
-    expect(await cache.get(w.hostHr, { postingId })).not.toBe(first);
+    expect(partner).toEqual(await getDashboard(w.homeHr, {}, now));
+    expect(await cache.get(w.hostHr, { postingId }, now)).not.toBe(first);
   });
 
   test("someone who is not HR of the institute is refused, even when the figures are cached", async () => {
@@ -67,10 +70,13 @@ describe("who is served a cached dashboard", () => {
 
   test("figures are recomputed each quarter hour, when an institute's day may have turned", async () => {
     const cache = new DashboardCache(100);
-    const at = (iso: string) => cache.get(w.hostHr, {}, new Date(iso));
-    const first = await at("2027-03-10T10:45:00Z");
-    expect(await at("2027-03-10T10:59:59Z")).toBe(first);
-    expect(await at("2027-03-10T11:00:00Z")).not.toBe(first);
+    const at = (ms: number) => cache.get(w.hostHr, {}, new Date(ms));
+    // The next quarter hour of UTC after the test's now, and the quarter hour before it.
+    const QUARTER_HOUR = 15 * 60_000;
+    const turn = Math.ceil(TEST_NOW.getTime() / QUARTER_HOUR) * QUARTER_HOUR;
+    const first = await at(turn - QUARTER_HOUR);
+    expect(await at(turn - 1000)).toBe(first);
+    expect(await at(turn)).not.toBe(first);
   });
 
   test("with no room for entries, every request computes", async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { ensureInstitute, ensureUser, uniqueEmail, type InstituteSpec } from "#test/factories";
+import { dayAfter, midnightAfter, TEST_NOW } from "#test/support/clock";
 import type { ApplicationStatus, OwnerSide, PlacementStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
@@ -23,12 +24,10 @@ import { call, get, statusOf } from "./route-harness";
 let w: World;
 let postingA: string;
 let postingB: string;
-const NOW = new Date();
-// submittedApplication submits on a fixed day (pipeline-world's BEFORE_DEADLINE).
-const SUBMITTED = BEFORE_DEADLINE.toISOString().slice(0, 10);
+const NOW = TEST_NOW;
+// submittedApplication submits at pipeline-world's BEFORE_DEADLINE: this UTC day and month.
+const SUBMITTED = dayAfter(0, BEFORE_DEADLINE);
 const MONTH = SUBMITTED.slice(0, 7);
-const dayAfter = (day: string) =>
-  new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
 
 const count = (rows: { key: string; count: number }[], key: string) =>
   rows.find((r) => r.key === key)?.count;
@@ -66,11 +65,11 @@ beforeAll(async () => {
     "ACCEPTED",
   ]);
   await advance(w, rejected, ["HOME_RELEASED", "UNDER_REVIEW", "REJECTED"]);
-  // The placement started long ago: every item is past due, except the one marked done.
+  // The placement started a year ago: every item is past due, except the one marked done.
   const placement = await db.placement.findFirstOrThrow({ where: { postingId: postingA } });
   await db.placement.update({
     where: { id: placement.id },
-    data: { startDate: new Date("2020-06-01T00:00:00Z") },
+    data: { startDate: midnightAfter(-365) },
   });
   const release = await db.checklistItem.findFirstOrThrow({
     where: { placementId: placement.id, title: "Home release letter" },
@@ -118,12 +117,12 @@ describe("figures against the hand count", () => {
   });
 
   test("filters: a date range, a posting; another institute's posting is ignored", async () => {
-    const later = await getDashboard(w.hostHr, { from: dayAfter(SUBMITTED) }, NOW);
+    const later = await getDashboard(w.hostHr, { from: dayAfter(1, BEFORE_DEADLINE) }, NOW);
     expect(total(later.hostedByStage)).toBe(0);
     expect(later.perMonth).toEqual([]);
     const onTheDay = await getDashboard(w.hostHr, { from: SUBMITTED, to: SUBMITTED }, NOW);
     expect(total(onTheDay.hostedByStage)).toBe(3);
-    const before = await getDashboard(w.hostHr, { to: "2026-11-30" }, NOW);
+    const before = await getDashboard(w.hostHr, { to: dayAfter(-1, BEFORE_DEADLINE) }, NOW);
     expect(total(before.hostedByStage)).toBe(0);
     const empty = await getDashboard(w.hostHr, { postingId: postingB }, NOW);
     expect(total(empty.hostedByStage)).toBe(0);
@@ -136,6 +135,9 @@ describe("figures against the hand count", () => {
 
 // A second pair of institutes with data in every state, written directly so that every date is
 // chosen: the host keeps the world's earliest clock (Kiritimati, UTC+14), so its "today" is not UTC's.
+// The dates are fixed on purpose, as calendar facts: month buckets, a submission in January's last
+// hour, 30 days exactly from 2 February to 4 March (a leap year would make it 31) and Kiritimati's
+// midnight. No figure here reads the wall clock: every dashboard is asked at its own now, AT.
 describe("every state, counted", () => {
   const HOST: InstituteSpec = {
     code: "KI-AISI",

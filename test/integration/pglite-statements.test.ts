@@ -43,6 +43,7 @@ describe.skipIf(inject("dbKind") === "postgres")("prepared statements on PGlite"
       "12.50",
       true,
       JSON.stringify({ a: [1, "two", null], b: { c: "d" } }),
+      // Fixed values to round-trip, not times relative to now.
       "2026-11-27T10:11:12.345Z",
       "2026-11-27",
       ["x", "y,z", 'q"uote', null],

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import type { ApplicationStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { ensureUser, uniqueEmail } from "#test/factories";
+import { daysAfter } from "#test/support/clock";
 import {
   assignReviewer,
   declareConflict,
@@ -59,7 +60,8 @@ beforeAll(async () => {
     orderBy: { email: "asc" },
     select: { id: true },
   });
-  const base = Date.parse("2026-11-10T09:00:00Z");
+  // Submitted in the minutes up to ten days ago, while the posting (opened a month ago) was open.
+  const base = daysAfter(-10).getTime();
   let i = 0;
   const rows: {
     postingId: string;

@@ -64,7 +64,7 @@ describe("who shares a cached page", () => {
         contactHrId: w.hostHr.id,
         eligibleInstitutes: [w.uk.id],
       }),
-      new Date("2026-11-01T00:00:00Z"),
+      NOW,
     )) as { postingId: string };
     for (const viewer of [w.hostHr, w.usStaff, w.applicant])
       expect(ids(await list(cache, viewer, "q=quorbit"))).toEqual([open]);
@@ -152,7 +152,7 @@ describe("a committed change is seen by the next list, in every process", () => 
         eligibleInstitutes: [w.uk.id, w.jp.id],
         version: 1,
       }),
-      new Date("2026-11-01T00:00:00Z"),
+      NOW,
     );
     expect(updated.ok).toBe(true);
     expect(ids(await both(w.applicant, "q=gunwale"))).toEqual([id]);

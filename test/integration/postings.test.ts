@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { postingInput } from "#test/factories/postings";
+import { dayAfter, localDateTimeAfter, TEST_NOW } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import {
   closeExpiredPostings,
@@ -20,7 +21,24 @@ beforeAll(async () => {
 });
 
 const filter = (query = "") => parsePostingFilter(new URLSearchParams(query));
-const NOW = new Date("2026-11-01T00:00:00Z");
+const NOW = TEST_NOW;
+// January is a fixed fact: New York keeps standard time then (UTC-5). Next year's, so it is ahead.
+const JANUARY_31 = `${NOW.getUTCFullYear() + 1}-01-31`;
+
+/** What New York's clocks show at `at`, as a datetime-local value ("YYYY-MM-DDTHH:MM"). */
+function newYorkClock(at: Date) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/New_York",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}`;
+}
 
 async function expect404(promise: Promise<unknown>) {
   await expect(promise).rejects.toSatisfy(
@@ -35,7 +53,7 @@ describe("creating and editing", () => {
       postingInput({
         contactHrId: w.hostHr.id,
         eligibleInstitutes: [w.uk.id],
-        deadline: "2027-01-31T17:00",
+        deadline: `${JANUARY_31}T17:00`,
       }),
       NOW,
     );
@@ -43,10 +61,10 @@ describe("creating and editing", () => {
     const id = (created as { postingId: string }).postingId;
     const row = await db.posting.findUniqueOrThrow({ where: { id } });
     // 17:00 in New York in January is 22:00 UTC.
-    expect(row.deadline.toISOString()).toBe("2027-01-31T22:00:00.000Z");
+    expect(row.deadline.toISOString()).toBe(`${JANUARY_31}T22:00:00.000Z`);
     expect(row.status).toBe("DRAFT");
     const form = await getPostingForm(w.hostHr, id);
-    expect(form.values?.deadline).toBe("2027-01-31T17:00");
+    expect(form.values?.deadline).toBe(`${JANUARY_31}T17:00`);
   });
 
   test("bad references and past deadlines are refused field by field; nothing is written", async () => {
@@ -57,7 +75,7 @@ describe("creating and editing", () => {
         contactHrId: w.usStaff.id, // not HR
         eligibleInstitutes: [w.us.id], // the host itself
         requiredExpertise: ["no-such-area"],
-        deadline: "2026-10-01T12:00",
+        deadline: localDateTimeAfter(-31, "12:00", NOW), // a month ago
       }),
       NOW,
     );
@@ -140,8 +158,9 @@ describe("who sees what", () => {
       durationMonths: 3,
       workMode: "REMOTE",
       location: "",
-      earliestStart: "2027-02-01",
-      latestStart: "2027-03-01",
+      // Starts between three and four months ahead.
+      earliestStart: dayAfter(92, NOW),
+      latestStart: dayAfter(120, NOW),
     });
     const b = await openPosting(w, { title: "Policy fellow", durationMonths: 12 });
     const ids = async (q: string) =>
@@ -153,8 +172,10 @@ describe("who sees what", () => {
     expect(await ids("duration=long")).toContain(b);
     expect(await ids("workMode=REMOTE")).toContain(a);
     expect(await ids("workMode=REMOTE")).not.toContain(b);
-    expect(await ids("startFrom=2027-04-01")).not.toContain(a);
-    expect(await ids("startTo=2027-02-15")).toContain(a);
+    // A window from a month after its latest start misses it; one to two weeks after its earliest
+    // start overlaps it.
+    expect(await ids(`startFrom=${dayAfter(151, NOW)}`)).not.toContain(a);
+    expect(await ids(`startTo=${dayAfter(106, NOW)}`)).toContain(a);
     expect(await ids("institute=UK-AISI")).toEqual([]);
     expect((await ids("institute=US-AISI")).length).toBeGreaterThan(1);
     // Junk in the URL is dropped, not an error.
@@ -169,9 +190,14 @@ describe("who sees what", () => {
 
 describe("the deadline", () => {
   test("a posting closes itself at its deadline, audited; it leaves the list at once", async () => {
-    const id = await openPosting(w, { deadline: "2026-12-15T09:00" });
-    const beforeDeadline = new Date("2026-12-15T13:59:00Z");
-    const afterDeadline = new Date("2026-12-15T14:00:00Z"); // 09:00 in New York
+    // In two weeks, before every other posting here (eight weeks ahead) has closed.
+    const typed = localDateTimeAfter(14, "09:00", NOW);
+    const id = await openPosting(w, { deadline: typed });
+    const { deadline } = await db.posting.findUniqueOrThrow({ where: { id } });
+    // The instant New York's clocks show 09:00 that day (UTC-5 or UTC-4, as the season has it).
+    expect(newYorkClock(deadline)).toBe(typed);
+    const beforeDeadline = new Date(deadline.getTime() - 60_000);
+    const afterDeadline = deadline;
     expect(
       (await listOpenPostings(w.applicant, filter(), beforeDeadline)).items.map((p) => p.id),
     ).toContain(id);
