@@ -1,5 +1,6 @@
 import { beforeAll, expect, test } from "vitest";
 import { pdfBytes, postingInput } from "#test/factories/postings";
+import { localDateTimeAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { createSession, sessionCookieName } from "~/lib/session.server";
@@ -22,6 +23,7 @@ import {
   advance,
   createPipelineWorld,
   openPosting,
+  POSTED_AT,
   submittedApplication,
   type World,
 } from "./pipeline-world";
@@ -92,7 +94,7 @@ beforeAll(async () => {
       eligibleInstitutes: [w.uk.id],
       title: "Matrix draft",
     }),
-    new Date("2026-11-01T00:00:00Z"),
+    POSTED_AT,
   );
   draftPostingId = (draft as { postingId: string }).postingId;
   applicationId = await submittedApplication(w, postingId);
@@ -103,6 +105,9 @@ beforeAll(async () => {
   await declareConflict(w.reviewer2, applicationId, "RECUSED");
   version = (await db.application.findUniqueOrThrow({ where: { id: applicationId } })).version;
 });
+
+/** A deadline other than the default (eight weeks ahead): ten weeks ahead, in the host's zone. */
+const LATER_DEADLINE = localDateTimeAfter(70, "17:00");
 
 type Call = {
   name: string;
@@ -323,7 +328,7 @@ function calls(): Call[] {
               Object.entries(input).map(([k, v]) => [k, Array.isArray(v) ? v : String(v)]),
             ),
             title: "Matrix posting (edited)",
-            deadline: "2027-06-30T17:00",
+            deadline: LATER_DEADLINE,
             version: "1",
           }),
           { postingId: P },
@@ -339,7 +344,7 @@ function calls(): Call[] {
         const input = postingInput({
           contactHrId: hr.id,
           eligibleInstitutes: [c === cookies.homeHr ? w.us.id : w.uk.id],
-          deadline: "2027-06-30T17:00",
+          deadline: LATER_DEADLINE,
         });
         return call(
           postingsNew.action,

@@ -2,6 +2,7 @@ import { beforeAll, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { ensureUser, uniqueEmail } from "#test/factories";
 import { pdfBytes } from "#test/factories/postings";
+import { dayAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { createSession, sessionCookieName } from "~/lib/session.server";
@@ -15,6 +16,7 @@ import * as templatesIndex from "~/routes/checklists._index";
 import { call, get, post, statusOf } from "./route-harness";
 import {
   advance,
+  APPLICATION_FORM,
   createPipelineWorld,
   openPosting,
   submittedApplication,
@@ -131,7 +133,7 @@ const itemMove =
         to,
         version: extra.version ?? "0",
         verifiedBy: "Pat Vetting",
-        verifiedOn: "2027-01-10",
+        verifiedOn: dayAfter(-7), // last week
         reference: "",
         level: "",
         expiresOn: "",
@@ -258,8 +260,9 @@ function calls(): Call[] {
           placementPage.action,
           post(`/placements/${P}`, c, {
             intent: "details",
-            startDate: "2027-03-01",
-            endDate: "2027-09-01",
+            // The applicant's availability.
+            startDate: APPLICATION_FORM.availableFrom,
+            endDate: APPLICATION_FORM.availableUntil,
             hostSupervisorId: w.reviewer.id,
             arrangementType: "US_IPA_ASSIGNMENT",
             costArrangement: "SHARED",

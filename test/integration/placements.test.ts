@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { ensureUser, uniqueEmail } from "#test/factories";
 import { exeBytes, pdfBytes } from "#test/factories/postings";
+import { dayAfter, daysAfter, midnightAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
 import { getTemplate, saveTemplateItem } from "~/modules/checklists/checklists.server";
@@ -22,6 +23,7 @@ import {
 import { SUPERVISOR_CHOICES } from "~/modules/placements/schema";
 import {
   advance,
+  APPLICATION_FORM,
   createPipelineWorld,
   openPosting,
   submittedApplication,
@@ -30,6 +32,13 @@ import {
 
 let w: World;
 let templateId: string;
+
+/** A placement starts on the applicant's availability: twelve weeks after the test's now. */
+const START = APPLICATION_FORM.availableFrom;
+/** The calendar day `days` after the calendar day `day`. */
+const dayFrom = (day: string, days: number) => dayAfter(days, new Date(`${day}T00:00:00Z`));
+/** The placement's planned end: six months after its start. */
+const END = dayFrom(START, 184);
 
 beforeAll(async () => {
   w = await createPipelineWorld();
@@ -76,7 +85,8 @@ const move = async (
     ...extra,
   });
 };
-const attest = { verifiedBy: "Pat Vetting", verifiedOn: "2027-01-10", reference: "REF-1" };
+// Verified last week.
+const attest = { verifiedBy: "Pat Vetting", verifiedOn: dayAfter(-7), reference: "REF-1" };
 
 async function item(placementId: string, title: string) {
   return db.checklistItem.findFirstOrThrow({ where: { placementId, title } });
@@ -162,16 +172,17 @@ describe("a placement's checklist", () => {
       "Non-disclosure agreement signed",
       "Suitability determination (SF-85P)",
     ]);
-    // Start 2027-03-01 (the applicant's availability); IT accounts are due three days before.
-    expect(view.placement.startDate?.toISOString().slice(0, 10)).toBe("2027-03-01");
-    expect(it.due).toBe("2027-02-26");
+    // Start on the applicant's availability; IT accounts are due three days before.
+    expect(view.placement.startDate?.toISOString().slice(0, 10)).toBe(START);
+    expect(it.due).toBe(dayFrom(START, -3));
     expect(view.progress.overall).toEqual({ done: 0, total: 9 });
     expect(view.blockers).toHaveLength(8); // the relocation briefing is optional
 
-    // Moving the start date moves every due date.
+    // Moving the start date (a month later) moves every due date.
+    const later = dayFrom(START, 31);
     await updatePlacementDetails(w.hostHr, id, {
-      startDate: "2027-04-01",
-      endDate: "2027-10-01",
+      startDate: later,
+      endDate: dayFrom(later, 183),
       hostSupervisorId: w.reviewer.id,
       arrangementType: "US_IPA_ASSIGNMENT",
       costArrangement: "SHARED",
@@ -179,7 +190,7 @@ describe("a placement's checklist", () => {
       version: view.placement.version,
     });
     expect((await getPlacement(w.hostHr, id)).items.find((i) => i.id === it.id)!.due).toBe(
-      "2027-03-29",
+      dayFrom(later, -3),
     );
   });
 
@@ -187,8 +198,8 @@ describe("a placement's checklist", () => {
     const id = await newPlacement(w.ukStaff);
     const p = await db.placement.findUniqueOrThrow({ where: { id } });
     await updatePlacementDetails(w.hostHr, id, {
-      startDate: "2027-04-01",
-      endDate: "2027-10-01",
+      startDate: dayFrom(START, 31),
+      endDate: dayFrom(START, 214),
       hostSupervisorId: w.reviewer.id,
       arrangementType: "US_IPA_ASSIGNMENT",
       costArrangement: "HOME_PAYS",
@@ -330,8 +341,8 @@ describe("a placement's checklist", () => {
     const finished = await db.placement.findUniqueOrThrow({ where: { id } });
     expect(
       await updatePlacementDetails(w.hostHr, id, {
-        startDate: "2027-05-01",
-        endDate: "2027-11-01",
+        startDate: dayFrom(START, 61),
+        endDate: dayFrom(START, 245),
         hostSupervisorId: "",
         arrangementType: "OTHER",
         costArrangement: "HOME_PAYS",
@@ -402,8 +413,8 @@ test("the calendar lists the start, the end and every open item's due date, for 
   const id = await newPlacement();
   const p = await db.placement.findUniqueOrThrow({ where: { id } });
   await updatePlacementDetails(w.hostHr, id, {
-    startDate: "2027-03-01",
-    endDate: "2027-09-01",
+    startDate: START,
+    endDate: END,
     hostSupervisorId: "",
     arrangementType: "US_IPA_ASSIGNMENT",
     costArrangement: "HOME_PAYS",
@@ -412,10 +423,11 @@ test("the calendar lists the start, the end and every open item's due date, for 
   });
   const ics = await placementCalendar(w.applicant, id);
   expect(ics).toContain("SUMMARY:Secondment starts: Amir Applicant\r\n");
-  expect(ics).toContain("DTSTART;VALUE=DATE:20270901");
+  const ical = (day: string) => day.replaceAll("-", "");
+  expect(ics).toContain(`DTSTART;VALUE=DATE:${ical(END)}`);
   // IT accounts: three days before the start.
-  expect(ics).toMatch(
-    /DTSTART;VALUE=DATE:20270226\r\nDTEND;VALUE=DATE:20270227\r\nSUMMARY:Due: IT accounts created/,
+  expect(ics).toContain(
+    `DTSTART;VALUE=DATE:${ical(dayFrom(START, -3))}\r\nDTEND;VALUE=DATE:${ical(dayFrom(START, -2))}\r\nSUMMARY:Due: IT accounts created`,
   );
   expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(2 + US_HOST_CHECKLIST.length);
   await expect(placementCalendar(w.usStaff, id)).rejects.toSatisfy(
@@ -553,8 +565,8 @@ describe("the host supervisor: a bounded picker, on request, and only host staff
 
     // Dates and terms without the field leave the supervisor as it is; "" names no one.
     const details = {
-      startDate: "2027-03-01",
-      endDate: "2027-09-01",
+      startDate: START,
+      endDate: END,
       arrangementType: "OTHER",
       costArrangement: "HOME_PAYS",
       extensionReason: "",
@@ -661,11 +673,13 @@ describe("the placement page's read", () => {
         data: Buffer.from("pdf"),
       },
     });
+    // Dates of a placement under way: started a month ago, verified last week, extended twice.
+    const end = midnightAfter(335);
     await db.placement.update({
       where: { id: full },
       data: {
-        startDate: new Date("2027-01-04T00:00:00Z"),
-        endDate: new Date("2027-12-31T00:00:00Z"),
+        startDate: midnightAfter(-30),
+        endDate: end,
         hostSupervisorId: w.hostHr.id,
         // Two items at one position: the id breaks the tie, as Prisma's order did.
         checklistItems: {
@@ -675,7 +689,8 @@ describe("the placement page's read", () => {
               data: {
                 status: "DONE",
                 verifiedBy: "O'Brien",
-                verifiedOn: new Date("2026-12-01T00:00:00Z"),
+                verifiedOn: midnightAfter(-7),
+                // A leap day, a fixed fact: the read must give it back as stored.
                 expiresOn: new Date("2028-02-29T00:00:00Z"),
                 reference: "REF-1",
                 level: "SC",
@@ -696,18 +711,19 @@ describe("the placement page's read", () => {
         extensions: {
           create: [
             {
-              previousEnd: new Date("2027-12-31T00:00:00Z"),
-              newEnd: new Date("2028-03-31T00:00:00Z"),
+              previousEnd: end,
+              newEnd: midnightAfter(91, end),
               reason: "Project overran",
               createdById: w.hostHr.id,
-              createdAt: new Date("2026-12-02T10:00:00Z"),
+              createdAt: daysAfter(-2),
             },
             {
               previousEnd: null,
-              newEnd: new Date("2028-06-30T00:00:00Z"),
+              newEnd: midnightAfter(182, end),
               reason: "Again",
               createdById: w.hostHr.id,
-              createdAt: new Date("2026-12-01T10:00:00Z"),
+              // Created before the one above, though inserted after it: the read orders by time.
+              createdAt: daysAfter(-3),
             },
           ],
         },
@@ -722,7 +738,7 @@ describe("the placement page's read", () => {
     });
     expect(fullRead!.extensions.map((x) => x.reason)).toEqual(["Again", "Project overran"]);
     const done = fullRead!.checklistItems.find((i) => i.id === items[0]!.id)!;
-    expect(done.verifiedOn).toEqual(new Date("2026-12-01T00:00:00Z"));
+    expect(done.verifiedOn).toEqual(midnightAfter(-7));
     expect(done.evidenceFile).toEqual({ filename: 'nda "signed".pdf' });
 
     expect(await readPlacementPage("no-such-placement")).toBeNull();

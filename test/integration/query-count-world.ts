@@ -1,6 +1,7 @@
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { ensureInstitute, ensureUser, UK_AISI, uniqueEmail, US_AISI } from "#test/factories";
 import { pdfBytes, postingInput } from "#test/factories/postings";
+import { dayAfter } from "#test/support/clock";
 import { ensureProfile } from "#test/factories/profiles";
 import { ensureTaxonomy } from "#test/factories/taxonomy";
 import { db } from "~/lib/db.server";
@@ -25,7 +26,7 @@ import {
   inviteMember,
 } from "~/modules/workspaces/workspaces.server";
 import { get, sessionCookieFor } from "./route-harness";
-import { BEFORE_DEADLINE } from "./pipeline-world";
+import { APPLICATION_FORM, BEFORE_DEADLINE, POSTED_AT } from "./pipeline-world";
 import * as root from "~/root";
 import * as adminAudit from "~/routes/admin.audit";
 import * as adminUsers from "~/routes/admin.users._index";
@@ -54,8 +55,6 @@ import * as workspaces from "~/routes/workspaces._index";
 // applications with their events, notes and reviews, placements and checklist items, workspace
 // members, pages, page versions and tasks, notifications, audit events), so that the same page can
 // be loaded at two sizes.
-
-const HOST_NOW = new Date("2026-11-01T00:00:00Z");
 
 export type QueryWorld = Awaited<ReturnType<typeof createQueryWorld>>;
 
@@ -106,10 +105,10 @@ export async function createQueryWorld() {
           eligibleInstitutes: [uk.id],
           desiredExpertise: areas.slice(0, 2),
         }),
-        HOST_NOW,
+        POSTED_AT,
       ),
     );
-    must(await movePosting(usHr, postingId, "OPEN", 0, HOST_NOW));
+    must(await movePosting(usHr, postingId, "OPEN", 0, POSTED_AT));
     return postingId;
   };
 
@@ -121,8 +120,8 @@ export async function createQueryWorld() {
         applicationId,
         {
           statement: "I would bring our evaluation methods to the team.",
-          availableFrom: "2027-03-01",
-          availableUntil: "2027-09-01",
+          availableFrom: APPLICATION_FORM.availableFrom,
+          availableUntil: APPLICATION_FORM.availableUntil,
           declaredClearance: "SECURITY_CHECK",
           intent: "submit",
           version: 0,
@@ -303,7 +302,7 @@ export async function createQueryWorld() {
         await createTask(owner, workspaceId, {
           title: `Review transcripts ${n}`,
           assigneeId: applicant.id,
-          dueOn: "2027-01-15",
+          dueOn: dayAfter(14), // in two weeks
         }),
       );
 
@@ -460,7 +459,8 @@ export const PAGES: PageSpec[] = [
   {
     name: "HR dashboard (filtered)",
     who: "usHr",
-    path: (w) => `/dashboard?postingId=${w.postingId}&from=2026-01-01&to=2027-12-31`,
+    // A year either side of the test's now: every application of the world is in it.
+    path: (w) => `/dashboard?postingId=${w.postingId}&from=${dayAfter(-365)}&to=${dayAfter(365)}`,
     modules: [root, dashboard],
     params: noParams,
   },
@@ -516,7 +516,9 @@ export const PAGES: PageSpec[] = [
   {
     name: "admin audit log (filtered)",
     who: "admin",
-    path: () => "/admin/audit?action=application.transition&from=2020-01-01&to=2099-12-31",
+    // A year either side of the test's now: every event of the world is in it.
+    path: () =>
+      `/admin/audit?action=application.transition&from=${dayAfter(-365)}&to=${dayAfter(365)}`,
     modules: [root, adminAudit],
     params: noParams,
   },

@@ -5,10 +5,12 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
+import { dayAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import { runChecklistReminders } from "~/modules/checklists/reminders.server";
 import {
   advance,
+  APPLICATION_FORM,
   createPipelineWorld,
   openPosting,
   submittedApplication,
@@ -21,6 +23,13 @@ const run = promisify(execFile);
 
 let w: World;
 let placementId: string;
+
+/** The placement starts on the applicant's availability: twelve weeks after the test's now. */
+const START = APPLICATION_FORM.availableFrom;
+/** The calendar day `days` after the start. */
+const dayOf = (days: number) => dayAfter(days, new Date(`${START}T00:00:00Z`));
+/** `time` (UTC) on the day `days` after the start; 09:00 and 18:00 UTC are that day in the US too. */
+const at = (days: number, time: string) => new Date(`${dayOf(days)}T${time}:00Z`);
 
 beforeAll(async () => {
   w = await createPipelineWorld();
@@ -35,7 +44,7 @@ beforeAll(async () => {
   await advance(w, appId, ["HOME_RELEASED", "UNDER_REVIEW", "SHORTLISTED", "OFFERED", "ACCEPTED"]);
   const placement = await db.placement.findUniqueOrThrow({ where: { applicationId: appId } });
   placementId = placement.id;
-  // Start on 2027-03-01; supervised by the reviewer.
+  // It starts on the applicant's availability (START); supervised by the reviewer.
   await db.placement.update({
     where: { id: placementId },
     data: { hostSupervisorId: w.reviewer.id },
@@ -43,8 +52,9 @@ beforeAll(async () => {
 });
 
 test("run twice in parallel, each owner's digest is queued once; a later run that day sends nothing", async () => {
-  // 2027-02-25: the NDA (due -20 days, 2027-02-09) is overdue by 16 days; IT accounts due soon.
-  const now = new Date("2027-02-25T09:00:00Z");
+  // Four days before the start: the NDA (due 20 days before it) is overdue by 16 days; IT accounts
+  // (due 3 days before) are due soon.
+  const now = at(-4, "09:00");
   const before = await db.outboxEmail.count();
   const [a, b] = await Promise.all([runChecklistReminders(now), runChecklistReminders(now)]);
   expect([a.ran, b.ran].sort()).toEqual([false, true]);
@@ -55,7 +65,7 @@ test("run twice in parallel, each owner's digest is queued once; a later run tha
   expect(sent.length).toBe((await db.outboxEmail.count()) - before);
   const recipients = sent.map((m) => m.to);
   expect(new Set(recipients).size).toBe(recipients.length); // one digest per person per kind
-  expect(await runChecklistReminders(new Date("2027-02-25T18:00:00Z"))).toMatchObject({
+  expect(await runChecklistReminders(at(-4, "18:00"))).toMatchObject({
     ran: false,
   });
   expect(await db.outboxEmail.count({ where: { template: "checklist-digest" } })).toBe(sent.length);
@@ -76,7 +86,7 @@ test("the next day runs again; settled items are no longer mentioned", async () 
     where: { placementId, title: "Non-disclosure agreement signed" },
     data: { status: "WAIVED", waivedReason: "Signed on paper" },
   });
-  const result = await runChecklistReminders(new Date("2027-02-26T09:00:00Z"));
+  const result = await runChecklistReminders(at(-3, "09:00"));
   expect(result.ran).toBe(true);
   const latest = await db.outboxEmail.findFirstOrThrow({
     where: { template: "checklist-digest", to: w.applicant.email },
@@ -86,15 +96,15 @@ test("the next day runs again; settled items are no longer mentioned", async () 
 });
 
 test("a run that dies before it commits leaves the day to the next attempt", async () => {
-  const now = new Date("2027-02-27T09:00:00Z");
+  const now = at(-2, "09:00");
   // A runner that claimed the day and then crashed (its transaction never committed).
   await expect(
     db.$transaction(async (tx) => {
-      await tx.jobRun.create({ data: { name: "checklist-reminders", day: "2027-02-27" } });
+      await tx.jobRun.create({ data: { name: "checklist-reminders", day: dayOf(-2) } });
       throw new Error("process killed");
     }),
   ).rejects.toThrow("process killed");
-  expect(await db.jobRun.count({ where: { day: "2027-02-27" } })).toBe(0);
+  expect(await db.jobRun.count({ where: { day: dayOf(-2) } })).toBe(0);
   expect((await runChecklistReminders(now)).ran).toBe(true);
   expect((await runChecklistReminders(now)).ran).toBe(false);
 });

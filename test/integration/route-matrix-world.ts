@@ -11,6 +11,7 @@ import {
 } from "#test/factories";
 import { ensureProfile } from "#test/factories/profiles";
 import { pdfBytes, postingInput } from "#test/factories/postings";
+import { dayAfter } from "#test/support/clock";
 import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
@@ -43,7 +44,7 @@ import {
   createWorkspace,
   inviteMember,
 } from "~/modules/workspaces/workspaces.server";
-import { BEFORE_DEADLINE, JP_AISI } from "./pipeline-world";
+import { APPLICATION_FORM, BEFORE_DEADLINE, JP_AISI, POSTED_AT } from "./pipeline-world";
 
 // The world of the route-complete authorisation matrix (route-matrix.test.ts): one record of every
 // kind, so that every parameter of every route can be filled, and one real person (with a real
@@ -225,8 +226,8 @@ export async function createMatrixWorld() {
     data: { name: "Matrix expertise area", description: "For the route matrix." },
   });
 
-  // Postings: two open US ones for UK staff, a US draft, and a UK one open to JP staff only.
-  const hostNow = new Date("2026-11-01T00:00:00Z");
+  // Postings: two open US ones for UK staff, a US draft, and a UK one open to JP staff only; all
+  // written (and the open ones published) a month ago.
   const posting = async (
     hr: Actor,
     title: string,
@@ -238,10 +239,10 @@ export async function createMatrixWorld() {
       await createPosting(
         hr,
         postingInput({ title, contactHrId: hr.id, eligibleInstitutes: eligible, desiredExpertise }),
-        hostNow,
+        POSTED_AT,
       ),
     );
-    if (open) must(await movePosting(hr, postingId, "OPEN", 0, hostNow));
+    if (open) must(await movePosting(hr, postingId, "OPEN", 0, POSTED_AT));
     return postingId;
   };
   const reviewPostingId = await posting(a("usHr"), "Puffin evaluations secondment", [uk.id], true);
@@ -271,8 +272,8 @@ export async function createMatrixWorld() {
         applicationId,
         {
           statement,
-          availableFrom: "2027-03-01",
-          availableUntil: "2027-09-01",
+          availableFrom: APPLICATION_FORM.availableFrom,
+          availableUntil: APPLICATION_FORM.availableUntil,
           declaredClearance: "SECURITY_CHECK",
           intent: "submit",
           version: 0,
@@ -355,7 +356,7 @@ export async function createMatrixWorld() {
       to: "DONE",
       version: attested.version,
       verifiedBy: "Pat Vetting",
-      verifiedOn: "2027-01-10",
+      verifiedOn: dayAfter(-7), // last week
       reference: "OKAPI-7731",
       level: "",
       expiresOn: "",

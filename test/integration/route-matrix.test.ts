@@ -1,5 +1,6 @@
 import { beforeAll, expect, test } from "vitest";
-import { JP_AISI } from "./pipeline-world";
+import { dayAfter, localDateTimeAfter } from "#test/support/clock";
+import { APPLICATION_FORM, JP_AISI } from "./pipeline-world";
 import {
   APP_DIR,
   countChanges,
@@ -175,6 +176,7 @@ const applicantFound = (how: string) => [
   { what: `the applicant, ${how}`, text: w.personas.applicant.actor!.id },
 ];
 
+/** A posting as HR would write it today: deadline in eight weeks, starts from twelve weeks on. */
 const postingForm = (p: Persona): Fields => ({
   title: unique("Matrix posting"),
   team: "",
@@ -183,10 +185,10 @@ const postingForm = (p: Persona): Fields => ({
   workMode: "REMOTE",
   location: "",
   durationMonths: "6",
-  earliestStart: "2027-03-01",
-  latestStart: "2027-06-01",
+  earliestStart: dayAfter(84),
+  latestStart: dayAfter(176),
   places: "1",
-  deadline: "2027-01-31T17:00",
+  deadline: localDateTimeAfter(56, "17:00"),
   eligibleInstitutes: [p.institute === "UK" ? w.ids.US : w.ids.UK],
   contactHrId: p.actor?.id ?? "",
 });
@@ -401,8 +403,8 @@ const declarations = (): Record<string, Case[]> => ({
       action: {
         form: () => ({
           statement: "Rewritten by the matrix.",
-          availableFrom: "2027-03-01",
-          availableUntil: "2027-09-01",
+          availableFrom: APPLICATION_FORM.availableFrom,
+          availableUntil: APPLICATION_FORM.availableUntil,
           declaredClearance: "SECURITY_CHECK",
           intent: "save",
           version: "0",
