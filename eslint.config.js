@@ -6,6 +6,9 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+const ROUTES_CALL_SERVICES =
+  "Routes do not query the database: call a service of the module (app/modules/<domain>), which checks what the user may do.";
+
 export default tseslint.config(
   {
     ignores: [
@@ -60,6 +63,30 @@ export default tseslint.config(
         {
           selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
           message: "Read the time with clock.ms() from ~/lib/clock, which tests can move.",
+        },
+      ],
+    },
+  },
+  {
+    // Routes are thin: a loader or action calls a module's service, which holds the query and the
+    // authorisation check together, so that no route can forget the check.
+    files: ["app/routes/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/lib/db.server"],
+              message: ROUTES_CALL_SERVICES,
+            },
+            {
+              // Its types (a payload's shape) are fine; the client and its values are not.
+              group: ["**/generated/prisma/client"],
+              allowTypeImports: true,
+              message: ROUTES_CALL_SERVICES,
+            },
+          ],
         },
       ],
     },

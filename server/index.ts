@@ -120,7 +120,7 @@ app.use(admissionMiddleware(env.MAX_ACTIVE_REQUESTS, env.MAX_QUEUED_REQUESTS));
 // app.use, not app.all("*"): Express would decode the path as a route parameter and fail on
 // malformed escapes (%00%FF) before the app could answer with its own page.
 app.use(
-  (_req, res, next) => {
+  (req, res, next) => {
     // Pages carry personal data: never let a shared or back/forward cache keep them.
     res.setHeader("Cache-Control", "no-store");
     // The Remix adapter appends a route's headers to these. For the defaults set here, a route's
@@ -136,7 +136,7 @@ app.use(
     };
     // After admission (which may resume a queued request from another request's callbacks), so
     // the scope is this request's own: its loaders share the session lookup through it.
-    const scope = newRequestScope();
+    const scope = newRequestScope(req.method);
     if (env.SERVER_TIMING) {
       // Statements and database time per request, for the benchmark and developer tools; off by
       // default, since it tells anyone how much work a page was.

@@ -1,7 +1,8 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "~/generated/prisma/enums";
 import { mustHaveMfa } from "./permissions";
-import { requestScope } from "./request-scope.server";
+import { memoPerRequest } from "./request-scope.server";
+import { notFound } from "./service";
 import {
   clearSessionCookie,
   readSessionToken,
@@ -13,19 +14,12 @@ import {
 /** The signed-in user as services see them. */
 export type CurrentUser = SessionUser & { sessionId: string };
 
-// Several loaders run for one request; look the session up once (see requestScope). Keyed by the
-// cookie's token too, so that one scope never hands a session to another token.
-const perRequest = new WeakMap<object, Map<string, Promise<ValidSession | null>>>();
-
+// Several loaders run for one request; look the session up once. Keyed by the cookie's token, so
+// that one request never hands a session to another token.
 export function getSession(request: Request): Promise<ValidSession | null> {
   const token = readSessionToken(request);
   if (!token) return Promise.resolve(null);
-  const scope = requestScope(request);
-  let sessions = perRequest.get(scope);
-  if (!sessions) perRequest.set(scope, (sessions = new Map()));
-  let pending = sessions.get(token);
-  if (!pending) sessions.set(token, (pending = validateSessionToken(token)));
-  return pending;
+  return memoPerRequest(`session\u0000${token}`, () => validateSessionToken(token));
 }
 
 function loginRedirect(request: Request, clearCookie: boolean) {
@@ -66,7 +60,7 @@ export async function requireUser(
 /** Pages of a role the user lacks answer 404, like records they may not see. */
 export async function requireRole(request: Request, role: Role): Promise<CurrentUser> {
   const user = await requireUser(request);
-  if (!user.roles.includes(role)) throw new Response("Not found", { status: 404 });
+  if (!user.roles.includes(role)) throw notFound();
   return user;
 }
 

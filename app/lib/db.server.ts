@@ -266,11 +266,6 @@ export function pgConnection(client: pg.Client): MigrationConnection {
   };
 }
 
-/** Prisma's error for an optimistic-concurrency or unique-key conflict, by its code. */
-export function isPrismaError(error: unknown, code: string): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
-}
-
 /**
  * Text to match literally in a Prisma `equals`/`contains`/`startsWith`/`endsWith` filter. Prisma
  * turns these into LIKE/ILIKE patterns without escaping the pattern characters

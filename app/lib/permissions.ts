@@ -1,4 +1,5 @@
 import type { Role } from "~/generated/prisma/enums";
+import { notFound } from "./service";
 
 /** What permission checks need to know of the acting user. */
 export type Actor = {
@@ -31,10 +32,10 @@ export function mustHaveMfa(actor: Pick<Actor, "roles">) {
  * Anyone else is told the record does not exist.
  */
 export function assertHrOf(actor: Pick<Actor, "roles" | "instituteId">, instituteId: string): void {
-  if (!isHrOf(actor, instituteId)) throw new Response("Not found", { status: 404 });
+  if (!isHrOf(actor, instituteId)) throw notFound();
 }
 
 /** For administration services: anyone but an admin is told the thing does not exist. */
 export function assertAdmin(actor: Pick<Actor, "roles">): void {
-  if (!isAdmin(actor)) throw new Response("Not found", { status: 404 });
+  if (!isAdmin(actor)) throw notFound();
 }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 /**
  * One object per HTTP request, for work the loaders of that request share (the session lookup,
- * a workspace's read check), and for what the request cost the database.
+ * a workspace's read check: see memoPerRequest), and for what the request cost the database.
  *
  * Remix hands every loader its own copy of the Request (`@remix-run/server-runtime` rebuilds it to
  * strip `?index` and `?_routes`), so a Request cannot key what loaders share: keyed on it, the
@@ -15,6 +15,10 @@ export type RequestScope = {
   /** SQL statements sent for this request (BEGIN and COMMIT not counted), and their time. */
   statements: number;
   databaseMs: number;
+  /** Set for a request that may change data (not GET or HEAD): nothing is shared in it. */
+  writes?: true;
+  /** What this request's loaders share, by key (memoPerRequest); made on first use. */
+  shared?: Map<string, unknown>;
 };
 
 const KEY = Symbol.for("exchange-portal.request-scope");
@@ -26,21 +30,30 @@ export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
-export function newRequestScope(): RequestScope {
-  return { statements: 0, databaseMs: 0 };
+/** A scope for one request made with `method` (GET when not said). */
+export function newRequestScope(method = "GET"): RequestScope {
+  const scope: RequestScope = { statements: 0, databaseMs: 0 };
+  if (method !== "GET" && method !== "HEAD") scope.writes = true;
+  return scope;
 }
 
 /**
- * What the loaders of this request share results on. Only reads share: for a form post without
- * JavaScript Remix runs the action and then the loaders in one request, and the loaders must see
- * what the action changed (a new name, an ended session), so a POST keys on each loader's own
- * Request, which nothing else holds. Outside a request scope (tests calling loaders directly),
- * the Request itself.
+ * The one per-request memo: the first call with `key` in this request runs `compute`, and every
+ * later call with it, from any loader of the request, gets that first answer (a promise is shared
+ * as it stands: pending, resolved or rejected). The key must hold everything the answer depends
+ * on (the person asking, the record), so that it is never handed to someone else.
+ *
+ * Only reads share: for a form post without JavaScript Remix runs the action and then the loaders
+ * in one request, and the loaders must see what the action changed (a new name, an ended
+ * session), so in a request that may write `compute` runs every time. So it does outside a
+ * request (tests, scripts).
  */
-export function requestScope(request: Request): object {
+export function memoPerRequest<T>(key: string, compute: () => T): T {
   const scope = storage.getStore();
-  if (!scope) return request;
-  return request.method === "GET" || request.method === "HEAD" ? scope : request;
+  if (!scope || scope.writes) return compute();
+  const shared = (scope.shared ??= new Map());
+  if (!shared.has(key)) shared.set(key, compute());
+  return shared.get(key) as T;
 }
 
 /** Counts one statement, and the time it took, against the current request (if any). */

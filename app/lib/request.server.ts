@@ -1,4 +1,5 @@
 import { getEnv } from "./env.server";
+import { notFound, type RequestInfo } from "./service";
 import { RECORD_ID } from "./validation";
 
 /**
@@ -41,7 +42,7 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
 }
 
 /** Who is asking from where, for audit and throttling. */
-export function requestInfo(request: Request, context: unknown) {
+export function requestInfo(request: Request, context: unknown): RequestInfo {
   return {
     ipAddress: addressFrom(context, request),
     userAgent: (request.headers.get("User-Agent") ?? "").slice(0, 256),
@@ -69,8 +70,6 @@ export async function readFormData(request: Request): Promise<FormData> {
     });
   }
 }
-
-const notFound = () => new Response("Not found", { status: 404 });
 
 /** A record id from the URL: one that cannot name a record is "not found" (see RECORD_ID). */
 export function idParam(params: Record<string, string | undefined>, name: string): string {

@@ -16,7 +16,9 @@ import {
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDate, formatDateTime } from "~/lib/format";
-import { parseForm, type FieldErrors } from "~/lib/forms";
+import type { FieldErrors } from "~/lib/forms";
+import { runIntent, withParsedForm } from "~/lib/intents.server";
+import { refusalStatus } from "~/lib/service";
 import {
   addNote,
   assignReviewer,
@@ -24,7 +26,6 @@ import {
   getApplication,
   saveReview,
   transitionApplication,
-  type ApplicationResult,
 } from "~/modules/applications/applications.server";
 import {
   AssignReviewerSchema,
@@ -66,48 +67,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params, "applicationId");
   const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
-  const fail = (errors: FieldErrors, status = 400) => data({ intent, errors }, { status });
-  let result: ApplicationResult;
-  switch (intent) {
-    case "move": {
-      const parsed = parseForm(formData, TransitionSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await transitionApplication(user, id, parsed.data);
-      break;
-    }
-    case "note": {
-      const parsed = parseForm(formData, NoteSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await addNote(user, id, parsed.data.body);
-      break;
-    }
-    case "assign": {
-      const parsed = parseForm(formData, AssignReviewerSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await assignReviewer(user, id, parsed.data.reviewerId);
-      break;
-    }
-    case "declare": {
-      const parsed = parseForm(formData, DeclarationSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await declareConflict(user, id, parsed.data.declaration);
-      if (result.ok && parsed.data.declaration === "RECUSED")
-        return redirectWithFlash("/applications", {
-          tone: "success",
-          message: "You have recused yourself from this review.",
-        });
-      break;
-    }
-    case "review": {
-      const parsed = parseForm(formData, ReviewSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await saveReview(user, id, parsed.data);
-      break;
-    }
-    default:
-      return fail({ "": ["Choose an action."] });
-  }
-  if (!result.ok) return fail(result.errors, result.conflict ? 409 : 400);
+  const result = await runIntent(intent, {
+    move: () =>
+      withParsedForm(formData, TransitionSchema, (i) => transitionApplication(user, id, i)),
+    note: () => withParsedForm(formData, NoteSchema, (i) => addNote(user, id, i.body)),
+    assign: () =>
+      withParsedForm(formData, AssignReviewerSchema, (i) => assignReviewer(user, id, i.reviewerId)),
+    declare: () =>
+      withParsedForm(formData, DeclarationSchema, (i) => declareConflict(user, id, i.declaration)),
+    review: () => withParsedForm(formData, ReviewSchema, (i) => saveReview(user, id, i)),
+  });
+  if (!result.ok) return data({ intent, errors: result.errors }, { status: refusalStatus(result) });
+  if (intent === "declare" && formData.get("declaration") === "RECUSED")
+    return redirectWithFlash("/applications", {
+      tone: "success",
+      message: "You have recused yourself from this review.",
+    });
   return redirectWithFlash(`/applications/${id}`, { tone: "success", message: MESSAGES[intent]! });
 }
 

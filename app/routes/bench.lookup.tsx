@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- a load-test baseline, not a page: the lookup through Prisma is what it measures (to move out of app/routes)
 import { db } from "~/lib/db.server";
 import { BenchPage, benchPageData, requireBenchRoutes } from "./bench.static";
 

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, PageHeader } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
-import { notFound } from "~/lib/invariant";
 import { getProfile, similarPeople } from "~/modules/directory/directory.server";
 import { idParam } from "~/lib/request.server";
+import { notFound } from "~/lib/service";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.profile.displayName ?? "Profile"} | Exchange portal` },
@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const userId = params.userId === "me" ? user.id : idParam(params, "userId");
   const profile = await getProfile(user, userId);
-  if (!profile) notFound();
+  if (!profile) throw notFound();
   return { profile, similar: await similarPeople(user, profile.userId) };
 }
 

@@ -17,7 +17,9 @@ import { parseUploadForm } from "~/lib/files.server";
 import { formId, idParam } from "~/lib/request.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDate } from "~/lib/format";
-import { parseForm, type FieldErrors } from "~/lib/forms";
+import type { FieldErrors } from "~/lib/forms";
+import { runIntent, withParsedForm } from "~/lib/intents.server";
+import { refusalStatus, refused } from "~/lib/service";
 import { ChecklistItemFields } from "~/modules/checklists/components/item-fields";
 import { ITEM_STATUS_LABELS, OWNER_SIDE_LABELS, OWNER_SIDES } from "~/modules/checklists/logic";
 import { ChecklistItemSchema, ItemMoveSchema } from "~/modules/checklists/schema";
@@ -30,7 +32,6 @@ import {
   setHostSupervisor,
   updatePlacementDetails,
   uploadEvidence,
-  type PlacementResult,
 } from "~/modules/placements/placements.server";
 import { SupervisorPicker } from "~/modules/placements/components/supervisor-picker";
 import {
@@ -95,64 +96,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const itemId = formId(formData, "itemId");
   const fail = (errors: FieldErrors, status = 400) => data({ intent, itemId, errors }, { status });
   if (tooLarge) return fail({ evidence: ["The file is too large"] });
-  let result: PlacementResult;
-  switch (intent) {
-    case "details": {
-      const parsed = parseForm(formData, PlacementDetailsSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await updatePlacementDetails(user, id, parsed.data);
-      break;
-    }
-    case "supervisor": {
-      const parsed = parseForm(formData, PlacementSupervisorSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await setHostSupervisor(user, id, parsed.data);
-      break;
-    }
-    case "move": {
-      const parsed = parseForm(formData, PlacementMoveSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await movePlacement(user, id, parsed.data.to, parsed.data.version);
-      break;
-    }
-    case "item": {
-      const parsed = parseForm(formData, ItemMoveSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await moveChecklistItem(user, itemId, parsed.data);
-      break;
-    }
-    case "evidence": {
+  const result = await runIntent(intent, {
+    details: () =>
+      withParsedForm(formData, PlacementDetailsSchema, (i) => updatePlacementDetails(user, id, i)),
+    supervisor: () =>
+      withParsedForm(formData, PlacementSupervisorSchema, (i) => setHostSupervisor(user, id, i)),
+    move: () =>
+      withParsedForm(formData, PlacementMoveSchema, (i) =>
+        movePlacement(user, id, i.to, i.version),
+      ),
+    item: () => withParsedForm(formData, ItemMoveSchema, (i) => moveChecklistItem(user, itemId, i)),
+    evidence: async () => {
       const file = formData.get("evidence");
       if (!(file instanceof File) || (!file.name && file.size === 0))
-        return fail({ evidence: ["Choose a file to upload"] });
-      result = await uploadEvidence(user, itemId, {
+        return refused("Choose a file to upload", "evidence");
+      return uploadEvidence(user, itemId, {
         name: file.name,
         bytes: new Uint8Array(await file.arrayBuffer()),
       });
-      break;
-    }
-    case "add-item": {
-      const parsed = parseForm(formData, ChecklistItemSchema, { arrays: ["dependsOn"] });
-      if (!parsed.success) return fail(parsed.errors);
-      result = await addChecklistItem(user, id, parsed.data);
-      break;
-    }
-    case "remove-item":
-      result = await removeChecklistItem(user, itemId);
-      break;
-    case "link-workspace":
-    case "unlink-workspace": {
-      const parsed = parseForm(formData, PlacementWorkspaceSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await (
-        intent === "link-workspace" ? linkPlacementWorkspace : unlinkPlacementWorkspace
-      )(user, id, parsed.data.workspaceId);
-      break;
-    }
-    default:
-      return fail({ "": ["Choose an action."] });
-  }
-  if (!result.ok) return fail(result.errors, result.conflict ? 409 : 400);
+    },
+    "add-item": () =>
+      withParsedForm(formData, ChecklistItemSchema, (i) => addChecklistItem(user, id, i), {
+        arrays: ["dependsOn"],
+      }),
+    "remove-item": () => removeChecklistItem(user, itemId),
+    "link-workspace": () =>
+      withParsedForm(formData, PlacementWorkspaceSchema, (i) =>
+        linkPlacementWorkspace(user, id, i.workspaceId),
+      ),
+    "unlink-workspace": () =>
+      withParsedForm(formData, PlacementWorkspaceSchema, (i) =>
+        unlinkPlacementWorkspace(user, id, i.workspaceId),
+      ),
+  });
+  if (!result.ok) return fail(result.errors, refusalStatus(result));
   return redirectWithFlash(`/placements/${id}`, { tone: "success", message: MESSAGES[intent]! });
 }
 

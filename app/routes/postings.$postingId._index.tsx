@@ -5,6 +5,7 @@ import { FormErrors } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { Alert, Badge, Button, PageHeader, StatusButton } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
+import { refusalStatus } from "~/lib/service";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { parseForm } from "~/lib/forms";
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request), PostingMoveSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await movePosting(user, id, parsed.data.to, parsed.data.version);
-  if (!result.ok) return data({ errors: result.errors }, { status: result.conflict ? 409 : 400 });
+  if (!result.ok) return data({ errors: result.errors }, { status: refusalStatus(result) });
   return redirectWithFlash(`/postings/${id}`, {
     tone: "success",
     message: `Posting ${POSTING_STATUS_LABELS[parsed.data.to].toLowerCase()}.`,

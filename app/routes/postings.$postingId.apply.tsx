@@ -4,6 +4,7 @@ import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { startApplication } from "~/modules/applications/applications.server";
 import { idParam } from "~/lib/request.server";
+import { notFound } from "~/lib/service";
 
 // Starting twice (a double click, a replayed POST) opens the same draft.
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -19,5 +20,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export function loader() {
-  throw new Response("Not found", { status: 404 });
+  throw notFound();
 }

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Alert, PageHeader } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
+import { refusalStatus } from "~/lib/service";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { PostingForm } from "~/modules/postings/components/posting-form";
@@ -24,7 +25,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request), PostingSchema, { arrays: POSTING_ARRAYS });
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await updatePosting(user, id, parsed.data);
-  if (!result.ok) return data({ errors: result.errors }, { status: result.conflict ? 409 : 400 });
+  if (!result.ok) return data({ errors: result.errors }, { status: refusalStatus(result) });
   return redirectWithFlash(`/postings/${id}`, { tone: "success", message: "Posting updated." });
 }
 

@@ -16,8 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "workspaceId");
   return {
-    frame: await getWorkspaceFrame(user, id, request),
-    home: await getWorkspaceHome(user, id, request),
+    frame: await getWorkspaceFrame(user, id),
+    home: await getWorkspaceHome(user, id),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }

@@ -6,7 +6,9 @@ import { useIsPending } from "~/components/use-is-pending";
 import { Button, Field, PageHeader, SelectField, StatusButton, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { parseForm, type FieldErrors } from "~/lib/forms";
+import type { FieldErrors } from "~/lib/forms";
+import { runIntent, withParsedForm } from "~/lib/intents.server";
+import { refusalStatus } from "~/lib/service";
 import { WorkspaceFields } from "~/modules/workspaces/components/workspace-fields";
 import { ROLE_LABELS, ROLES } from "~/modules/workspaces/rules";
 import {
@@ -24,7 +26,6 @@ import {
   removeMember,
   setMemberRole,
   updateWorkspaceSettings,
-  type WorkspaceResult,
 } from "~/modules/workspaces/workspaces.server";
 import { formId, idParam, readFormData } from "~/lib/request.server";
 
@@ -35,11 +36,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "workspaceId");
-  const frame = await getWorkspaceFrame(user, id, request);
+  const frame = await getWorkspaceFrame(user, id);
   return {
     frame,
     me: user.id,
-    view: await getMembersPage(user, id, request),
+    view: await getMembersPage(user, id),
     labels: frame.role === "OWNER" ? await labelChoices(user) : [],
   };
 }
@@ -59,43 +60,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
   const subject = String(formData.get("userId") ?? formData.get("invitationId") ?? "");
-  const fail = (errors: FieldErrors, status = 400) => data({ intent, subject, errors }, { status });
-  let result: WorkspaceResult;
-  switch (intent) {
-    case "invite": {
-      const parsed = parseForm(formData, InviteSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await inviteMember(user, id, parsed.data);
-      break;
-    }
-    case "role": {
-      const parsed = parseForm(formData, MemberRoleSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await setMemberRole(user, id, parsed.data.userId, parsed.data.role);
-      break;
-    }
-    case "remove": {
-      const parsed = parseForm(formData, MemberSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await removeMember(user, id, parsed.data.userId);
-      break;
-    }
-    case "leave":
-      result = await removeMember(user, id, user.id);
-      break;
-    case "cancel-invitation":
-      result = await cancelInvitation(user, id, formId(formData, "invitationId"));
-      break;
-    case "settings": {
-      const parsed = parseForm(formData, WorkspaceSettingsSchema);
-      if (!parsed.success) return fail(parsed.errors);
-      result = await updateWorkspaceSettings(user, id, parsed.data);
-      break;
-    }
-    default:
-      return fail({ "": ["Choose an action."] });
-  }
-  if (!result.ok) return fail(result.errors, result.conflict ? 409 : 400);
+  const result = await runIntent(intent, {
+    invite: () => withParsedForm(formData, InviteSchema, (i) => inviteMember(user, id, i)),
+    role: () =>
+      withParsedForm(formData, MemberRoleSchema, (i) => setMemberRole(user, id, i.userId, i.role)),
+    remove: () => withParsedForm(formData, MemberSchema, (i) => removeMember(user, id, i.userId)),
+    leave: () => removeMember(user, id, user.id),
+    "cancel-invitation": () => cancelInvitation(user, id, formId(formData, "invitationId")),
+    settings: () =>
+      withParsedForm(formData, WorkspaceSettingsSchema, (i) =>
+        updateWorkspaceSettings(user, id, i),
+      ),
+  });
+  if (!result.ok)
+    return data({ intent, subject, errors: result.errors }, { status: refusalStatus(result) });
   const to = intent === "leave" ? "/workspaces" : `/workspaces/${id}/members`;
   return redirectWithFlash(to, { tone: "success", message: MESSAGES[intent]! });
 }

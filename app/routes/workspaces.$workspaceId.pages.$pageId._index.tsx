@@ -5,13 +5,14 @@ import { PageHeader } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
-import { parseForm, type FieldErrors } from "~/lib/forms";
+import type { FieldErrors } from "~/lib/forms";
+import { runIntent, withParsedForm } from "~/lib/intents.server";
+import { refusalStatus } from "~/lib/service";
 import { MarkdownView } from "~/modules/workspaces/components/content-views";
 import { NewThreadForm, ThreadView } from "~/modules/workspaces/components/discussion";
 import { addComment, createThread, getPage } from "~/modules/workspaces/content.server";
 import { roleMay } from "~/modules/workspaces/rules";
 import { CommentSchema, ThreadSchema } from "~/modules/workspaces/schema";
-import type { WorkspaceResult } from "~/modules/workspaces/workspaces.server";
 import { formId, idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -21,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return {
-    view: await getPage(user, idParam(params, "workspaceId"), idParam(params, "pageId"), request),
+    view: await getPage(user, idParam(params, "workspaceId"), idParam(params, "pageId")),
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
   };
 }
@@ -33,18 +34,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
   const threadId = formId(formData, "threadId");
-  const fail = (errors: FieldErrors) => data({ intent, threadId, errors }, { status: 400 });
-  let result: WorkspaceResult;
-  if (intent === "thread") {
-    const parsed = parseForm(formData, ThreadSchema);
-    if (!parsed.success) return fail(parsed.errors);
-    result = await createThread(user, id, { ...parsed.data, pageId });
-  } else if (intent === "comment") {
-    const parsed = parseForm(formData, CommentSchema);
-    if (!parsed.success) return fail(parsed.errors);
-    result = await addComment(user, id, threadId, parsed.data.body);
-  } else return fail({ "": ["Choose an action."] });
-  if (!result.ok) return fail(result.errors);
+  const result = await runIntent(intent, {
+    thread: () =>
+      withParsedForm(formData, ThreadSchema, (i) => createThread(user, id, { ...i, pageId })),
+    comment: () =>
+      withParsedForm(formData, CommentSchema, (i) => addComment(user, id, threadId, i.body)),
+  });
+  if (!result.ok)
+    return data({ intent, threadId, errors: result.errors }, { status: refusalStatus(result) });
   return redirectWithFlash(`/workspaces/${id}/pages/${pageId}`, {
     tone: "success",
     message: intent === "thread" ? "Discussion started." : "Comment added.",

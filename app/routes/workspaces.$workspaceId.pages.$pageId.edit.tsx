@@ -5,6 +5,7 @@ import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { Field, PageHeader, StatusButton, TextareaField } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
+import { refusalStatus } from "~/lib/service";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { DiffView } from "~/modules/workspaces/components/content-views";
@@ -35,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       "current" in result
         ? { current: result.current, diff: result.diff, mine: parsed.data }
         : null;
-    return data({ errors: result.errors, conflict }, { status: conflict ? 409 : 400 });
+    return data({ errors: result.errors, conflict }, { status: refusalStatus(result) });
   }
   return redirectWithFlash(`/workspaces/${id}/pages/${pageId}`, {
     tone: "success",

@@ -26,7 +26,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       idParam(params, "workspaceId"),
       idParam(params, "pageId"),
       compare,
-      request,
     ),
     asked: compare,
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },

@@ -7,11 +7,12 @@ import { Button, Field, PageHeader, SelectField, StatusButton, Table } from "~/c
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDate } from "~/lib/format";
-import { parseForm, type FieldErrors } from "~/lib/forms";
+import type { FieldErrors } from "~/lib/forms";
+import { runIntent, withParsedForm } from "~/lib/intents.server";
+import { refusalStatus } from "~/lib/service";
 import { createTask, listTasks, moveTask } from "~/modules/workspaces/content.server";
 import { roleMay, TASK_STATUS_LABELS, TASK_STATUSES } from "~/modules/workspaces/rules";
 import { TaskSchema, TaskStatusSchema } from "~/modules/workspaces/schema";
-import type { WorkspaceResult } from "~/modules/workspaces/workspaces.server";
 import { idParam, readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Tasks | Exchange portal" }];
@@ -31,18 +32,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const intent = String(formData.get("intent") ?? "");
   const taskId = String(formData.get("taskId") ?? "");
-  const fail = (errors: FieldErrors, status = 400) => data({ intent, taskId, errors }, { status });
-  let result: WorkspaceResult;
-  if (intent === "create") {
-    const parsed = parseForm(formData, TaskSchema);
-    if (!parsed.success) return fail(parsed.errors);
-    result = await createTask(user, id, parsed.data);
-  } else if (intent === "move") {
-    const parsed = parseForm(formData, TaskStatusSchema);
-    if (!parsed.success) return fail(parsed.errors);
-    result = await moveTask(user, id, parsed.data);
-  } else return fail({ "": ["Choose an action."] });
-  if (!result.ok) return fail(result.errors, result.conflict ? 409 : 400);
+  const result = await runIntent(intent, {
+    create: () => withParsedForm(formData, TaskSchema, (i) => createTask(user, id, i)),
+    move: () => withParsedForm(formData, TaskStatusSchema, (i) => moveTask(user, id, i)),
+  });
+  if (!result.ok)
+    return data({ intent, taskId, errors: result.errors }, { status: refusalStatus(result) });
   return redirectWithFlash(`/workspaces/${id}/tasks`, {
     tone: "success",
     message: intent === "create" ? "Task added." : "Task updated.",

@@ -8,12 +8,12 @@ import { getWorkspaceFrame } from "~/modules/workspaces/workspaces.server";
 import { idParam } from "~/lib/request.server";
 
 // Every page of a workspace sits in this frame: the marking banner, the workspace's name and the
-// tabs. Each page's own loader checks access again through its service; passing the request lets
-// the layout and the page share that one read check (see sharedReadAccess).
+// tabs. Each page's own loader checks access again through its service; the layout and the page
+// share that one read check per request (see sharedReadAccess).
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { frame: await getWorkspaceFrame(user, idParam(params, "workspaceId"), request) };
+  return { frame: await getWorkspaceFrame(user, idParam(params, "workspaceId")) };
 }
 
 export default function WorkspaceFrame() {

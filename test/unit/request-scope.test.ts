@@ -1,57 +1,63 @@
 import { describe, expect, test } from "vitest";
 import {
+  memoPerRequest,
   newRequestScope,
   noteStatement,
-  requestScope,
   runInRequestScope,
   serverTiming,
 } from "~/lib/request-scope.server";
 
 // Remix gives every loader of a request its own copy of the Request; what those loaders share
-// (the session lookup, a workspace's read check) must therefore be keyed on the request's scope.
+// (the session lookup, a workspace's read check) is therefore kept on the request's scope.
 
-/** What @remix-run/server-runtime hands each loader: a fresh Request with the same URL and headers. */
-const loaderCopy = (request: Request) =>
-  new Request(request.url, { method: request.method, headers: request.headers });
+/** Counts its calls; what memoPerRequest shares is the first call's answer. */
+function counter() {
+  let calls = 0;
+  return { read: () => ++calls, calls: () => calls };
+}
 
-describe("requestScope", () => {
-  test("the loaders of one GET share one scope, though each has its own Request", async () => {
-    const request = new Request("http://portal.test/workspaces/w1", {
-      headers: { cookie: "s=1" },
-    });
-    const keys = await runInRequestScope(newRequestScope(), () =>
+describe("memoPerRequest", () => {
+  test("the loaders of one GET share one answer per key", async () => {
+    const c = counter();
+    const answers = await runInRequestScope(newRequestScope("GET"), () =>
       Promise.all(
         [1, 2, 3].map(async () => {
           await new Promise((r) => setTimeout(r, 1));
-          return requestScope(loaderCopy(request));
+          return memoPerRequest("k", c.read);
         }),
       ),
     );
-    expect(new Set(keys).size).toBe(1);
-    expect(keys[0]).not.toBeInstanceOf(Request);
-  });
-
-  test("two requests never share a scope, even when they run at the same time", async () => {
-    const request = new Request("http://portal.test/");
-    const [a, b] = await Promise.all([
-      runInRequestScope(newRequestScope(), async () => requestScope(loaderCopy(request))),
-      runInRequestScope(newRequestScope(), async () => requestScope(loaderCopy(request))),
-    ]);
-    expect(a).not.toBe(b);
-  });
-
-  test("a POST's loaders do not share: they must see what the action changed", () => {
-    const request = new Request("http://portal.test/account", { method: "POST" });
+    expect(answers).toEqual([1, 1, 1]);
+    expect(c.calls()).toBe(1);
     runInRequestScope(newRequestScope(), () => {
-      const first = loaderCopy(request);
-      expect(requestScope(first)).toBe(first);
-      expect(requestScope(loaderCopy(request))).not.toBe(requestScope(first));
+      expect(memoPerRequest("a", () => "a")).toBe("a");
+      expect(memoPerRequest("b", () => "b")).toBe("b");
     });
   });
 
-  test("outside a request (a test calling a loader directly) the Request itself is the scope", () => {
-    const request = new Request("http://portal.test/");
-    expect(requestScope(request)).toBe(request);
+  test("two requests never share, even when they run at the same time", async () => {
+    const c = counter();
+    const [a, b] = await Promise.all([
+      runInRequestScope(newRequestScope(), async () => memoPerRequest("k", c.read)),
+      runInRequestScope(newRequestScope(), async () => memoPerRequest("k", c.read)),
+    ]);
+    expect(a).not.toBe(b);
+    expect(c.calls()).toBe(2);
+  });
+
+  test("a POST's loaders do not share: they must see what the action changed", () => {
+    const c = counter();
+    runInRequestScope(newRequestScope("POST"), () => {
+      expect(memoPerRequest("k", c.read)).toBe(1);
+      expect(memoPerRequest("k", c.read)).toBe(2);
+    });
+  });
+
+  test("outside a request (a test calling a loader directly) nothing is shared", () => {
+    const c = counter();
+    memoPerRequest("k", c.read);
+    memoPerRequest("k", c.read);
+    expect(c.calls()).toBe(2);
   });
 });
 

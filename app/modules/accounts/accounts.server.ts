@@ -1,9 +1,8 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
 import type { EmailMessage } from "~/lib/email/render.server";
-import { db, isPrismaError, likeLiteral } from "~/lib/db.server";
+import { db, likeLiteral } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
-import type { FieldErrors } from "~/lib/forms";
 import {
   hashPassword,
   passwordProblem,
@@ -11,6 +10,13 @@ import {
   verifyPassword,
 } from "~/lib/password.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
+import {
+  isUniqueViolation,
+  notFound,
+  refused,
+  type RequestInfo,
+  type ServiceResult,
+} from "~/lib/service";
 import { createSession, invalidateSession, invalidateUserSessions } from "~/lib/session.server";
 import {
   clearFailures,
@@ -24,11 +30,6 @@ import { formatSecret, generateTotpKey, matchTotp, totpQrSvg } from "~/lib/totp.
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { clock } from "~/lib/clock";
-
-export type RequestInfo = { ipAddress: string; userAgent?: string };
-
-export type ServiceResult<T = object> =
-  ({ ok: true } & T) | { ok: false; errors: FieldErrors; lockedUntil?: Date };
 
 const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
 
@@ -297,7 +298,7 @@ async function proveCurrentPassword(
   current: string,
   req: RequestInfo,
   audit: { failed: string; throttled: string },
-): Promise<{ ok: true } | { ok: false; errors: { current: string[] }; lockedUntil?: Date }> {
+): Promise<ServiceResult> {
   const keys = [`signin:account:${actor.email.toLowerCase()}`, `signin:ip:${req.ipAddress}`];
   const locked = await lockedUntil(keys);
   if (locked) {
@@ -350,10 +351,8 @@ export async function confirmMfaEnrolment(
     where: { userId: actor.id },
     select: { key: true, confirmedAt: true },
   });
-  if (!secret)
-    return { ok: false, errors: { code: ["Start again: reload this page to get a new code."] } };
-  if (secret.confirmedAt)
-    return { ok: false, errors: { code: ["Two-step verification is already on."] } };
+  if (!secret) return refused("Start again: reload this page to get a new code.", "code");
+  if (secret.confirmedAt) return refused("Two-step verification is already on.", "code");
   const step = matchTotp(new Uint8Array(secret.key), code);
   if (step === null) {
     await recordAuditNow({
@@ -363,12 +362,10 @@ export async function confirmMfaEnrolment(
       targetId: actor.id,
       ipAddress: req.ipAddress,
     });
-    return {
-      ok: false,
-      errors: {
-        code: ["That code is not right. Check the time on your device and try the newest code."],
-      },
-    };
+    return refused(
+      "That code is not right. Check the time on your device and try the newest code.",
+      "code",
+    );
   }
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   const mail: EmailMessage = {
@@ -396,7 +393,7 @@ export async function confirmMfaEnrolment(
     });
     return true;
   });
-  if (!done) return { ok: false, errors: { code: ["Two-step verification is already on."] } };
+  if (!done) return refused("Two-step verification is already on.", "code");
   return { ok: true, recoveryCodes: codes };
 }
 
@@ -513,6 +510,8 @@ export async function inspectOneTimeToken(token: string, purpose: "INVITATION" |
   };
 }
 
+const LINK_USED = "This link has expired or has already been used. Ask for a new one.";
+
 /**
  * Sets the password from a reset or invitation link. The token is spent in the same transaction as
  * the password change, so a link works once even when clicked twice at once; all sessions end.
@@ -524,17 +523,13 @@ export async function setPasswordWithToken(
   req: RequestInfo,
 ): Promise<ServiceResult> {
   const info = await inspectOneTimeToken(token, purpose);
-  if (!info)
-    return {
-      ok: false,
-      errors: { "": ["This link has expired or has already been used. Ask for a new one."] },
-    };
+  if (!info) return refused(LINK_USED);
   const problem = passwordProblem(password, {
     mfaEnabled: info.mfaEnabled,
     email: info.email,
     displayName: info.displayName,
   });
-  if (problem) return { ok: false, errors: { password: [problem] } };
+  if (problem) return refused(problem, "password");
   const hash = await hashPassword(password);
   const id = hashToken(token);
   const ok = await db.$transaction(async (tx) => {
@@ -564,11 +559,7 @@ export async function setPasswordWithToken(
     });
     return true;
   });
-  if (!ok)
-    return {
-      ok: false,
-      errors: { "": ["This link has expired or has already been used. Ask for a new one."] },
-    };
+  if (!ok) return refused(LINK_USED);
   return { ok: true };
 }
 
@@ -588,7 +579,7 @@ export async function changePassword(
   });
   if (!proof.ok) return proof;
   const problem = passwordProblem(input.password, actor);
-  if (problem) return { ok: false, errors: { password: [problem] } };
+  if (problem) return refused(problem, "password");
   const hash = await hashPassword(input.password);
   await db.$transaction(async (tx) => {
     await tx.password.update({ where: { userId: actor.id }, data: { hash } });
@@ -644,9 +635,9 @@ export async function inviteUser(
     where: { id: input.instituteId },
     select: { id: true, name: true },
   });
-  if (!institute) return { ok: false, errors: { instituteId: ["Choose an institute"] } };
+  if (!institute) return refused("Choose an institute", "instituteId");
   const managerProblem = await lineManagerProblem(input.lineManagerId || undefined, institute.id);
-  if (managerProblem) return { ok: false, errors: { lineManagerId: [managerProblem] } };
+  if (managerProblem) return refused(managerProblem, "lineManagerId");
   const token = generateToken();
   const expiresAt = tokenExpiry("INVITATION");
   const mail: EmailMessage = {
@@ -692,15 +683,9 @@ export async function inviteUser(
     return { ok: true, userId };
   } catch (error) {
     if (isUniqueViolation(error))
-      return { ok: false, errors: { email: ["A user with this email address already exists."] } };
+      return refused("A user with this email address already exists.", "email");
     throw error;
   }
-}
-
-export function isUniqueViolation(error: unknown) {
-  if (isPrismaError(error, "P2002")) return true;
-  const cause = (error as { cause?: { code?: string } } | null)?.cause;
-  return cause?.code === "23505";
 }
 
 export type EditUserInput = {
@@ -722,16 +707,16 @@ export async function updateUser(
     where: { id: userId },
     select: { id: true, roles: true, instituteId: true },
   });
-  if (!before) throw new Response("Not found", { status: 404 });
+  if (!before) throw notFound();
   if (userId === actor.id && !input.roles.includes("ADMIN")) {
-    return { ok: false, errors: { roles: ["You cannot remove your own administrator role."] } };
+    return refused("You cannot remove your own administrator role.", "roles");
   }
   const managerProblem = await lineManagerProblem(
     input.lineManagerId || undefined,
     before.instituteId,
     userId,
   );
-  if (managerProblem) return { ok: false, errors: { lineManagerId: [managerProblem] } };
+  if (managerProblem) return refused(managerProblem, "lineManagerId");
   await db.$transaction(async (tx) => {
     await tx.user.update({
       where: { id: userId },
@@ -776,13 +761,12 @@ export async function setUserActive(
   req: RequestInfo,
 ): Promise<ServiceResult> {
   assertAdmin(actor);
-  if (userId === actor.id)
-    return { ok: false, errors: { "": ["You cannot deactivate your own account."] } };
+  if (userId === actor.id) return refused("You cannot deactivate your own account.");
   const user = await db.user.findUnique({
     where: { id: userId },
     select: { id: true, instituteId: true, deactivatedAt: true },
   });
-  if (!user) throw new Response("Not found", { status: 404 });
+  if (!user) throw notFound();
   await db.$transaction(async (tx) => {
     await tx.user.update({
       where: { id: userId },
@@ -877,7 +861,7 @@ export async function getUserForAdmin(actor: Actor, userId: string) {
       _count: { select: { sessions: true } },
     },
   });
-  if (!user) throw new Response("Not found", { status: 404 });
+  if (!user) throw notFound();
   const managers = await db.user.findMany({
     where: { instituteId: user.instituteId, deactivatedAt: null, id: { not: user.id } },
     orderBy: { displayName: "asc" },

@@ -8,7 +8,15 @@ import { getEnv } from "~/lib/env.server";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import type { FieldErrors } from "~/lib/forms";
 import { hasRole, isHrOf, type Actor } from "~/lib/permissions";
-import { isUniqueViolation } from "~/modules/accounts/accounts.server";
+import {
+  forbidden,
+  isUniqueViolation,
+  notFound,
+  refused,
+  stale,
+  type Refusal,
+  type ServiceResult,
+} from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { instantiateChecklist } from "~/modules/checklists/checklists.server";
 import { applyRefusal } from "~/modules/postings/postings.server";
@@ -21,25 +29,16 @@ import {
   mayEverMoveTo,
   movesFor,
   needsReason,
+  toldOfMoveTo,
   type Party,
+  type Recipient,
 } from "./workflow";
 import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
-const notFound = () => new Response("Not found", { status: 404 });
-const forbidden = () => new Response("Forbidden", { status: 403 });
-
-export type ApplicationResult<T = object> =
-  ({ ok: true } & T) | { ok: false; errors: FieldErrors; conflict?: boolean };
-
 const CHANGED =
   "This application changed since you opened it (someone else acted on it). The page now shows its current state; check it and try again.";
-const stale = (): ApplicationResult => ({ ok: false, conflict: true, errors: { "": [CHANGED] } });
-const refused = (message: string, field = ""): ApplicationResult => ({
-  ok: false,
-  errors: { [field]: [message] },
-});
 
 const applicationUrl = (id: string) => new URL(`/applications/${id}`, getEnv().APP_URL).toString();
 
@@ -147,7 +146,7 @@ export async function startApplication(
   actor: Actor,
   postingId: string,
   now = clock.now(),
-): Promise<ApplicationResult<{ applicationId: string }>> {
+): Promise<ServiceResult<{ applicationId: string }>> {
   const posting = await db.posting.findFirst({
     where: {
       id: postingId,
@@ -169,7 +168,7 @@ export async function startApplication(
   const existing = posting.applications[0];
   if (existing) return { ok: true, applicationId: existing.id };
   const refusal = applyRefusal(posting, actor, now);
-  if (refusal) return refused(refusal) as ApplicationResult<{ applicationId: string }>;
+  if (refusal) return refused(refusal);
   try {
     const created = await db.$transaction(async (tx) => {
       const app = await tx.application.create({
@@ -213,25 +212,19 @@ export async function saveApplication(
   input: ApplicationInput,
   cv: CvUpload,
   now = clock.now(),
-): Promise<ApplicationResult<{ submitted: boolean }>> {
+): Promise<ServiceResult<{ submitted: boolean }>> {
   let checked: ReturnType<typeof checkCv> | null = null;
   if (cv) {
     checked = checkCv(cv);
-    if (checked.error !== undefined)
-      return refused(checked.error, "cv") as ApplicationResult<{ submitted: boolean }>;
+    if (checked.error !== undefined) return refused(checked.error, "cv");
   }
   return db
     .$transaction(async (tx) => {
       const { app, parties } = await load(tx, actor, applicationId);
       if (!parties.includes("APPLICANT")) throw forbidden();
       if (app.status !== "DRAFT")
-        return refused(
-          "This application is already submitted and can no longer be edited.",
-        ) as ApplicationResult<{
-          submitted: boolean;
-        }>;
-      if (input.version !== app.version)
-        return stale() as ApplicationResult<{ submitted: boolean }>;
+        return refused("This application is already submitted and can no longer be edited.");
+      if (input.version !== app.version) return stale(CHANGED);
 
       let cvFileId = app.cvFileId;
       if (cv && checked?.kind) {
@@ -285,7 +278,7 @@ export async function saveApplication(
             : {}),
         },
       });
-      if (updated.count !== 1) throw new Rollback(stale());
+      if (updated.count !== 1) throw new Rollback(stale(CHANGED));
       if (cvFileId !== app.cvFileId && app.cvFileId)
         await tx.storedFile.delete({ where: { id: app.cvFileId } });
       if (cvFileId !== app.cvFileId)
@@ -300,15 +293,14 @@ export async function saveApplication(
       return { ok: true as const, submitted: submitting };
     })
     .catch((error: unknown) => {
-      if (error instanceof Rollback)
-        return error.result as ApplicationResult<{ submitted: boolean }>;
+      if (error instanceof Rollback) return error.result;
       throw error;
     });
 }
 
 /** Thrown inside a transaction to undo it and answer with a result instead. */
 class Rollback extends Error {
-  constructor(readonly result: ApplicationResult) {
+  constructor(readonly result: Refusal) {
     super("rolled back");
   }
 }
@@ -323,7 +315,7 @@ export async function transitionApplication(
   actor: Actor,
   applicationId: string,
   input: TransitionInput,
-): Promise<ApplicationResult> {
+): Promise<ServiceResult> {
   return db
     .$transaction(async (tx) => {
       const { app, parties } = await load(tx, actor, applicationId);
@@ -333,14 +325,14 @@ export async function transitionApplication(
         // Someone who may make this move, but not from this state, is told so; anyone else is forbidden.
         const couldEver = parties.some((p) => mayEverMoveTo(to, p));
         if (!couldEver) throw forbidden();
-        if (input.version !== app.version) return stale();
+        if (input.version !== app.version) return stale(CHANGED);
         return refused(
           isFinal(app.status)
             ? "This application is closed: no further moves are possible."
             : "That move is not possible from the application's current stage.",
         );
       }
-      if (input.version !== app.version) return stale();
+      if (input.version !== app.version) return stale(CHANGED);
       if (to === "SUBMITTED") return refused("Submit the application from its form.");
       if (needsReason(to) && !input.comment)
         return refused("Give a reason: the applicant will see it", "comment");
@@ -351,9 +343,9 @@ export async function transitionApplication(
         where: { id: applicationId, version: app.version, status: app.status },
         data: { status: to, version: { increment: 1 } },
       });
-      if (updated.count !== 1) throw new Rollback(stale());
+      if (updated.count !== 1) throw new Rollback(stale(CHANGED));
       await afterMove(tx, actor, app, to, input.comment);
-      return { ok: true } as ApplicationResult;
+      return { ok: true as const };
     })
     .catch((error: unknown) => {
       if (error instanceof Rollback) return error.result;
@@ -387,49 +379,32 @@ async function afterMove(
     details: { from: app.status, to, postingId: app.postingId },
   });
 
-  const url = applicationUrl(app.id);
   const base = {
     applicantName: app.applicant.displayName,
     postingTitle: app.posting.title,
     hostInstitute: app.posting.hostInstitute.name,
-    url,
+    url: applicationUrl(app.id),
   };
-  if (to === "SUBMITTED") {
-    await notify(tx, app.applicant.email, {
-      template: "application-submitted",
-      props: { ...base, audience: "applicant", recipientName: app.applicant.displayName },
-    });
-    const manager = await tx.user.findUnique({
-      where: { id: app.applicant.lineManagerId! },
-      select: { displayName: true, email: true },
-    });
-    if (manager)
-      await notify(tx, manager.email, {
-        template: "application-submitted",
-        props: { ...base, audience: "lineManager", recipientName: manager.displayName },
-      });
-    return;
+  for (const recipient of toldOfMoveTo(to)) {
+    const person = await recipientOf(tx, app, recipient, to);
+    if (!person) continue;
+    const recipientName = person.displayName;
+    const message: EmailMessage =
+      to === "SUBMITTED"
+        ? {
+            template: "application-submitted",
+            props: {
+              ...base,
+              recipientName,
+              audience: recipient === "APPLICANT" ? "applicant" : "lineManager",
+            },
+          }
+        : {
+            template: "application-update",
+            props: { ...base, recipientName, status: to as never, comment },
+          };
+    await notify(tx, person.email, message);
   }
-  const update = (recipientName: string): EmailMessage => ({
-    template: "application-update",
-    props: { ...base, recipientName, status: to as never, comment },
-  });
-  const toApplicant = [
-    "HOME_RELEASED",
-    "HOME_DECLINED",
-    "UNDER_REVIEW",
-    "SHORTLISTED",
-    "INTERVIEW",
-    "OFFERED",
-    "REJECTED",
-  ].includes(to);
-  if (toApplicant) await notify(tx, app.applicant.email, update(app.applicant.displayName));
-  if (["HOME_RELEASED", "ACCEPTED", "DECLINED", "WITHDRAWN"].includes(to)) {
-    const contact = app.posting.contactHr;
-    await notify(tx, contact.email, update(contact.displayName));
-  }
-  if (to === "WITHDRAWN" && app.lineManager)
-    await notify(tx, app.lineManager.email, update(app.lineManager.displayName));
 
   if (to === "ACCEPTED") {
     const placement = await tx.placement.create({
@@ -464,6 +439,23 @@ async function afterMove(
   }
 }
 
+/** The person a recipient of the workflow's table is, for this application. */
+async function recipientOf(tx: Tx, app: Loaded, recipient: Recipient, to: ApplicationStatus) {
+  switch (recipient) {
+    case "APPLICANT":
+      return app.applicant;
+    case "HOST_HR":
+      return app.posting.contactHr;
+    case "LINE_MANAGER":
+      // A draft has no line manager yet: submission asks the one on the applicant's record.
+      if (to !== "SUBMITTED") return app.lineManager;
+      return tx.user.findUnique({
+        where: { id: app.applicant.lineManagerId! },
+        select: { displayName: true, email: true },
+      });
+  }
+}
+
 // Notes ---------------------------------------------------------------------------------------
 
 /** An internal note on the actor's side (home or host); the other side and the applicant never see it. */
@@ -488,7 +480,7 @@ export async function assignReviewer(
   actor: Actor,
   applicationId: string,
   reviewerId: string,
-): Promise<ApplicationResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { app, parties } = await load(tx, actor, applicationId);
     if (!parties.includes("HOST_HR")) throw forbidden();
@@ -538,7 +530,7 @@ export async function declareConflict(
   actor: Actor,
   applicationId: string,
   declaration: "NO_CONFLICT" | "RECUSED",
-): Promise<ApplicationResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { app, review } = await load(tx, actor, applicationId);
     if (!review) throw forbidden();
@@ -572,7 +564,7 @@ export async function saveReview(
   actor: Actor,
   applicationId: string,
   input: ReviewInput,
-): Promise<ApplicationResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { app, review } = await load(tx, actor, applicationId);
     if (!review) throw forbidden();

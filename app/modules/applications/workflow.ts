@@ -1,6 +1,6 @@
 /**
- * The application pipeline as data: states, the moves between them, and who may make each move.
- * Pure (no database, no clock) so every combination can be tested exhaustively.
+ * The application pipeline as data: states, the moves between them, who may make each move and
+ * who is told about it. Pure (no database, no clock) so every combination can be tested exhaustively.
  */
 
 export const APPLICATION_STATUSES = [
@@ -39,23 +39,37 @@ export const REVIEW_STATUSES: readonly ApplicationStatus[] = [
   "INTERVIEW",
 ];
 
-type Move = { from: readonly ApplicationStatus[]; to: ApplicationStatus; by: Party };
+/**
+ * Who is emailed about a move: the applicant; their line manager (at submission, the one on their
+ * record, who is asked to release them; later, the one who was asked); and the posting's HR contact.
+ */
+export type Recipient = "APPLICANT" | "LINE_MANAGER" | "HOST_HR";
+
+type Move = {
+  from: readonly ApplicationStatus[];
+  to: ApplicationStatus;
+  by: Party;
+  /** Told about the move, in this order. */
+  tell: readonly Recipient[];
+};
 
 const MOVES: readonly Move[] = [
-  { from: ["DRAFT"], to: "SUBMITTED", by: "APPLICANT" },
-  { from: ["SUBMITTED"], to: "HOME_RELEASED", by: "LINE_MANAGER" },
-  { from: ["SUBMITTED"], to: "HOME_DECLINED", by: "LINE_MANAGER" },
-  { from: ["HOME_RELEASED"], to: "UNDER_REVIEW", by: "HOST_HR" },
-  { from: ["UNDER_REVIEW"], to: "SHORTLISTED", by: "HOST_HR" },
-  { from: ["SHORTLISTED"], to: "INTERVIEW", by: "HOST_HR" },
-  { from: ["SHORTLISTED", "INTERVIEW"], to: "OFFERED", by: "HOST_HR" },
-  { from: REVIEW_STATUSES, to: "REJECTED", by: "HOST_HR" },
-  { from: ["OFFERED"], to: "ACCEPTED", by: "APPLICANT" },
-  { from: ["OFFERED"], to: "DECLINED", by: "APPLICANT" },
+  { from: ["DRAFT"], to: "SUBMITTED", by: "APPLICANT", tell: ["APPLICANT", "LINE_MANAGER"] },
+  { from: ["SUBMITTED"], to: "HOME_RELEASED", by: "LINE_MANAGER", tell: ["APPLICANT", "HOST_HR"] },
+  { from: ["SUBMITTED"], to: "HOME_DECLINED", by: "LINE_MANAGER", tell: ["APPLICANT"] },
+  { from: ["HOME_RELEASED"], to: "UNDER_REVIEW", by: "HOST_HR", tell: ["APPLICANT"] },
+  { from: ["UNDER_REVIEW"], to: "SHORTLISTED", by: "HOST_HR", tell: ["APPLICANT"] },
+  { from: ["SHORTLISTED"], to: "INTERVIEW", by: "HOST_HR", tell: ["APPLICANT"] },
+  { from: ["SHORTLISTED", "INTERVIEW"], to: "OFFERED", by: "HOST_HR", tell: ["APPLICANT"] },
+  { from: REVIEW_STATUSES, to: "REJECTED", by: "HOST_HR", tell: ["APPLICANT"] },
+  { from: ["OFFERED"], to: "ACCEPTED", by: "APPLICANT", tell: ["HOST_HR"] },
+  { from: ["OFFERED"], to: "DECLINED", by: "APPLICANT", tell: ["HOST_HR"] },
   {
     from: APPLICATION_STATUSES.filter((s) => s !== "DRAFT" && !FINAL_STATUSES.includes(s)),
     to: "WITHDRAWN",
     by: "APPLICANT",
+    // The line manager released them, or was asked to: they hear that it is off.
+    tell: ["HOST_HR", "LINE_MANAGER"],
   },
 ];
 
@@ -72,6 +86,11 @@ export function mayEverMoveTo(to: ApplicationStatus, party: Party): boolean {
 /** The moves open to someone who stands in all of `parties`, in pipeline order. */
 export function movesFor(from: ApplicationStatus, parties: readonly Party[]): ApplicationStatus[] {
   return APPLICATION_STATUSES.filter((to) => parties.some((p) => canMove(from, to, p)));
+}
+
+/** Who is told about a move to `to` (each status is reached by one move), in the order emailed. */
+export function toldOfMoveTo(to: ApplicationStatus): readonly Recipient[] {
+  return MOVES.find((m) => m.to === to)?.tell ?? [];
 }
 
 export function isFinal(status: ApplicationStatus) {

@@ -2,15 +2,12 @@ import type { Prisma } from "~/generated/prisma/client";
 import { db, likeLiteral } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms";
 import { assertHrOf, type Actor } from "~/lib/permissions";
+import { notFound, refused, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { findCycle } from "./logic";
 import type { ChecklistItemInput } from "./schema";
 
 type Tx = Prisma.TransactionClient;
-
-const notFound = () => new Response("Not found", { status: 404 });
-
-export type ChecklistResult<T = object> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
 
 /** The message for a dependency cycle, naming the items around it. */
 export function cycleMessage(cycle: string[], titles: Map<string, string>) {
@@ -81,7 +78,7 @@ export async function saveTemplateItem(
   templateId: string,
   input: ChecklistItemInput,
   itemId?: string,
-): Promise<ChecklistResult<{ itemId: string }>> {
+): Promise<ServiceResult<{ itemId: string }>> {
   return db.$transaction(async (tx) => {
     const template = await tx.checklistTemplate.findUnique({
       where: { id: templateId },
@@ -184,15 +181,15 @@ export async function instantiateChecklist(
 export async function createTemplate(
   actor: Actor,
   input: { name: string; homeInstituteId: string },
-): Promise<ChecklistResult<{ templateId: string }>> {
+): Promise<ServiceResult<{ templateId: string }>> {
   assertHrOf(actor, actor.instituteId);
-  return db.$transaction(async (tx): Promise<ChecklistResult<{ templateId: string }>> => {
+  return db.$transaction(async (tx): Promise<ServiceResult<{ templateId: string }>> => {
     if (input.homeInstituteId) {
       const home = await tx.institute.findFirst({
         where: { id: input.homeInstituteId, NOT: { id: actor.instituteId } },
         select: { id: true },
       });
-      if (!home) return { ok: false, errors: { homeInstituteId: ["Choose a partner institute"] } };
+      if (!home) return refused("Choose a partner institute", "homeInstituteId");
     }
     const clash = await tx.checklistTemplate.findFirst({
       where: {
@@ -201,7 +198,7 @@ export async function createTemplate(
       },
       select: { id: true },
     });
-    if (clash) return { ok: false, errors: { name: ["A template with this name already exists"] } };
+    if (clash) return refused("A template with this name already exists", "name");
     const template = await tx.checklistTemplate.create({
       data: {
         hostInstituteId: actor.instituteId,

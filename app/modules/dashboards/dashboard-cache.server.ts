@@ -1,6 +1,7 @@
 import { db } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
+import { notFound } from "~/lib/service";
 import { VersionedCache } from "~/lib/versioned-cache.server";
 import { getDashboard } from "./dashboard.server";
 import type { DashboardFilter } from "./schema";
@@ -34,7 +35,7 @@ export class DashboardCache {
   }
 
   async get(actor: Actor, filter: DashboardFilter, now = clock.now()): Promise<Dashboard> {
-    if (!isHrOf(actor, actor.instituteId)) throw new Response("Not found", { status: 404 });
+    if (!isHrOf(actor, actor.instituteId)) throw notFound();
     if (this.maxEntries <= 0) return getDashboard(actor, filter, now);
     const [state] = await db.$queryRaw<{ version: bigint }[]>`
       SELECT "version" FROM "DashboardState" WHERE "id" = 1`;

@@ -2,11 +2,10 @@ import { Prisma } from "~/generated/prisma/client";
 import type { OwnerSide, PlacementStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
+import { notFound } from "~/lib/service";
 import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
 import type { DashboardFilter } from "./schema";
 import { clock } from "~/lib/clock";
-
-const notFound = () => new Response("Not found", { status: 404 });
 
 /** Every stage an application can be in once submitted. */
 export const APPLICATION_STAGES = APPLICATION_STATUSES.filter((s) => s !== "DRAFT");

@@ -3,7 +3,7 @@ import type { Visibility } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import type { Actor } from "~/lib/permissions";
-import type { RequestInfo, ServiceResult } from "~/modules/accounts/accounts.server";
+import { refused, type RequestInfo, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { parsePublication, type ProfileInput } from "./profile-schema";
 import { canSee, type Tier } from "./visibility";
@@ -160,7 +160,7 @@ export async function updateProfile(
       const message = area
         ? `“${area.name}” is no longer offered. ${CHOOSE_AREAS}.`
         : `${CHOOSE_AREAS}.`;
-      return { ok: false, errors: { expertiseIds: [message] } };
+      return refused(message, "expertiseIds");
     }
     const data = {
       bio: input.bio,

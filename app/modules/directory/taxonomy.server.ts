@@ -3,16 +3,16 @@ import { db, likeLiteral } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import {
   isUniqueViolation,
+  notFound,
+  refused,
   type RequestInfo,
   type ServiceResult,
-} from "~/modules/accounts/accounts.server";
+} from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { AreaInput } from "./taxonomy-schema";
 import { clock } from "~/lib/clock";
 
 // The expertise taxonomy is administered centrally; to anyone else these functions do not exist.
-
-const notFound = () => new Response("Not found", { status: 404 });
 
 const DUPLICATE_NAME = "An expertise area with this name already exists.";
 
@@ -108,7 +108,7 @@ export async function createArea(
     return { ok: true, areaId };
   } catch (error) {
     if (error instanceof DuplicateName || isUniqueViolation(error))
-      return { ok: false, errors: { name: [DUPLICATE_NAME] } };
+      return refused(DUPLICATE_NAME, "name");
     throw error;
   }
 }
@@ -158,7 +158,7 @@ export async function renameArea(
     return { ok: true, profilesUpdated };
   } catch (error) {
     if (error instanceof DuplicateName || isUniqueViolation(error))
-      return { ok: false, errors: { name: [DUPLICATE_NAME] } };
+      return refused(DUPLICATE_NAME, "name");
     throw error;
   }
 }
@@ -174,8 +174,7 @@ export async function mergeArea(
   req: RequestInfo,
 ): Promise<ServiceResult<{ profilesMoved: number }>> {
   assertAdmin(actor);
-  if (fromId === intoId)
-    return { ok: false, errors: { intoId: ["Choose a different area to merge into."] } };
+  if (fromId === intoId) return refused("Choose a different area to merge into.", "intoId");
   const result = await db.$transaction(async (tx) => {
     // Lock both rows so that a concurrent rename or retirement cannot slip in between.
     const rows = await tx.$queryRaw<{ id: string; name: string; retiredAt: Date | null }[]>`
@@ -218,8 +217,7 @@ export async function mergeArea(
     });
     return moved;
   });
-  if (result === null)
-    return { ok: false, errors: { intoId: ["Choose an area from the list to merge into."] } };
+  if (result === null) return refused("Choose an area from the list to merge into.", "intoId");
   return { ok: true, profilesMoved: result };
 }
 

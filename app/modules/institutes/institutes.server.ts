@@ -1,6 +1,6 @@
 import { db } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
-import type { RequestInfo } from "~/modules/accounts/accounts.server";
+import { notFound, type RequestInfo } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 
 export async function listInstitutes(actor: Actor) {
@@ -30,7 +30,7 @@ export async function getInstitute(actor: Actor, id: string) {
     where: { id },
     select: { id: true, code: true, name: true, country: true, timeZone: true, locale: true },
   });
-  if (!institute) throw new Response("Not found", { status: 404 });
+  if (!institute) throw notFound();
   return institute;
 }
 

@@ -4,6 +4,7 @@ import { queueEmail } from "~/lib/email/outbox.server";
 import type { EmailMessage } from "~/lib/email/render.server";
 import { getEnv } from "~/lib/env.server";
 import type { Actor } from "~/lib/permissions";
+import { notFound } from "~/lib/service";
 import { NOTIFICATION_KINDS, OPTIONAL_KINDS, type NotificationKind } from "./kinds";
 import { clock } from "~/lib/clock";
 
@@ -98,7 +99,7 @@ export async function markRead(actor: Actor, notificationId: string, now = clock
     where: { id: notificationId, userId: actor.id },
     data: { readAt: now },
   });
-  if (updated.count !== 1) throw new Response("Not found", { status: 404 });
+  if (updated.count !== 1) throw notFound();
 }
 
 export async function markAllRead(actor: Actor, now = clock.now()) {

@@ -1,6 +1,7 @@
 import type { OutboxStatus, Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
+import { notFound } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { OutboxFilter } from "./schema";
 import { clock } from "~/lib/clock";
@@ -72,7 +73,7 @@ export async function getOutboxEmail(actor: Actor, id: string) {
         text: true,
       },
     });
-    if (!email) throw new Response("Not found", { status: 404 });
+    if (!email) throw notFound();
     await recordAudit(tx, {
       actor,
       action: "outbox.view",
@@ -104,7 +105,7 @@ export async function retryOutboxEmail(actor: Actor, id: string): Promise<RetryR
     });
     if (count === 0) {
       const exists = await tx.outboxEmail.findUnique({ where: { id }, select: { status: true } });
-      if (!exists) throw new Response("Not found", { status: 404 });
+      if (!exists) throw notFound();
       return { ok: false, error: "Only failed emails can be retried." };
     }
     await recordAudit(tx, {

@@ -10,6 +10,7 @@ import { csvLine } from "~/lib/csv";
 import { db } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms";
 import { isHrOf, type Actor } from "~/lib/permissions";
+import { forbidden, notFound, refused, stale, type ServiceResult } from "~/lib/service";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { checkDependencies } from "~/modules/checklists/checklists.server";
 import {
@@ -42,23 +43,8 @@ import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
-const notFound = () => new Response("Not found", { status: 404 });
-const forbidden = () => new Response("Forbidden", { status: 403 });
-
-export type PlacementResult<T = object> =
-  ({ ok: true } & T) | { ok: false; errors: FieldErrors; conflict?: boolean };
-
-const STALE: PlacementResult = {
-  ok: false,
-  conflict: true,
-  errors: {
-    "": ["This changed since you opened it. The page now shows its current state; try again."],
-  },
-};
-const refused = (message: string, field = ""): PlacementResult => ({
-  ok: false,
-  errors: { [field]: [message] },
-});
+const CHANGED =
+  "This changed since you opened it. The page now shows its current state; try again.";
 
 export type PlacementParty =
   "SECONDEE" | "LINE_MANAGER" | "HOME_HR" | "HOST_HR" | "HOST_SUPERVISOR";
@@ -384,7 +370,7 @@ export async function movePlacement(
   placementId: string,
   to: PlacementStatus,
   version: number,
-): Promise<PlacementResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { placement, parties } = await load(tx, actor, placementId);
     const mover = movers(parties).find((m) => canMovePlacement(placement.status, to, m));
@@ -392,7 +378,7 @@ export async function movePlacement(
       if (!movers(parties).length) throw forbidden();
       return refused("That is not possible in the placement's current state.");
     }
-    if (version !== placement.version) return STALE;
+    if (version !== placement.version) return stale(CHANGED);
     if (to === "ACTIVE") {
       const items = await tx.checklistItem.findMany({
         where: { placementId },
@@ -409,7 +395,7 @@ export async function movePlacement(
       where: { id: placementId, version },
       data: { status: to, version: { increment: 1 } },
     });
-    if (updated.count !== 1) return STALE;
+    if (updated.count !== 1) return stale(CHANGED);
     await recordAudit(tx, {
       actor,
       action: "placement.transition",
@@ -428,7 +414,7 @@ export async function moveChecklistItem(
   actor: Actor,
   itemId: string,
   input: ItemMoveInput,
-): Promise<PlacementResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const item = await tx.checklistItem.findUnique({
       where: { id: itemId },
@@ -458,7 +444,7 @@ export async function moveChecklistItem(
     if (!actors.some((a) => canMoveItem(shown, input.to, item.ownerSide as OwnerSide, a))) {
       const mayTouch = actors.includes("HR") || actors.includes(item.ownerSide as ItemActor);
       if (!mayTouch) throw forbidden();
-      if (input.version !== item.version) return STALE;
+      if (input.version !== item.version) return stale(CHANGED);
       if (input.to === "WAIVED" || input.to === "TODO")
         return refused("Only HR can waive an item or reopen one.");
       return refused(
@@ -467,7 +453,7 @@ export async function moveChecklistItem(
           : "That is not possible for this item now.",
       );
     }
-    if (input.version !== item.version) return STALE;
+    if (input.version !== item.version) return stale(CHANGED);
 
     const data: Prisma.ChecklistItemUpdateManyMutationInput = {
       status: input.to,
@@ -505,7 +491,7 @@ export async function moveChecklistItem(
       where: { id: itemId, version: item.version },
       data,
     });
-    if (updated.count !== 1) return STALE;
+    if (updated.count !== 1) return stale(CHANGED);
     await recordAudit(tx, {
       actor,
       action: input.to === "WAIVED" ? "checklist.item.waive" : "checklist.item.status",
@@ -523,14 +509,12 @@ export async function addChecklistItem(
   actor: Actor,
   placementId: string,
   input: ChecklistItemInput,
-): Promise<PlacementResult<{ itemId: string }>> {
+): Promise<ServiceResult<{ itemId: string }>> {
   return db.$transaction(async (tx) => {
     const { placement, parties } = await load(tx, actor, placementId);
     if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
     if (!isPlacementEditable(placement.status))
-      return refused(
-        "This placement is finished; its checklist is a record now.",
-      ) as PlacementResult<{ itemId: string }>;
+      return refused("This placement is finished; its checklist is a record now.");
     const items = await tx.checklistItem.findMany({
       where: { placementId },
       select: { id: true, title: true, dependsOnIds: true, position: true },
@@ -568,7 +552,7 @@ export async function addChecklistItem(
 }
 
 /** HR remove an item from one placement's checklist (and from other items' dependencies). */
-export async function removeChecklistItem(actor: Actor, itemId: string): Promise<PlacementResult> {
+export async function removeChecklistItem(actor: Actor, itemId: string): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const item = await tx.checklistItem.findUnique({
       where: { id: itemId },
@@ -609,7 +593,7 @@ export async function uploadEvidence(
   actor: Actor,
   itemId: string,
   file: { name: string; bytes: Uint8Array },
-): Promise<PlacementResult> {
+): Promise<ServiceResult> {
   const checked = checkDocument(file);
   if (checked.error !== undefined) return refused(checked.error, "evidence");
   return db.$transaction(async (tx) => {
@@ -697,7 +681,7 @@ async function loadForHrChange(tx: Tx, actor: Actor, placementId: string, versio
   const refusal = !isPlacementEditable(placement.status)
     ? refused("A completed or cancelled placement can no longer be changed.")
     : version !== placement.version
-      ? STALE
+      ? stale(CHANGED)
       : null;
   return { placement, refusal };
 }
@@ -707,7 +691,7 @@ export async function updatePlacementDetails(
   actor: Actor,
   placementId: string,
   input: PlacementDetailsInput,
-): Promise<PlacementResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { placement, refusal } = await loadForHrChange(tx, actor, placementId, input.version);
     if (refusal) return refusal;
@@ -735,7 +719,7 @@ export async function updatePlacementDetails(
         version: { increment: 1 },
       },
     });
-    if (updated.count !== 1) return STALE;
+    if (updated.count !== 1) return stale(CHANGED);
     if (extending)
       await tx.placementExtension.create({
         data: {
@@ -775,7 +759,7 @@ export async function setHostSupervisor(
   actor: Actor,
   placementId: string,
   input: PlacementSupervisorInput,
-): Promise<PlacementResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { placement, refusal } = await loadForHrChange(tx, actor, placementId, input.version);
     if (refusal) return refusal;
@@ -785,7 +769,7 @@ export async function setHostSupervisor(
       where: { id: placementId, version: input.version },
       data: { hostSupervisorId: input.hostSupervisorId || null, version: { increment: 1 } },
     });
-    if (updated.count !== 1) return STALE;
+    if (updated.count !== 1) return stale(CHANGED);
     await recordAudit(tx, {
       actor,
       action: "placement.supervisor",

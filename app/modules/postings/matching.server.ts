@@ -1,12 +1,11 @@
 import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
+import { notFound } from "~/lib/service";
 import { clock } from "~/lib/clock";
 
 // Matching people and postings by expertise. Only what the viewer may see of a profile counts:
 // a candidate's expertise and availability take part only when their visibility reaches the
 // viewer's tier for that person (the same rule as the directory's).
-
-const notFound = () => new Response("Not found", { status: 404 });
 
 export type SuggestedPerson = {
   userId: string;

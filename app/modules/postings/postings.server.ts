@@ -4,6 +4,7 @@ import { db, likeLiteral } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { assertHrOf, isHrOf, type Actor } from "~/lib/permissions";
+import { notFound, refused, stale, type ServiceResult } from "~/lib/service";
 import { instantToZonedLocal, zonedLocalToInstant } from "~/lib/time-zones";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { PostingFilter, PostingInput } from "./schema";
@@ -12,22 +13,10 @@ import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
-const notFound = () => new Response("Not found", { status: 404 });
-
 export const POSTINGS_PAGE_SIZE = 20;
 
-export type PostingResult<T = object> =
-  ({ ok: true } & T) | { ok: false; errors: FieldErrors; conflict?: boolean };
-
-const STALE: PostingResult = {
-  ok: false,
-  conflict: true,
-  errors: {
-    "": [
-      "This posting changed since you opened it. The page now shows its current state; check it and try again.",
-    ],
-  },
-};
+const CHANGED =
+  "This posting changed since you opened it. The page now shows its current state; check it and try again.";
 
 /**
  * Who may see a posting: host HR always; anyone at the host institute, and staff of an eligible
@@ -144,7 +133,7 @@ export async function createPosting(
   actor: Actor,
   input: PostingInput,
   now = clock.now(),
-): Promise<PostingResult<{ postingId: string }>> {
+): Promise<ServiceResult<{ postingId: string }>> {
   assertHrOf(actor, actor.instituteId);
   return db.$transaction(async (tx) => {
     const zone = await hostZone(tx, actor.instituteId);
@@ -174,7 +163,7 @@ export async function updatePosting(
   postingId: string,
   input: PostingInput,
   now = clock.now(),
-): Promise<PostingResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const posting = await tx.posting.findUnique({
       where: { id: postingId },
@@ -182,11 +171,8 @@ export async function updatePosting(
     });
     if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
     if (!isEditable(posting.status))
-      return {
-        ok: false,
-        errors: { "": ["A filled or cancelled posting can no longer be edited."] },
-      };
-    if (input.version !== posting.version) return STALE;
+      return refused("A filled or cancelled posting can no longer be edited.");
+    if (input.version !== posting.version) return stale(CHANGED);
     const zone = await hostZone(tx, posting.hostInstituteId);
     const errors = {
       ...(instantToZonedLocal(posting.deadline, zone) === input.deadline
@@ -199,7 +185,7 @@ export async function updatePosting(
       where: { id: postingId, version: posting.version },
       data: { ...postingData(input, zone), version: { increment: 1 } },
     });
-    if (updated.count !== 1) return STALE;
+    if (updated.count !== 1) return stale(CHANGED);
     await recordAudit(tx, {
       actor,
       action: "posting.update",
@@ -218,29 +204,23 @@ export async function movePosting(
   to: PostingStatus,
   version: number,
   now = clock.now(),
-): Promise<PostingResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const posting = await tx.posting.findUnique({
       where: { id: postingId },
       select: { hostInstituteId: true, status: true, version: true, deadline: true },
     });
     if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
-    if (version !== posting.version) return STALE;
+    if (version !== posting.version) return stale(CHANGED);
     if (!canMovePosting(posting.status, to, "HOST_HR"))
-      return {
-        ok: false,
-        errors: { "": ["That action is not possible in this posting's state."] },
-      };
+      return refused("That action is not possible in this posting's state.");
     if (to === "OPEN" && posting.deadline <= now)
-      return {
-        ok: false,
-        errors: { "": ["The deadline has passed: set a later deadline before publishing."] },
-      };
+      return refused("The deadline has passed: set a later deadline before publishing.");
     const updated = await tx.posting.updateMany({
       where: { id: postingId, version },
       data: { status: to, version: { increment: 1 } },
     });
-    if (updated.count !== 1) return STALE;
+    if (updated.count !== 1) return stale(CHANGED);
     await recordAudit(tx, {
       actor,
       action: "posting.status",

@@ -1,6 +1,7 @@
 import { Prisma } from "~/generated/prisma/client";
 import { db, likeLiteral } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
+import { notFound, refused, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { PROFILE_SELECT } from "~/modules/directory/profile-edit.server";
 import { ERASED_NAME } from "./erasure";
@@ -203,10 +204,6 @@ export async function exportMyData(actor: Actor, ipAddress = "", now = clock.now
   });
 }
 
-export type EraseResult =
-  | { ok: true; auditEventsErased: number; legacyAuditEvents: number }
-  | { ok: false; errors: Record<string, string[]> };
-
 /**
  * Admins erase a departed person: personal data is removed or anonymised, workflow records stay
  * (applications, placements, reviews, pages keep their ids and states, now by "Erased user"), the
@@ -218,23 +215,18 @@ export async function eraseUser(
   userId: string,
   confirmEmail: string,
   now = clock.now(),
-): Promise<EraseResult> {
+): Promise<ServiceResult<{ auditEventsErased: number; legacyAuditEvents: number }>> {
   assertAdmin(actor);
-  if (userId === actor.id)
-    return { ok: false, errors: { confirmEmail: ["You cannot erase your own account."] } };
+  if (userId === actor.id) return refused("You cannot erase your own account.", "confirmEmail");
   return db.$transaction(
     async (tx) => {
       const user = await tx.user.findUnique({
         where: { id: userId },
         select: { id: true, email: true, displayName: true, deactivatedAt: true },
       });
-      if (!user || user.email.endsWith("@erased.invalid"))
-        throw new Response("Not found", { status: 404 });
+      if (!user || user.email.endsWith("@erased.invalid")) throw notFound();
       if (confirmEmail.trim().toLowerCase() !== user.email.toLowerCase())
-        return {
-          ok: false as const,
-          errors: { confirmEmail: ["Type the person's email address exactly, to confirm."] },
-        };
+        return refused("Type the person's email address exactly, to confirm.", "confirmEmail");
       const { email, displayName } = user;
 
       // The audit log: blank the personal values of every event by or about them. Events written

@@ -4,6 +4,14 @@ import type { TaskStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { checkWorkspaceFile, sha256Hex } from "~/lib/files.server";
 import type { Actor } from "~/lib/permissions";
+import {
+  forbidden,
+  notFound,
+  refused,
+  stale,
+  type Refusal,
+  type ServiceResult,
+} from "~/lib/service";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { headlineOptions, splitMarks } from "~/lib/highlight";
@@ -23,11 +31,8 @@ import {
   actorNames,
   sharedReadAccess,
   logActivity,
-  notFound,
-  refused,
   visibleTo,
   type Tx,
-  type WorkspaceResult,
 } from "./workspaces.server";
 import { clock } from "~/lib/clock";
 
@@ -59,7 +64,7 @@ export async function createPage(
   actor: Actor,
   workspaceId: string,
   input: PageInput,
-): Promise<WorkspaceResult<{ pageId: string }>> {
+): Promise<ServiceResult<{ pageId: string }>> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "edit");
     const page = await tx.workspacePage.create({
@@ -141,10 +146,9 @@ export async function getPage(
   actor: Actor,
   workspaceId: string,
   pageId: string,
-  scope?: object,
   { cache = sharedWorkspaceCache() }: CacheOption = {},
 ) {
-  const { role, workspace } = await sharedReadAccess(actor, workspaceId, scope);
+  const { role, workspace } = await sharedReadAccess(actor, workspaceId);
   const view = await cache.read(workspace, ["page", pageId], () => readPage(workspaceId, pageId));
   return { role, ...view };
 }
@@ -181,10 +185,9 @@ export async function getPageForEdit(actor: Actor, workspaceId: string, pageId: 
   });
 }
 
-export type PageConflict = {
-  ok: false;
+/** A stale save: the refusal, with their version and the difference, to merge by hand. */
+export type PageConflict = Refusal & {
   conflict: true;
-  errors: Record<string, string[]>;
   current: { title: string; body: string; version: number; updatedByName: string };
   diff: ReturnType<typeof pageDiff>;
 };
@@ -198,7 +201,7 @@ export async function savePage(
   workspaceId: string,
   pageId: string,
   input: PageSaveInput,
-): Promise<WorkspaceResult | PageConflict> {
+): Promise<ServiceResult | PageConflict> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "edit");
     const page = await loadPage(tx, workspaceId, pageId);
@@ -207,13 +210,9 @@ export async function savePage(
       const names = await actorNames(tx, [current.updatedById]);
       const by = names.get(current.updatedById) ?? "someone";
       return {
-        ok: false,
-        conflict: true,
-        errors: {
-          "": [
-            `${by} saved this page (version ${current.version}) after you started editing. Your text is not saved: compare it with theirs below, merge, and save again.`,
-          ],
-        },
+        ...stale(
+          `${by} saved this page (version ${current.version}) after you started editing. Your text is not saved: compare it with theirs below, merge, and save again.`,
+        ),
         current: {
           title: current.title,
           body: current.body,
@@ -275,10 +274,9 @@ export async function getPageHistory(
   workspaceId: string,
   pageId: string,
   compare: HistoryQuery,
-  scope?: object,
   { cache = sharedWorkspaceCache() }: CacheOption = {},
 ) {
-  const { workspace } = await sharedReadAccess(actor, workspaceId, scope);
+  const { workspace } = await sharedReadAccess(actor, workspaceId);
   const list = Math.min(Math.max(1, Math.trunc(compare.list ?? 1)), 1_000_000);
   const query = { ...compare, list };
   return cache.read(workspace, ["history", pageId, query.from, query.to, query.list], () =>
@@ -408,7 +406,7 @@ export async function uploadFile(
   actor: Actor,
   workspaceId: string,
   upload: { name: string; bytes: Uint8Array },
-): Promise<WorkspaceResult<{ fileId: string; version: number }>> {
+): Promise<ServiceResult<{ fileId: string; version: number }>> {
   const checked = checkWorkspaceFile(upload);
   if (checked.error !== undefined) return refused(checked.error, "file");
   return db.$transaction(async (tx) => {
@@ -559,7 +557,7 @@ export async function createThread(
   actor: Actor,
   workspaceId: string,
   input: ThreadInput,
-): Promise<WorkspaceResult<{ threadId: string }>> {
+): Promise<ServiceResult<{ threadId: string }>> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "comment");
     let pageTitle: string | null = null;
@@ -601,7 +599,7 @@ export async function addComment(
   workspaceId: string,
   threadId: string,
   body: string,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "comment");
     const thread = await tx.discussionThread.findFirst({
@@ -663,7 +661,7 @@ export async function createTask(
   actor: Actor,
   workspaceId: string,
   input: TaskInput,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "edit");
     if (input.assigneeId) {
@@ -700,7 +698,7 @@ export async function moveTask(
   actor: Actor,
   workspaceId: string,
   input: TaskStatusInput,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { role } = await access(tx, actor, workspaceId, "read");
     const task = await tx.workspaceTask.findFirst({
@@ -708,17 +706,13 @@ export async function moveTask(
       select: { id: true, title: true, assigneeId: true, version: true, status: true },
     });
     if (!task) throw notFound();
-    if (role === "VIEWER" && task.assigneeId !== actor.id)
-      throw new Response("Forbidden", { status: 403 });
+    if (role === "VIEWER" && task.assigneeId !== actor.id) throw forbidden();
     const moved = await tx.workspaceTask.updateMany({
       where: { id: task.id, version: input.version },
       data: { status: input.status, version: { increment: 1 } },
     });
     if (moved.count !== 1)
-      return {
-        ...refused("This task changed since you opened the page. It now shows its current state."),
-        conflict: true,
-      };
+      return stale("This task changed since you opened the page. It now shows its current state.");
     await logActivity(
       tx,
       workspaceId,
@@ -776,7 +770,7 @@ export async function registerFindings(
   workspaceId: string,
   input: RegistrationInput,
   now = clock.now(),
-): Promise<WorkspaceResult<{ registrationId: string; contentHash: string }>> {
+): Promise<ServiceResult<{ registrationId: string; contentHash: string }>> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "manage");
     const wanted = [...new Set(input.pageIds)];

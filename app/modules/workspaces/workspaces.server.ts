@@ -3,9 +3,9 @@ import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
-import { requestScope } from "~/lib/request-scope.server";
-import type { FieldErrors } from "~/lib/forms";
+import { memoPerRequest } from "~/lib/request-scope.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
+import { forbidden, notFound, refused, stale, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { sharedWorkspaceCache, type CacheOption } from "./content-cache.server";
 import { JOINT_TESTING_PAGES } from "./joint-testing";
@@ -22,17 +22,6 @@ import type { InviteInput, WorkspaceInput, WorkspaceSettingsInput } from "./sche
 import { clock } from "~/lib/clock";
 
 export type Tx = Prisma.TransactionClient;
-
-export const notFound = () => new Response("Not found", { status: 404 });
-export const forbidden = () => new Response("Forbidden", { status: 403 });
-
-export type WorkspaceResult<T = object> =
-  ({ ok: true } & T) | { ok: false; errors: FieldErrors; conflict?: boolean };
-
-export const refused = (message: string, field = ""): { ok: false; errors: FieldErrors } => ({
-  ok: false,
-  errors: { [field]: [message] },
-});
 
 export const workspaceUrl = (id: string, path = "") =>
   new URL(`/workspaces/${id}${path}`, getEnv().APP_URL).toString();
@@ -106,36 +95,20 @@ async function nameOf(tx: Tx, userId: string) {
 }
 
 /**
- * The read check, shared by the loaders of one request: the layout and the page's own loader both
- * need it, and Remix runs both for every document request. `scope` is that request (any object
- * that lives exactly as long as it); without one, every call reads afresh. The key holds the
- * actor, so one scope never hands a check to someone else.
+ * The read check, shared by the loaders of one request (memoPerRequest): the layout and the page's
+ * own loader both need it, and Remix runs both for every document request. The key holds the
+ * actor, so one request never hands a check to someone else.
  */
-const readsPerScope = new WeakMap<object, Map<string, ReturnType<typeof readAccess>>>();
-
-export function sharedReadAccess(
-  actor: Pick<Actor, "id" | "instituteId">,
-  workspaceId: string,
-  scope?: object,
-) {
-  if (!scope) return readAccess(actor, workspaceId);
-  // Remix gives each loader its own copy of the Request: share on the request's scope instead.
-  const shared = scope instanceof Request ? requestScope(scope) : scope;
-  let reads = readsPerScope.get(shared);
-  if (!reads) readsPerScope.set(shared, (reads = new Map()));
-  const key = `${actor.id}\u0000${actor.instituteId}\u0000${workspaceId}`;
-  let pending = reads.get(key);
-  if (!pending) reads.set(key, (pending = readAccess(actor, workspaceId)));
-  return pending;
-}
-
-function readAccess(actor: Pick<Actor, "id" | "instituteId">, workspaceId: string) {
-  return access(db, actor, workspaceId, "read");
+export function sharedReadAccess(actor: Pick<Actor, "id" | "instituteId">, workspaceId: string) {
+  return memoPerRequest(
+    `workspace-read\u0000${actor.id}\u0000${actor.instituteId}\u0000${workspaceId}`,
+    () => access(db, actor, workspaceId, "read"),
+  );
 }
 
 /** What every page of a workspace shows: name, label and marking banner, and the viewer's role. */
-export async function getWorkspaceFrame(actor: Actor, workspaceId: string, scope?: object) {
-  const { workspace, role } = await sharedReadAccess(actor, workspaceId, scope);
+export async function getWorkspaceFrame(actor: Actor, workspaceId: string) {
+  const { workspace, role } = await sharedReadAccess(actor, workspaceId);
   return {
     id: workspace.id,
     name: workspace.name,
@@ -238,7 +211,7 @@ function labelTarget(actor: Actor, label: string): string | null | undefined {
 export async function createWorkspace(
   actor: Actor,
   input: WorkspaceInput,
-): Promise<WorkspaceResult<{ workspaceId: string }>> {
+): Promise<ServiceResult<{ workspaceId: string }>> {
   const restrictedToInstituteId = labelTarget(actor, input.label);
   if (restrictedToInstituteId === undefined)
     return refused("Choose JOINT or your own institute: you must be able to see it", "label");
@@ -297,10 +270,9 @@ export const HOME_LIST_SIZE = 10;
 export async function getWorkspaceHome(
   actor: Actor,
   workspaceId: string,
-  scope?: object,
   { cache = sharedWorkspaceCache() }: CacheOption = {},
 ) {
-  const { role, workspace } = await sharedReadAccess(actor, workspaceId, scope);
+  const { role, workspace } = await sharedReadAccess(actor, workspaceId);
   const home = await cache.read(workspace, ["home"], () => readWorkspaceHome(workspaceId));
   return { ...home, role, kind: workspace.kind };
 }
@@ -416,8 +388,8 @@ export async function getActivity(actor: Actor, workspaceId: string, page = 1) {
 }
 
 /** Members, invitations and settings: what the members page shows (read check shared per request). */
-export async function getMembersPage(actor: Actor, workspaceId: string, scope?: object) {
-  const { workspace, role } = await sharedReadAccess(actor, workspaceId, scope);
+export async function getMembersPage(actor: Actor, workspaceId: string) {
+  const { workspace, role } = await sharedReadAccess(actor, workspaceId);
   const [details, members, invitations] = await Promise.all([
     db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { purpose: true } }),
     workspaceMembers(db, workspaceId),
@@ -448,6 +420,8 @@ export async function getMembersPage(actor: Actor, workspaceId: string, scope?: 
   };
 }
 
+const SETTINGS_CHANGED = "The settings changed since you opened them. Check them and save again.";
+
 /**
  * Name, purpose, marking and label. A label change that would shut out anyone who is in (a
  * member, someone invited, or a secondee of a linked placement) is refused, naming them.
@@ -456,14 +430,10 @@ export async function updateWorkspaceSettings(
   actor: Actor,
   workspaceId: string,
   input: WorkspaceSettingsInput,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { workspace } = await access(tx, actor, workspaceId, "manage");
-    if (input.version !== workspace.version)
-      return {
-        ...refused("The settings changed since you opened them. Check them and save again."),
-        conflict: true,
-      };
+    if (input.version !== workspace.version) return stale(SETTINGS_CHANGED);
     const target = labelTarget(actor, input.label);
     if (target === undefined)
       return refused("Choose JOINT or your own institute: you must be able to see it", "label");
@@ -486,11 +456,7 @@ export async function updateWorkspaceSettings(
         version: { increment: 1 },
       },
     });
-    if (updated.count !== 1)
-      return {
-        ...refused("The settings changed since you opened them. Check them and save again."),
-        conflict: true,
-      };
+    if (updated.count !== 1) return stale(SETTINGS_CHANGED);
     const newLabel = target === null ? "JOINT" : labelName(await instituteCode(tx, target));
     const oldLabel = labelName(workspace.restrictedTo);
     if (labelChanged) {
@@ -584,7 +550,7 @@ export async function inviteMember(
   actor: Actor,
   workspaceId: string,
   input: InviteInput,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { workspace } = await access(tx, actor, workspaceId, "manage");
     const invitee = await tx.user.findFirst({
@@ -646,7 +612,7 @@ export async function answerInvitation(
   actor: Actor,
   invitationId: string,
   answer: "accept" | "decline",
-): Promise<WorkspaceResult<{ workspaceId: string }>> {
+): Promise<ServiceResult<{ workspaceId: string }>> {
   return db.$transaction(async (tx) => {
     const invitation = await tx.workspaceInvitation.findFirst({
       where: {
@@ -694,7 +660,7 @@ export async function cancelInvitation(
   actor: Actor,
   workspaceId: string,
   invitationId: string,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "manage");
     const cancelled = await tx.workspaceInvitation.updateMany({
@@ -744,7 +710,7 @@ export async function setMemberRole(
   workspaceId: string,
   userId: string,
   role: WorkspaceRole,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "manage");
     // Serialise membership changes of this workspace, so two owners cannot both step down.
@@ -786,7 +752,7 @@ export async function removeMember(
   actor: Actor,
   workspaceId: string,
   userId: string,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, userId === actor.id ? "read" : "manage");
     await tx.$queryRaw`SELECT id FROM "Workspace" WHERE id = ${workspaceId} FOR UPDATE`;
@@ -917,7 +883,7 @@ export async function linkPlacementWorkspace(
   actor: Actor,
   placementId: string,
   workspaceId: string,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { placement, hostSide } = await placementForLink(tx, actor, placementId);
     if (!hostSide) throw notFound();
@@ -959,7 +925,7 @@ export async function unlinkPlacementWorkspace(
   actor: Actor,
   placementId: string,
   workspaceId: string,
-): Promise<WorkspaceResult> {
+): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const { placement, hostSide } = await placementForLink(tx, actor, placementId);
     if (!hostSide) throw notFound();
