@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import { dayAfter, localDateTimeAfter } from "#test/support/clock";
 import { e2eState, expect, expectNoAxeViolations, signIn, test, visit } from "./fixtures";
 
 // The whole exchange, across four browser sign-ins: US HR publish a posting, a UK researcher
@@ -10,6 +11,35 @@ const PDF = Buffer.from(
   "%PDF-1.4\n% Idris Applicant CV\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
 );
 const EXE = Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]);
+
+// The server runs on the real clock: the posting closes eight weeks from today at 17:00 in
+// Washington and starts after that; the researchers are free from then on.
+const DEADLINE = localDateTimeAfter(56, "17:00");
+
+/** How a London viewer reads a wall-clock time in New York ("31 Jan 2027, 22:00 GMT"). */
+function inLondon(newYorkLocal: string) {
+  // New York's offset from UTC at an instant, as Intl names it ("GMT-05:00").
+  const offset = (at: number) => {
+    const name = new Intl.DateTimeFormat("en-US", {
+      timeZone: "America/New_York",
+      timeZoneName: "longOffset",
+    })
+      .formatToParts(at)
+      .find((p) => p.type === "timeZoneName")!.value;
+    const [, sign, hours, minutes] = /GMT([+-])(\d\d):(\d\d)/.exec(name)!;
+    return (sign === "-" ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
+  };
+  const wall = Date.parse(`${newYorkLocal}:00Z`);
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "Europe/London",
+    timeZoneName: "short",
+  }).format(wall - offset(wall - offset(wall)));
+}
 
 async function clickAndCheck(
   page: Page,
@@ -62,9 +92,9 @@ test("a UK researcher applies to a US posting: release, review, offer and accept
   await hr.getByLabel("Location", { exact: true }).fill("Washington DC");
   await hr.getByLabel("Duration (months)", { exact: true }).fill("6");
   await hr.getByLabel("Places", { exact: true }).fill("1");
-  await hr.getByLabel("Earliest start", { exact: true }).fill("2027-03-01");
-  await hr.getByLabel("Latest start", { exact: true }).fill("2027-05-01");
-  await hr.getByLabel("Application deadline", { exact: true }).fill("2027-01-31T17:00");
+  await hr.getByLabel("Earliest start", { exact: true }).fill(dayAfter(84));
+  await hr.getByLabel("Latest start", { exact: true }).fill(dayAfter(145));
+  await hr.getByLabel("Application deadline", { exact: true }).fill(DEADLINE);
   await clickAndCheck(hr, "Save draft", TITLE);
   await expect(hr.getByText("Posting saved as a draft")).toBeVisible();
   await clickAndCheck(hr, "Publish", TITLE);
@@ -72,9 +102,7 @@ test("a UK researcher applies to a US posting: release, review, offer and accept
   const postingUrl = hr.url();
   // The edit form shows the deadline as it was typed, in the host's zone.
   await visit(hr, `${postingUrl}/edit`);
-  await expect(hr.getByLabel("Application deadline", { exact: true })).toHaveValue(
-    "2027-01-31T17:00",
-  );
+  await expect(hr.getByLabel("Application deadline", { exact: true })).toHaveValue(DEADLINE);
 
   // 2. The UK researcher finds it, is refused a disguised executable, and applies.
   const applicant = await openPage({ label: "applicant" });
@@ -87,14 +115,14 @@ test("a UK researcher applies to a US posting: release, review, offer and accept
   await applicant.getByRole("link", { name: TITLE }).click();
   await expect(applicant.getByRole("heading", { level: 1, name: TITLE })).toBeVisible();
   // The deadline is shown in the viewer's zone (London), with the host's time beside it.
-  await expect(applicant.getByText(/31 Jan 2027, 22:00 GMT/)).toBeVisible();
+  await expect(applicant.getByText(inLondon(DEADLINE))).toBeVisible();
   await expectNoAxeViolations(applicant);
   await clickAndCheck(applicant, "Start an application", "Your application");
   await applicant
     .getByLabel("Personal statement", { exact: true })
     .fill("I run joint testing exercises at the UK AISI and want to learn the US test harness.");
-  await applicant.getByLabel("Available from", { exact: true }).fill("2027-03-01");
-  await applicant.getByLabel("Available until", { exact: true }).fill("2027-09-01");
+  await applicant.getByLabel("Available from", { exact: true }).fill(dayAfter(84));
+  await applicant.getByLabel("Available until", { exact: true }).fill(dayAfter(268));
   await applicant
     .getByLabel("Your current clearance", { exact: true })
     .selectOption("SECURITY_CHECK");
@@ -258,8 +286,8 @@ test("applying works without JavaScript: start, fill in, attach a CV, submit", a
   await page
     .getByLabel("Personal statement", { exact: true })
     .fill("I build cyber ranges at the UK AISI.");
-  await page.getByLabel("Available from", { exact: true }).fill("2027-04-01");
-  await page.getByLabel("Available until", { exact: true }).fill("2027-07-01");
+  await page.getByLabel("Available from", { exact: true }).fill(dayAfter(112));
+  await page.getByLabel("Available until", { exact: true }).fill(dayAfter(203));
   await page
     .getByLabel("CV", { exact: true })
     .setInputFiles({ name: "cv.pdf", mimeType: "application/pdf", buffer: PDF });

@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
+import { dayAfter, localDateTimeAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import { getEnv } from "~/lib/env.server";
 import { hashToken } from "~/lib/tokens.server";
@@ -52,9 +53,11 @@ import { call, sessionCookieFor, statusOf } from "./route-harness";
 //
 // Runs: 200 cases per action (FUZZ_RUNS raises it: `npm run test:fuzz:nightly`). The seed is
 // random, and fast-check prints it with the failing case; FUZZ_SEED=<seed> FUZZ_PATH=<path>
-// replays it. Shrinking is off (the database changes from case to case, so a shrunk case may not
-// fail again); FUZZ_SHRINK=1 turns it on. FUZZ_STATS=1 (or 2, with the fields in error) prints how
-// each action's cases ended, to check that they reach the services rather than stopping at 404.
+// replays it on the same UTC day (plausible dates count days from the test's now; TEST_CLOCK on
+// that day replays it later). Shrinking is off (the database changes from case to case, so a
+// shrunk case may not fail again); FUZZ_SHRINK=1 turns it on. FUZZ_STATS=1 (or 2, with the fields
+// in error) prints how each action's cases ended, to check that they reach the services rather
+// than stopping at 404.
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
@@ -134,10 +137,15 @@ const POSTING_FORM = (f: FuzzWorld): FormSpec => ({
   workMode: oneOf(...WORK_MODES),
   location: text("Washington, DC"),
   durationMonths: oneOf("6", "1", "60"),
-  earliestStart: oneOf("2027-03-01", "2027-02-28"),
-  latestStart: oneOf("2027-06-01", "2027-03-01"),
+  earliestStart: oneOf(dayAfter(84), dayAfter(83)),
+  latestStart: oneOf(dayAfter(176), dayAfter(84)),
   places: oneOf("1", "3", "100"),
-  deadline: oneOf("2027-01-31T17:00", "2026-12-24T09:30", "2027-02-30T17:00"),
+  // Eight weeks ahead, a morning 17 days ahead, and a day no calendar has (a fixed fact).
+  deadline: oneOf(
+    localDateTimeAfter(56, "17:00"),
+    localDateTimeAfter(17, "09:30"),
+    "2027-02-30T17:00",
+  ),
   eligibleInstitutes: someOf(f.w.uk.id, f.w.jp.id, f.w.us.id),
   contactHrId: oneOf(f.people.hostHr.id, f.people.hostHr2.id, f.people.homeHr.id),
   version: version(),
@@ -834,6 +842,7 @@ describe("inputs that once crashed an action", () => {
 
   test("impossible and year-0 dates: a message next to the field, not a RangeError", async () => {
     const ws = world.workspaces.contentWs;
+    // Fixed: days that exist in no year, whatever the clock reads.
     for (const dueOn of ["0000-00-00", "0000-01-01", "2027-02-30"]) {
       const req = await form("wsOwner", `/workspaces/${ws}/tasks`, {
         intent: "create",

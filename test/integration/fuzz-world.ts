@@ -2,6 +2,7 @@ import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/chec
 import { ensureUser, issueOneTimeToken, uniqueEmail } from "#test/factories";
 import { pdfBytes, postingInput } from "#test/factories/postings";
 import { ensureTaxonomy } from "#test/factories/taxonomy";
+import { dayAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { hashPassword } from "~/lib/password.server";
@@ -23,8 +24,10 @@ import {
 } from "~/modules/workspaces/workspaces.server";
 import {
   advance,
+  BEFORE_DEADLINE,
   createPipelineWorld,
   openPosting,
+  POSTED_AT,
   submittedApplication,
   type World,
 } from "./pipeline-world";
@@ -86,14 +89,14 @@ export async function createFuzzWorld() {
     await createPosting(
       w.hostHr,
       postingInput({ contactHrId: w.hostHr.id, eligibleInstitutes: [w.uk.id, w.jp.id] }),
-      new Date("2026-11-01T00:00:00Z"),
+      POSTED_AT,
     ),
   ).postingId;
   const ukPosting = must(
     await createPosting(
       w.homeHr,
       postingInput({ contactHrId: w.homeHr.id, eligibleInstitutes: [w.us.id] }),
-      new Date("2026-11-01T00:00:00Z"),
+      POSTED_AT,
     ),
   ).postingId;
 
@@ -115,10 +118,10 @@ export async function createFuzzWorld() {
   must(await assignReviewer(w.hostHr, reviewApp, w.reviewer2.id));
   // Drafts their applicants edit (with a CV upload).
   const draftApp1 = must(
-    await startApplication(drafter1, pipelinePosting, new Date("2026-12-01T12:00:00Z")),
+    await startApplication(drafter1, pipelinePosting, BEFORE_DEADLINE),
   ).applicationId;
   const draftApp2 = must(
-    await startApplication(drafter2, pipelinePosting, new Date("2026-12-01T12:00:00Z")),
+    await startApplication(drafter2, pipelinePosting, BEFORE_DEADLINE),
   ).applicationId;
 
   const placement = await db.placement.update({
@@ -192,7 +195,7 @@ export async function createFuzzWorld() {
     await createTask(wsOwner, contentWs, {
       title: "Write it up",
       assigneeId: wsEditor.id,
-      dueOn: "2027-01-10",
+      dueOn: dayAfter(34),
     }),
   );
   const fileId = must(

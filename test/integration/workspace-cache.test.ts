@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { ensureUser, uniqueEmail } from "#test/factories";
 import { must } from "#test/factories/results";
+import { dayAfter } from "#test/support/clock";
+import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { WorkspaceContentCache } from "~/modules/workspaces/content-cache.server";
@@ -81,9 +83,9 @@ const version = async (id = workspaceId) =>
 /** The three cached views of the world's workspace, as `who` sees them through `cache`. */
 async function views(cache: WorkspaceContentCache, who: Actor = owner, id = workspaceId) {
   return {
-    home: await getWorkspaceHome(who, id, undefined, { cache }),
-    page: await getPage(who, id, pageId, undefined, { cache }),
-    history: await getPageHistory(who, id, pageId, { from: 0, to: 0 }, undefined, { cache }),
+    home: await getWorkspaceHome(who, id, { cache }),
+    page: await getPage(who, id, pageId, { cache }),
+    history: await getPageHistory(who, id, pageId, { from: 0, to: 0 }, { cache }),
   };
 }
 
@@ -121,7 +123,7 @@ beforeAll(async () => {
     await createTask(owner, workspaceId, {
       title: "Collate transcripts",
       assigneeId: editor.id,
-      dueOn: "2027-04-01",
+      dueOn: dayAfter(120),
     }),
   );
   must(await registerFindings(owner, workspaceId, { title: "Round 1", pageIds: [pageId] }));
@@ -130,10 +132,9 @@ beforeAll(async () => {
 describe("a repeated view is served from the cache", () => {
   test("the home, a page and its history send only the read check the second time", async () => {
     const cache = new WorkspaceContentCache(100);
-    const home = () => getWorkspaceHome(owner, workspaceId, undefined, { cache });
-    const page = () => getPage(owner, workspaceId, pageId, undefined, { cache });
-    const history = () =>
-      getPageHistory(owner, workspaceId, pageId, { from: 0, to: 0 }, undefined, { cache });
+    const home = () => getWorkspaceHome(owner, workspaceId, { cache });
+    const page = () => getPage(owner, workspaceId, pageId, { cache });
+    const history = () => getPageHistory(owner, workspaceId, pageId, { from: 0, to: 0 }, { cache });
     // The read check, then the page's own reads; then the read check alone.
     expect(await statements(home)).toBe(3);
     expect(await statements(home)).toBe(1);
@@ -160,12 +161,8 @@ describe("a repeated view is served from the cache", () => {
 
   test("each comparison of a history is an entry of its own", async () => {
     const cache = new WorkspaceContentCache(100);
-    const latest = await getPageHistory(owner, workspaceId, pageId, { from: 0, to: 0 }, undefined, {
-      cache,
-    });
-    const first = await getPageHistory(owner, workspaceId, pageId, { from: 1, to: 1 }, undefined, {
-      cache,
-    });
+    const latest = await getPageHistory(owner, workspaceId, pageId, { from: 0, to: 0 }, { cache });
+    const first = await getPageHistory(owner, workspaceId, pageId, { from: 1, to: 1 }, { cache });
     expect([latest.from, latest.to]).toEqual([1, 2]);
     expect([first.from, first.to]).toEqual([1, 1]);
     expect(first.diff).not.toEqual(latest.diff);
@@ -174,9 +171,9 @@ describe("a repeated view is served from the cache", () => {
   test("a page that does not exist is a 404, and is not kept", async () => {
     const cache = new WorkspaceContentCache(100);
     for (let i = 0; i < 2; i++) {
-      const refused = await getPage(owner, workspaceId, "no-such-page", undefined, {
-        cache,
-      }).catch((e: unknown) => e);
+      const refused = await getPage(owner, workspaceId, "no-such-page", { cache }).catch(
+        (e: unknown) => e,
+      );
       expect((refused as Response).status).toBe(404);
     }
     expect(cache.size).toBe(0);
@@ -184,7 +181,7 @@ describe("a repeated view is served from the cache", () => {
 
   test("with no room for entries, every view reads the database", async () => {
     const cache = new WorkspaceContentCache(0);
-    const home = () => getWorkspaceHome(owner, workspaceId, undefined, { cache });
+    const home = () => getWorkspaceHome(owner, workspaceId, { cache });
     expect(await statements(home)).toBe(3);
     expect(await statements(home)).toBe(3);
     expect(cache.size).toBe(0);
@@ -193,7 +190,7 @@ describe("a repeated view is served from the cache", () => {
   test("a change to one workspace keeps another's entries", async () => {
     const other = await newWorkspace();
     const cache = new WorkspaceContentCache(100);
-    const home = (id: string) => getWorkspaceHome(owner, id, undefined, { cache });
+    const home = (id: string) => getWorkspaceHome(owner, id, { cache });
     await home(workspaceId);
     await home(other);
     await db.workspace.update({ where: { id: other }, data: { purpose: "Changed." } });
@@ -282,7 +279,7 @@ describe("a committed change is seen on the next view", () => {
             workspaceId,
             title,
             registeredById: owner.id,
-            registeredAt: new Date(),
+            registeredAt: clock.now(),
             snapshot: [],
             contentHash: "0".repeat(64),
           },
@@ -444,11 +441,9 @@ describe("a committed change is seen on the next view", () => {
       await createPage(owner, workspaceId, { title: "Doomed", body: "Soon gone." }),
     );
     const cache = new WorkspaceContentCache(100);
-    await getPage(owner, workspaceId, doomed, undefined, { cache });
+    await getPage(owner, workspaceId, doomed, { cache });
     await db.workspacePage.delete({ where: { id: doomed } });
-    const refused = await getPage(owner, workspaceId, doomed, undefined, { cache }).catch(
-      (e: unknown) => e,
-    );
+    const refused = await getPage(owner, workspaceId, doomed, { cache }).catch((e: unknown) => e);
     expect((refused as Response).status).toBe(404);
   });
 });
@@ -514,7 +509,7 @@ describe("the version", () => {
     await db.user.update({ where: { id: editor.id }, data: { jobTitle: "Research scientist" } });
     await db.user.update({ where: { id: editor.id }, data: { displayName } });
     await db.session.deleteMany({ where: { userId: editor.id } });
-    await db.workspace.update({ where: { id: workspaceId }, data: { updatedAt: new Date() } });
+    await db.workspace.update({ where: { id: workspaceId }, data: { updatedAt: clock.now() } });
     await db.workspaceInvitation.create({
       data: { workspaceId, inviteeId: invitee.id, role: "VIEWER", invitedById: owner.id },
     });
@@ -532,9 +527,9 @@ describe("the version", () => {
 describe("who is served a cached view", () => {
   const refusedAll = async (cache: WorkspaceContentCache, who: Actor, id = workspaceId) => {
     for (const view of [
-      () => getWorkspaceHome(who, id, undefined, { cache }),
-      () => getPage(who, id, pageId, undefined, { cache }),
-      () => getPageHistory(who, id, pageId, { from: 0, to: 0 }, undefined, { cache }),
+      () => getWorkspaceHome(who, id, { cache }),
+      () => getPage(who, id, pageId, { cache }),
+      () => getPageHistory(who, id, pageId, { from: 0, to: 0 }, { cache }),
     ]) {
       const refused = await view().catch((e: unknown) => e);
       expect(refused, "a cached view was served").toBeInstanceOf(Response);
@@ -565,13 +560,13 @@ describe("who is served a cached view", () => {
       await createPage(owner, restricted, { title: "US only", body: "Internal." }),
     );
     const cache = new WorkspaceContentCache(100);
-    await getWorkspaceHome(mover, restricted, undefined, { cache });
-    await getPage(mover, restricted, restrictedPage, undefined, { cache });
+    await getWorkspaceHome(mover, restricted, { cache });
+    await getPage(mover, restricted, restrictedPage, { cache });
     await db.user.update({ where: { id: mover.id }, data: { instituteId: w.uk.id } });
     const moved = { ...mover, instituteId: w.uk.id };
     for (const view of [
-      () => getWorkspaceHome(moved, restricted, undefined, { cache }),
-      () => getPage(moved, restricted, restrictedPage, undefined, { cache }),
+      () => getWorkspaceHome(moved, restricted, { cache }),
+      () => getPage(moved, restricted, restrictedPage, { cache }),
     ]) {
       const refused = await view().catch((e: unknown) => e);
       expect((refused as Response).status).toBe(404);

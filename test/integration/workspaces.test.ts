@@ -3,8 +3,11 @@ import { ensureUser, uniqueEmail } from "#test/factories";
 import { must } from "#test/factories/results";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { exeBytes, pdfBytes } from "#test/factories/postings";
+import { dayAfter, daysAfter, midnightAfter } from "#test/support/clock";
 import type { ProtectiveMarking, WorkspaceRole } from "~/generated/prisma/enums";
+import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
+import { newRequestScope, runInRequestScope } from "~/lib/request-scope.server";
 import { DiffSchema } from "~/modules/workspaces/schema";
 import type { Actor } from "~/lib/permissions";
 import { moveChecklistItem, movePlacement } from "~/modules/placements/placements.server";
@@ -145,7 +148,7 @@ async function furnish(owner: Actor, workspaceId: string, assignee: Actor = owne
   const task = await createTask(owner, workspaceId, {
     title: taskTitle,
     assigneeId: assignee.id,
-    dueOn: "2027-04-01",
+    dueOn: dayAfter(120),
   });
   if (!task.ok) throw new Error(JSON.stringify(task.errors));
   const taskId = (
@@ -251,7 +254,7 @@ describe("the workspace home and its activity feed", () => {
         await createTask(w.usStaff, ws, {
           title: "Book the range",
           assigneeId: w.ukStaff.id,
-          dueOn: "2027-02-01",
+          dueOn: dayAfter(56),
         })
       ).ok,
     ).toBe(true);
@@ -936,7 +939,9 @@ describe("findings registrations", () => {
     ).rejects.toSatisfy(FORBIDDEN);
     expect(await db.findingsRegistration.count({ where: { workspaceId: id } })).toBe(0);
 
-    const now = new Date("2027-03-01T10:00:00.789Z");
+    // Now, with milliseconds: the registration keeps the whole second.
+    const second = Math.floor(clock.ms() / 1000) * 1000;
+    const now = new Date(second + 789);
     const registered = await registerFindings(
       w.usStaff,
       id,
@@ -951,7 +956,7 @@ describe("findings registrations", () => {
     const frozen = await getRegistration(w.ukStaff, id, registrationId);
     expect(frozen.intact).toBe(true);
     expect(frozen.contentHash).toBe(contentHash);
-    expect(frozen.registeredAt.toISOString()).toBe("2027-03-01T10:00:00.000Z");
+    expect(frozen.registeredAt.toISOString()).toBe(new Date(second).toISOString());
     expect(frozen.registeredByName).toBe("Ulysses Staff");
     expect(frozen.pages.map((p) => [p.title, p.version, p.body])).toEqual([
       ["Findings", 1, "Refused 12 of 40."],
@@ -1428,16 +1433,18 @@ describe("reading a workspace's pages at scale", () => {
         workspaceId: ws,
         title: `Task ${i}`,
         createdById: w.usStaff.id,
-        dueOn: new Date(Date.UTC(2030, 0, 1 + i)),
+        dueOn: midnightAfter(30 + i),
       })),
     });
+    // A minute apart, after the workspace's own "created" entry: the newest ten are steps 14-5.
+    const since = clock.ms();
     await db.workspaceActivity.createMany({
       data: Array.from({ length: 15 }, (_, i) => ({
         workspaceId: ws,
         actorId: w.usStaff.id,
         kind: "test",
         summary: `Step ${i}`,
-        at: new Date(Date.UTC(2030, 0, 1, 0, i)),
+        at: new Date(since + (i + 1) * 60_000),
       })),
     });
     await db.findingsRegistration.createMany({
@@ -1445,7 +1452,7 @@ describe("reading a workspace's pages at scale", () => {
         workspaceId: ws,
         title: `Registration ${i}`,
         registeredById: w.usStaff.id,
-        registeredAt: new Date(Date.UTC(2030, 0, 1 + i)),
+        registeredAt: daysAfter(i - 12),
         snapshot: [],
         contentHash: `hash ${i}`,
       })),
@@ -1585,18 +1592,19 @@ describe("reading a workspace's pages at scale", () => {
     const ws = await newWorkspace(w.usStaff, "JOINT");
     await join(w.usStaff, ws, w.ukStaff, "EDITOR");
     const pageId = await page(w.usStaff, ws, "Shared", "Body");
-    const request = new Request("http://localhost/");
-    expect((await getWorkspaceFrame(w.ukStaff, ws, request)).role).toBe("EDITOR");
+    const request = newRequestScope("GET");
+    const inRequest = <T>(fn: () => Promise<T>) => runInRequestScope(request, fn);
+    expect((await inRequest(() => getWorkspaceFrame(w.ukStaff, ws))).role).toBe("EDITOR");
     // The member leaves while the request is being answered: its other loader keeps its answer...
     must(await removeMember(w.ukStaff, ws, w.ukStaff.id));
-    expect((await getPage(w.ukStaff, ws, pageId, request)).role).toBe("EDITOR");
+    expect((await inRequest(() => getPage(w.ukStaff, ws, pageId))).role).toBe("EDITOR");
     // ...but the next request, or no request at all, reads again.
     await expect(
-      getPage(w.ukStaff, ws, pageId, new Request("http://localhost/")),
+      runInRequestScope(newRequestScope("GET"), () => getPage(w.ukStaff, ws, pageId)),
     ).rejects.toSatisfy(NOT_FOUND);
     await expect(getWorkspaceFrame(w.ukStaff, ws)).rejects.toSatisfy(NOT_FOUND);
     // Someone else's check on the same request is their own.
-    await expect(getPage(w.jpStaff, ws, pageId, request)).rejects.toSatisfy(NOT_FOUND);
-    expect((await getPage(w.usStaff, ws, pageId, request)).role).toBe("OWNER");
+    await expect(inRequest(() => getPage(w.jpStaff, ws, pageId))).rejects.toSatisfy(NOT_FOUND);
+    expect((await inRequest(() => getPage(w.usStaff, ws, pageId))).role).toBe("OWNER");
   });
 });

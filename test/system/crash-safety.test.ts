@@ -31,6 +31,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { afterAll, describe, expect, test } from "vitest";
+import { dayAfter } from "#test/support/clock";
 import { openDatabase, useDatabase as pointAppAt, type Database } from "~/lib/db.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import {
@@ -233,8 +234,9 @@ async function applicantLoop(
     const sentAt = performance.now();
     const r = await client.post(`/applications/${app.id}/edit`, {
       statement: `I would like to join the team. ${tok}`,
-      availableFrom: "2027-01-04",
-      availableUntil: "2027-07-02",
+      // Free from six weeks after today (the server runs on the real clock) for five months.
+      availableFrom: dayAfter(42),
+      availableUntil: dayAfter(207),
       declaredClearance: "BASELINE",
       intent: "submit",
       version: String(app.version),
@@ -276,7 +278,7 @@ async function checklistLoop(
       itemId,
       to,
       version: String(item.version),
-      ...(to === "DONE" ? { verifiedBy: tok, verifiedOn: "2026-01-15" } : {}),
+      ...(to === "DONE" ? { verifiedBy: tok, verifiedOn: dayAfter(-7) } : {}),
     });
     item.pending = null;
     if (r.status !== 302 || r.location !== `/placements/${placementId}`)

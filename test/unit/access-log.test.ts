@@ -6,6 +6,7 @@ const base = {
   url: "/workspaces/abc",
   clientAddress: "203.0.113.7",
   durationMs: 12.4,
+  // A fixed instant, given: the line carries the request's own time, not the clock's.
   at: new Date("2026-11-27T02:00:00Z"),
 };
 

@@ -128,6 +128,7 @@ describe("checklist items", () => {
   });
 
   test("due dates count calendar days from the start date, across month and year ends", () => {
+    // Fixed days: the calendar's shape is the point (a year end, 2028's leap day); no clock read.
     expect(dueDate("2027-03-01", -60)).toBe("2026-12-31");
     expect(dueDate("2027-03-01", 0)).toBe("2027-03-01");
     expect(dueDate("2028-02-28", 1)).toBe("2028-02-29");
@@ -159,6 +160,7 @@ test("an item move posted without the fields its form did not show is still vali
   expect(parsed.success).toBe(true);
   expect(parsed.data).toMatchObject({ verifiedBy: "", reason: "", expiresOn: "" });
   expect(
+    // A day no calendar has (a fixed fact).
     ItemMoveSchema.safeParse({ to: "DONE", version: "0", verifiedOn: "2027-02-30" }).success,
   ).toBe(false);
 });
@@ -184,6 +186,7 @@ test("due offsets out of range or not whole days are refused with a message", ()
 });
 
 test("today is the host's calendar date, whatever zone asked before", () => {
+  // Fixed instants either side of midnight in the three zones, passed in: the clock is not read.
   const late = new Date("2026-11-27T23:30:00Z");
   const early = new Date("2026-11-28T02:00:00Z");
   expect(todayIn("Asia/Tokyo", late)).toBe("2026-11-28");

@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import { formatDate, formatDateTime } from "~/lib/format";
 
+// A fixed instant, passed in: 1 March, before New York and London change their clocks (EST, GMT).
 const instant = new Date("2026-03-01T17:30:00Z");
 
 test("a deadline reads in the viewer's own zone and locale, with the zone named", () => {

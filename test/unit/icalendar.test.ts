@@ -20,6 +20,7 @@ test("long lines fold at 75 octets without splitting a character", () => {
 test("all-day events end the next day; the file uses CRLF", () => {
   const ics = calendar(
     "Placement: A, B",
+    // Fixed: an event on the year's last day (it ends in the next year), stamped at a given now.
     [{ uid: "x@exchange", date: "2027-12-31", summary: "Due: NDA" }],
     new Date("2026-11-26T10:00:00Z"),
   );

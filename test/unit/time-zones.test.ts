@@ -1,6 +1,9 @@
 import { expect, test } from "vitest";
 import { instantToZonedLocal, zonedLocalToInstant } from "~/lib/time-zones";
 
+// Fixed days throughout: the zones' seasons and their 2026 clock changes are the facts tested;
+// these are pure conversions and read no clock.
+
 test("a host's local deadline becomes the right instant, summer and winter", () => {
   expect(zonedLocalToInstant("2026-12-31T17:00", "America/New_York")!.toISOString()).toBe(
     "2026-12-31T22:00:00.000Z",

@@ -423,6 +423,7 @@ describe("registration hash", () => {
   });
   const base = {
     title: "Round 1 findings",
+    // A fixed instant: the hash covers whatever time it is given.
     registeredAt: new Date("2027-03-01T10:00:00Z"),
     pages: [page(), page({ pageId: "p2", title: "Method", version: 1, body: "Three runs." })],
   };
