@@ -72,9 +72,13 @@ export async function startPostgres() {
     "-c",
     "max_connections=200",
   ]);
-  const child = spawn(c2, a2, { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  child.stderr.on("data", (d) => (log += d));
+  // The server's log goes to a file. Through a pipe, a parent blocked in spawnSync (a test run)
+  // never reads it: the pipe fills and the server stalls, its checkpointer blocked writing a line.
+  const logFile = path.join(dir, "server.log");
+  const logFd = fs.openSync(logFile, "a");
+  const child = spawn(c2, a2, { stdio: ["ignore", "ignore", logFd] });
+  fs.closeSync(logFd);
+  const log = () => fs.readFileSync(logFile, "utf8");
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -93,7 +97,7 @@ export async function startPostgres() {
       break;
     } catch {
       if (child.exitCode !== null || Date.now() > deadline)
-        throw new Error(`PostgreSQL did not start:\n${log}`);
+        throw new Error(`PostgreSQL did not start:\n${log()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
