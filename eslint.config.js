@@ -13,6 +13,7 @@ export default tseslint.config(
   {
     ignores: [
       "build/**",
+      "build-bench/**",
       "app/generated/**",
       "node_modules/**",
       "data/**",
@@ -87,6 +88,22 @@ export default tseslint.config(
               message: ROUTES_CALL_SERVICES,
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Configuration reaches the running portal through one validated schema (app/lib/env.server.ts),
+    // which says clearly what is missing or wrong at start-up. app/routes.ts runs in the build.
+    files: ["app/**/*.{ts,tsx}", "server/**/*.ts"],
+    ignores: ["app/lib/env.server.ts", "app/routes.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "Read configuration through getEnv() from ~/lib/env.server.",
         },
       ],
     },

@@ -24,6 +24,8 @@ export default defineConfig({
   plugins: [
     !process.env.VITEST &&
       remix({
+        // A benchmark build (app/routes.ts) goes to its own folder so `npm start` never serves it.
+        buildDirectory: process.env.BENCH_BUILD === "1" ? "build-bench" : "build",
         future: {
           v3_fetcherPersist: true,
           v3_relativeSplatPath: true,

@@ -3,7 +3,8 @@ import { build } from "esbuild";
 
 await build({
   entryPoints: ["server/index.ts"],
-  outfile: "build/server.js",
+  // Next to the Remix build it serves (vite.config.ts): build/ or, for the benchmark, build-bench/.
+  outfile: process.env.BENCH_BUILD === "1" ? "build-bench/server.js" : "build/server.js",
   bundle: true,
   platform: "node",
   format: "esm",

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -34,8 +35,9 @@ type Entry = { startApp(): Promise<{ databaseKind: string }>; stopApp(): Promise
 
 async function loadBuild(): Promise<ServerBuild> {
   if (vite) return (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
-  // Resolved at run time (the build exists only after `npm run build`); same path from server/ and build/.
-  return (await import(new URL("../build/server/index.js", import.meta.url).href)) as ServerBuild;
+  // The Remix build sits next to this bundle (build/server.js, or build-bench/server.js for the
+  // benchmark); resolved at run time because it exists only after `npm run build`.
+  return (await import(new URL("./server/index.js", import.meta.url).href)) as ServerBuild;
 }
 
 const initialBuild = await loadBuild();
@@ -97,7 +99,7 @@ app.use(compression());
 if (vite) {
   app.use(vite.middlewares);
 } else {
-  const client = path.resolve("build/client");
+  const client = fileURLToPath(new URL("./client", import.meta.url));
   app.use(
     "/assets",
     express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }),

@@ -35,7 +35,6 @@ const { values: opts } = parseArgs({
     seconds: { type: "string", default: "10" },
     "warmup-seconds": { type: "string", default: "3" },
     only: { type: "string" },
-    build: { type: "boolean", default: false },
     postgres: { type: "boolean", default: false },
     "no-doc": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
@@ -53,7 +52,6 @@ if (opts.help) {
   --warmup-seconds N  closed-loop warm-up per page, not measured (default 3)
   --only a,b          measure only these pages (with the baselines), and do not write the doc;
                       keys: ${PAGE_KEYS().join(", ")}
-  --build             rebuild even if build/ is present
   --postgres          run against a throwaway PostgreSQL cluster (needs the server binaries, as
                       the integration tests do); seeded each time, removed afterwards
   --no-doc            do not rewrite the results in docs/performance.md
@@ -87,6 +85,7 @@ const DOC = "docs/performance.md";
  */
 const NPM_START = npmStartCommand(path.join(root, "package.json"));
 const SERVER_NODE_FLAGS = NPM_START.nodeArgs;
+const BENCH_SERVER = "build-bench/server.js";
 
 let postgresUrl = process.env.BENCH_DATABASE_URL || undefined;
 // Embedded and PostgreSQL results have a section each, so neither run overwrites the other.
@@ -138,16 +137,10 @@ function step(message: string) {
   console.log(`\n▸ ${message}`);
 }
 
-async function ensureBuild() {
-  const serverBundle = "build/server/index.js";
-  const built =
-    fs.existsSync("build/server.js") &&
-    fs.existsSync(serverBundle) &&
-    // A build from before the baseline routes existed would answer them 404.
-    fs.readFileSync(serverBundle, "utf8").includes("routes/bench.lookup");
-  if (built && !opts.build) return;
-  step("Building the production server (npm run build)");
-  await run("npm", ["run", "build"]);
+/** The production build plus the two baseline pages (app/routes.ts), in build-bench/. */
+async function benchBuild() {
+  step("Building the production server with the baseline pages (BENCH_BUILD=1 npm run build)");
+  await run("npm", ["run", "build"], { ...process.env, BENCH_BUILD: "1" });
 }
 
 async function inspect(sessions = false): Promise<Inventory> {
@@ -226,7 +219,7 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
   step(`Starting the production server on ${base} (log: ${path.relative(root, log)})`);
   const started = performance.now();
   const server = spawnNode(
-    [...SERVER_NODE_FLAGS, "build/server.js"],
+    [...SERVER_NODE_FLAGS, BENCH_SERVER],
     {
       ...databaseEnv(),
       ...NPM_START.env,
@@ -234,7 +227,6 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Serve
       HOST: "127.0.0.1",
       PORT: String(port),
       APP_URL: base,
-      BENCH_ROUTES: "1",
       // Each answer's Server-Timing header gives its SQL statements (see verify()).
       SERVER_TIMING: "1",
       ...extraEnv,
@@ -499,7 +491,7 @@ async function measureTarget(
 async function measure() {
   const loadBefore = os.loadavg();
   const startedAt = new Date();
-  await ensureBuild();
+  await benchBuild();
   const inventory = await ensureData();
   let server = await startServer();
   const coldStarts = [server.coldStartMs];
@@ -732,7 +724,7 @@ async function measure() {
         .map(([k, v]) => `${k}=${v} `)
         .join(
           "",
-        )}node ${SERVER_NODE_FLAGS.join(" ")} build/server.js\`); database: ${postgresUrl ? "PostgreSQL (a local server on the same machine)" : `embedded PGlite ${pglite.version}, inside the server process`}`,
+        )}node ${SERVER_NODE_FLAGS.join(" ")} ${BENCH_SERVER}\`); database: ${postgresUrl ? "PostgreSQL (a local server on the same machine)" : `embedded PGlite ${pglite.version}, inside the server process`}`,
       `- Data: ${describeCounts(inventory)}`,
       `- Load average before / after the run (other work on the machine skews the figures): ${loadBefore.map((l) => l.toFixed(2)).join(", ")} / ${os
         .loadavg()

@@ -31,6 +31,9 @@ async function expectNotFound(page: Page, url: string) {
 test("unknown addresses, and admin pages for staff, are a plain 404 page", async ({ page }) => {
   await expectNotFound(page, "/no-such-page");
   await expectNotFound(page, "/admin/no/such/page/either");
+  // The load-test baselines exist only in a benchmark build (app/routes.ts), not in this one.
+  await expectNotFound(page, "/bench/static");
+  await expectNotFound(page, "/bench/lookup?id=x");
 
   await signIn(page, e2eState().users.staffForbidden);
   await expectNotFound(page, "/no-such-page");

@@ -416,13 +416,6 @@ const declarations = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/bench.lookup": [
-    {
-      query: `?id=${w.ids.US}`,
-      loader: open(process.env.BENCH_ROUTES === "1" ? "ok" : "404"),
-    },
-  ],
-  "routes/bench.static": [{ loader: open(process.env.BENCH_ROUTES === "1" ? "ok" : "404") }],
   "routes/checklists._index": [
     {
       loader: hrOnly(),

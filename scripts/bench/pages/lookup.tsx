@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- a load-test baseline, not a page: the lookup through Prisma is what it measures (to move out of app/routes)
 import { db } from "~/lib/db.server";
-import { BenchPage, benchPageData, requireBenchRoutes } from "./bench.static";
+import { BenchPage, benchPageData } from "./static";
 
 // Load-test baseline (`npm run bench`, docs/performance.md): the static baseline's page plus
 // exactly one primary-key lookup through Prisma, and no session lookup. The query sits in the
@@ -11,7 +10,6 @@ import { BenchPage, benchPageData, requireBenchRoutes } from "./bench.static";
 export const meta: MetaFunction = () => [{ title: "Benchmark lookup | Exchange portal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireBenchRoutes();
   const id = new URL(request.url).searchParams.get("id") ?? "";
   const institute = await db.institute.findUnique({
     where: { id },

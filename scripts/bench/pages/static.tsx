@@ -4,15 +4,9 @@ import { Badge, Button, PageHeader, Pagination } from "~/components/ui";
 
 // Load-test baseline (`npm run bench`, docs/performance.md): a page shaped like a directory
 // results page (same layout, facets, 20 result cards, pagination) whose loader touches no
-// database and needs no user. Absent unless the server runs with BENCH_ROUTES=1.
+// database and needs no user. Only a benchmark build has it (app/routes.ts).
 
 export const meta: MetaFunction = () => [{ title: "Benchmark baseline | Exchange portal" }];
-
-/** Bench routes exist only when asked for; otherwise they are an ordinary 404. */
-export function requireBenchRoutes() {
-  // Read directly rather than through the env schema: an opt-in for load tests, not app config.
-  if (process.env.BENCH_ROUTES !== "1") throw new Response("Not found", { status: 404 });
-}
 
 const NAMES = ["Ada", "Ben", "Chiara", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas"];
 const SURNAMES = ["Okafor", "Rahman", "Park", "Griffiths", "Natarajan", "Hughes", "Blake", "Costa"];
@@ -88,7 +82,6 @@ export function benchPageData(seed: number) {
 export type BenchPageData = ReturnType<typeof benchPageData>;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireBenchRoutes();
   const seed = Number(new URL(request.url).searchParams.get("seed")) || 0;
   return { title: "Benchmark baseline", result: benchPageData(seed % 1000) };
 }
