@@ -36,8 +36,8 @@ export async function notify(
   to: string | { id: string; email: string },
   message: EmailMessage,
 ) {
-  // Loaded on first use: the templates bring in react-email and its syntax highlighter, which
-  // took a third of the server's start-up (docs/performance.md, "Cold start") for no page.
+  // Loaded on first use: the templates bring in react-email and its syntax highlighter, which no
+  // page needs at start-up (docs/decisions/013-start-up-serves-pages-first.md).
   const { renderEmail } = await import("~/lib/email/render.server");
   const rendered = await renderEmail(message);
   const recipient =
