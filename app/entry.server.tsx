@@ -15,10 +15,11 @@ export const streamTimeout = 5_000;
  *
  * No route defers data (loaders return plain values, nothing uses `defer` or `<Await>`), so by
  * the time React can render the shell every loader has finished and the shell is the whole page:
- * streaming it would send the same bytes at about the same moment, but in some twenty 2 KB
- * pieces, each passed through a Node stream, a web stream and a socket write. Profiling showed
- * that piecework costing more than the page's own markup (docs/performance.md). A route that
- * starts deferring data should bring streaming back for browsers (onShellReady).
+ * streaming it would send the same bytes at about the same moment, but in some twenty pieces,
+ * each passed through a Node stream, a web stream and a socket write, and that piecework cost
+ * more than the page's own markup (the profile is in docs/decisions/010-dependency-patches.md,
+ * "Figure"). A route that starts deferring data should bring streaming back for browsers
+ * (onShellReady).
  */
 export default function handleRequest(
   request: Request,

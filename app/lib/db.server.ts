@@ -24,12 +24,10 @@ const SESSION_SETTINGS: [string, string][] = [
 ];
 
 /**
- * The embedded engine's buffer cache. PGlite keeps PostgreSQL's default of 128 MB, held inside the
- * server process's WebAssembly memory (which never shrinks): on the scale data set the server then
- * sat near 400 MB before its first request. 16 MB keeps the hot pages (sessions, the directory's
- * indexes) cached and leaves the rest to the operating system's file cache, which PGlite reads
- * through; at 32 MB the server's peak under the bench was 309 MB, at 16 MB 278 MB
- * (docs/performance.md, "Memory").
+ * The embedded engine's buffer cache, small: it lives in the server process's WebAssembly memory,
+ * which never shrinks. 16 MB keeps the hot pages (sessions, the directory's indexes) cached and
+ * leaves the rest to the operating system's file cache, which PGlite reads through
+ * (docs/decisions/012-memory-settings.md).
  */
 const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB"];
 

@@ -3,11 +3,12 @@ export type Locality = { locale: string; timeZone: string };
 
 export const DEFAULT_LOCALITY: Locality = { locale: "en-GB", timeZone: "UTC" };
 
-// Building an Intl.DateTimeFormat costs about a millisecond and more with a zone name; reusing it
-// costs microseconds. A list of postings formats dozens of dates while the page hydrates (a long
-// task on a slow phone). The keys are few (institutes' locales and zones), the cap is a backstop.
+// Building an Intl.DateTimeFormat is costly, more so with a zone name, and a list of postings
+// formats dozens of dates while the page hydrates, so each is built once
+// (docs/decisions/014-date-formatters-reused.md). The keys are few (institutes' locales and
+// zones), the cap is a backstop.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-// `kind` names the options (their JSON per call was 1.5% of a long history page's CPU).
+// `kind` names the options, so that no call builds a key from them.
 function dateTimeFormat(locale: string, kind: string, options: Intl.DateTimeFormatOptions) {
   const key = `${locale}\u0000${options.timeZone ?? ""}\u0000${kind}`;
   let format = formatters.get(key);

@@ -4,8 +4,8 @@
  *
  * The adapter sends every query unnamed unless it is given a `statementNameGenerator`; node-pg then
  * prepares a named statement the first time a connection sees the name and only binds and runs it
- * afterwards. Prisma's reads are long joins, and on the scale data their parse and plan cost the
- * server more than running them (the same finding as on PGlite: pglite-statements.server.ts).
+ * afterwards. Prisma's reads are long joins, and their parse and plan cost the server more than
+ * running them (docs/decisions/009-prepared-statements.md, as on PGlite).
  *
  * node-pg never closes a named statement, so the names are bounded: a query text gets one only
  * once it has been seen `promoteAfter` times (one-off texts, such as a raw IN list of unusual length,

@@ -12,15 +12,13 @@ type Statement = { name: string; paramTypes: number[] };
 const CACHED_PLAN_CHANGED = "0A000";
 
 /**
- * Named prepared statements for the embedded database (docs/performance.md, "What the
- * fourth round changed").
+ * Named prepared statements for the embedded database (docs/decisions/009-prepared-statements.md).
  *
  * PGlite's own `query()` sends every statement as an unnamed one, in six separate calls into its
  * WebAssembly (parse, describe, bind, describe, execute, sync), so PostgreSQL parses, analyses and
  * plans the SQL again each time. Prisma's relation-join queries are long (an application page's
- * two reads are 5 KB of SQL), and that work, not running them, was most of their cost: measured
- * on the scale data, 2.4–3.4 ms each through `query()` against 0.4–0.6 ms as a prepared
- * statement.
+ * two reads are 5 KB of SQL), and that work, not running them, was most of their cost (the
+ * figures are in the decision record).
  *
  * This client, given to the Prisma adapter in PGlite's place, prepares each distinct SQL text
  * once under a name (one call: parse, describe, sync), then runs it with one call (bind,
@@ -120,8 +118,8 @@ export class PreparedStatementsClient {
 
   /**
    * PGlite's parseResults merges the caller's parsers into its own (a few hundred, one per type
-   * and array type) on every call: a copy of them all per statement, 4% of a page's CPU under
-   * load. The adapter passes the same parsers each time, so the merge is made once.
+   * and array type) on every call: a copy of them all per statement, a cost that showed under load
+   * (decision 009). The adapter passes the same parsers each time, so the merge is made once.
    */
   private parsersFor(options?: QueryOptions) {
     const own = options?.parsers;

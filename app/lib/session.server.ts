@@ -94,8 +94,8 @@ export async function validateSessionToken(token: string): Promise<ValidSession 
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const id = hashToken(token);
   // Every signed-in request runs this, so it is one statement: Prisma would send one per relation
-  // (session, user, institute, MFA), four round trips (docs/performance.md, "Query discipline"),
-  // and every page's header shows the unread count, a fifth.
+  // (session, user, institute, MFA), and every page's header shows the unread count, a fifth
+  // (docs/decisions/008-hand-written-sql-reads.md).
   const [found] = await db.$queryRaw<SessionRow[]>`
     SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."mfaVerified",
            u."id" AS "userId", u."email", u."displayName", u."roles"::text[] AS "roles",

@@ -80,8 +80,8 @@ const DOC = "docs/performance.md";
 /**
  * The environment and node flags `npm start` runs the server with (package.json): measured as
  * deployed. A smaller young generation and an old-space cap make V8 collect sooner under 32
- * concurrent requests instead of growing the heap (the server's peak RSS was ~450 MB without
- * them); one malloc arena keeps native memory from spreading over one arena per thread.
+ * concurrent requests instead of growing the heap (docs/decisions/012-memory-settings.md); one
+ * malloc arena keeps native memory from spreading over one arena per thread (decision 011).
  */
 const NPM_START = npmStartCommand(path.join(root, "package.json"));
 const SERVER_NODE_FLAGS = NPM_START.nodeArgs;

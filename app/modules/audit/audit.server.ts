@@ -4,6 +4,7 @@ import { csvLine } from "~/lib/csv";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { randomBytes } from "node:crypto";
 import { chainHash, expectedHash, GENESIS_HASH, personalDigest, personalIntact } from "./chain";
+import { readDistinctActions } from "./queries.server";
 import type { AuditFilterParams } from "./schema";
 import { clock } from "~/lib/clock";
 
@@ -156,17 +157,7 @@ export async function listAuditEvents(actor: Actor, params: AuditFilterParams) {
 
 export async function auditActions(actor: Actor) {
   assertAdmin(actor);
-  // A skip scan of the action index: one probe per distinct action (a few dozen), where
-  // `distinct` or a GROUP BY would read every event's action.
-  const rows = await db.$queryRaw<{ action: string }[]>`
-    WITH RECURSIVE actions (action) AS (
-      (SELECT "action" FROM "AuditEvent" ORDER BY "action" LIMIT 1)
-      UNION ALL
-      SELECT (SELECT e."action" FROM "AuditEvent" e
-              WHERE e."action" > a."action" ORDER BY e."action" LIMIT 1)
-      FROM actions a WHERE a."action" IS NOT NULL
-    )
-    SELECT "action" FROM actions WHERE "action" IS NOT NULL ORDER BY "action"`;
+  const rows = await readDistinctActions();
   return rows.map((r) => r.action);
 }
 

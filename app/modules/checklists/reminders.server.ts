@@ -166,11 +166,11 @@ export async function runChecklistReminders(now = clock.now()) {
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;
-/** Checks every hour whether today's digest has been sent; the first process to ask sends it. */
 /**
  * Checks hourly whether today's reminders are due (one process runs them a day). The first check
  * waits `firstAfterMs`, so that a starting server serves pages first: on the embedded database
- * the day's run would otherwise hold up the first requests (docs/performance.md, "Cold start").
+ * the day's run would otherwise hold up the first requests
+ * (docs/decisions/013-start-up-serves-pages-first.md).
  */
 export function startReminderScheduler(intervalMs = 3_600_000, firstAfterMs = 30_000) {
   if (timer) return;

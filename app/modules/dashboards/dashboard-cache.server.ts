@@ -37,6 +37,7 @@ export class DashboardCache {
   async get(actor: Actor, filter: DashboardFilter, now = clock.now()): Promise<Dashboard> {
     if (!isHrOf(actor, actor.instituteId)) throw notFound();
     if (this.maxEntries <= 0) return getDashboard(actor, filter, now);
+    // Keys the cache, so it stays here: docs/decisions/007-versioned-result-caches.md.
     const [state] = await db.$queryRaw<{ version: bigint }[]>`
       SELECT "version" FROM "DashboardState" WHERE "id" = 1`;
     const key = JSON.stringify([

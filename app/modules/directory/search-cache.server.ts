@@ -20,7 +20,7 @@ type Viewer = Pick<Actor, "id" | "instituteId" | "roles">;
  *    version, and a change committed by any app process is seen by the next search everywhere.
  *
  * 2. What a search returns depends on the viewer only through their tier for each profile (see
- *    directory.server.ts): 3 for themselves and, for HR, everyone of their institute; 2 for the
+ *    queries.server.ts): 3 for themselves and, for HR, everyone of their institute; 2 for the
  *    rest of their institute; 1 for partners. So all HR of an institute share one view, and so do
  *    all its other staff, except that a person sees their own PRIVATE fields. A viewer whose own
  *    profile has a PRIVATE field therefore gets entries of their own; for everyone else tier 3 and
@@ -39,6 +39,7 @@ export class DirectorySearchCache {
 
   async search(viewer: Viewer, search: DirectorySearch): Promise<SearchResult> {
     if (this.maxEntries <= 0) return searchDirectory(viewer, search);
+    // Keys the cache, so it stays here: docs/decisions/007-versioned-result-caches.md.
     const [state] = await db.$queryRaw<{ version: bigint; ownPrivate: boolean | null }[]>`
       SELECT (SELECT "version" FROM "DirectoryState" WHERE "id" = 1) AS "version",
         (SELECT 'PRIVATE' IN ("bioVisibility", "expertiseVisibility", "skillsVisibility",

@@ -1,4 +1,4 @@
-import { Prisma } from "~/generated/prisma/client";
+import type { Prisma } from "~/generated/prisma/client";
 import { db, likeLiteral } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import {
@@ -9,6 +9,7 @@ import {
   type ServiceResult,
 } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { readAreasWithCounts, type AreaRow } from "./queries.server";
 import type { AreaInput } from "./taxonomy-schema";
 import { clock } from "~/lib/clock";
 
@@ -21,31 +22,13 @@ type Tx = Prisma.TransactionClient;
 // The database's unique index is case-sensitive; this lock serialises the case-insensitive check.
 const AREA_NAME_LOCK_KEY = 727_073_702;
 
-export type AreaRow = {
-  id: string;
-  name: string;
-  description: string;
-  retiredAt: Date | null;
-  profileCount: number;
-};
-
 /** Areas with the number of profiles carrying each, by name; active ones only unless asked. */
 export async function listAreas(
   actor: Actor,
   { includeRetired = false }: { includeRetired?: boolean } = {},
 ): Promise<AreaRow[]> {
   assertAdmin(actor);
-  return db.$queryRaw<AreaRow[]>`
-    SELECT a."id", a."name", a."description", a."retiredAt",
-           coalesce(c."n", 0)::int AS "profileCount"
-    FROM "ExpertiseArea" a
-    LEFT JOIN (
-      SELECT e."id", count(*) AS "n"
-      FROM "Profile" p CROSS JOIN LATERAL unnest(p."expertiseIds") AS e("id")
-      GROUP BY e."id"
-    ) c ON c."id" = a."id"
-    ${includeRetired ? Prisma.empty : Prisma.sql`WHERE a."retiredAt" IS NULL`}
-    ORDER BY lower(a."name"), a."name"`;
+  return readAreasWithCounts({ includeRetired });
 }
 
 /** One area for its admin page, with the active areas it could be merged into. */

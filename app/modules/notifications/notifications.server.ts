@@ -6,6 +6,7 @@ import { getEnv } from "~/lib/env.server";
 import type { Actor } from "~/lib/permissions";
 import { notFound } from "~/lib/service";
 import { NOTIFICATION_KINDS, OPTIONAL_KINDS, type NotificationKind } from "./kinds";
+import { readNotificationCounts } from "./queries.server";
 import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
@@ -35,8 +36,8 @@ export async function notify(
   to: string | { id: string; email: string },
   message: EmailMessage,
 ) {
-  // Loaded on first use: the templates bring in react-email and its syntax highlighter, which
-  // took a third of the server's start-up (docs/performance.md, "Cold start") for no page.
+  // Loaded on first use: the templates bring in react-email and its syntax highlighter, which no
+  // page needs at start-up (docs/decisions/013-start-up-serves-pages-first.md).
   const { renderEmail } = await import("~/lib/email/render.server");
   const rendered = await renderEmail(message);
   const recipient =
@@ -78,10 +79,7 @@ export async function listNotifications(actor: Actor, page = 1) {
       take: NOTIFICATIONS_PAGE_SIZE,
       select: { id: true, kind: true, title: true, link: true, readAt: true, createdAt: true },
     }),
-    // Both counts in one pass over the person's entries of the (userId, readAt) index.
-    db.$queryRaw<{ total: number; unread: number }[]>`
-      SELECT count(*)::int AS "total", count(*) FILTER (WHERE "readAt" IS NULL)::int AS "unread"
-      FROM "Notification" WHERE "userId" = ${actor.id}`,
+    readNotificationCounts(actor.id),
   ]);
   const total = counts!.total;
   const unread = counts!.unread;

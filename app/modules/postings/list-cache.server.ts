@@ -128,6 +128,7 @@ export async function postingsListPage(
   filter: PostingFilter,
   { cache = sharedCache(), now = clock.now() }: { cache?: PostingsListCache; now?: Date } = {},
 ) {
+  // Keys the cache, so it stays here: docs/decisions/007-versioned-result-caches.md.
   const [state] = await db.$queryRaw<
     { version: bigint; expertiseIds: string[] | null; appliedTo: string[] }[]
   >`

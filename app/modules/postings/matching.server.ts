@@ -1,11 +1,17 @@
 import { db } from "~/lib/db.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
 import { notFound } from "~/lib/service";
+import {
+  readOwnExpertiseAndApplications,
+  readPeopleForPosting,
+  readPostingsSharingExpertise,
+} from "./queries.server";
 import { clock } from "~/lib/clock";
 
 // Matching people and postings by expertise. Only what the viewer may see of a profile counts:
 // a candidate's expertise and availability take part only when their visibility reaches the
-// viewer's tier for that person (the same rule as the directory's).
+// viewer's tier for that person (the same rule as the directory's), in the SQL of
+// ./queries.server.ts.
 
 export type SuggestedPerson = {
   userId: string;
@@ -33,31 +39,7 @@ export async function suggestedPeopleForPosting(
   if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
   const areas = [...posting.requiredExpertiseIds, ...posting.desiredExpertiseIds];
   if (!areas.length || !posting.eligibleInstituteIds.length) return [];
-  return db.$queryRaw<SuggestedPerson[]>`
-    WITH viewer_tier AS (
-      SELECT p.*, u."displayName", u."jobTitle", i."code" AS "instituteCode",
-        (CASE WHEN u."instituteId" = ${actor.instituteId} THEN 3 ELSE 1 END) AS tier
-      FROM "Profile" p
-      JOIN "User" u ON u."id" = p."userId"
-      JOIN "Institute" i ON i."id" = u."instituteId"
-      WHERE u."deactivatedAt" IS NULL
-        AND u."instituteId" = ANY(${posting.eligibleInstituteIds}::text[])
-        AND p."expertiseIds" && ${areas}::text[]
-        AND NOT EXISTS (SELECT 1 FROM "Application" a WHERE a."postingId" = ${postingId} AND a."applicantId" = p."userId")
-    ),
-    scored AS (
-      SELECT "userId", "displayName", "jobTitle", "instituteCode",
-        ARRAY(SELECT e.label FROM unnest("expertiseIds", "expertiseLabels") AS e(id, label)
-              WHERE e.id = ANY(${areas}::text[]) ORDER BY e.label) AS shared,
-        (SELECT count(*) FROM unnest("expertiseIds") AS e(id) WHERE e.id = ANY(${posting.requiredExpertiseIds}::text[])) AS required
-      FROM viewer_tier
-      WHERE visibility_rank("expertiseVisibility") <= tier
-        AND visibility_rank("availabilityVisibility") <= tier
-        AND "openToSecondment"
-    )
-    SELECT "userId", "displayName", "jobTitle", "instituteCode", shared FROM scored
-    ORDER BY required DESC, cardinality(shared) DESC, "displayName" ASC, "userId" ASC
-    LIMIT ${limit}`;
+  return readPeopleForPosting(actor.instituteId, { ...posting, id: postingId }, areas, limit);
 }
 
 export type SuggestedPosting = {
@@ -81,21 +63,7 @@ export async function rankedPostingsFor(
   now = clock.now(),
 ): Promise<RankedPosting[]> {
   if (!expertiseIds.length) return [];
-  const rows = await db.$queryRaw<RankedPosting[]>`
-    SELECT p."id", p."title", i."name" AS "hostName", p."deadline",
-      (2 * (SELECT count(*) FROM unnest(p."requiredExpertiseIds") x(id) WHERE x.id = ANY(${expertiseIds}::text[]))
-        + (SELECT count(*) FROM unnest(p."desiredExpertiseIds") x(id) WHERE x.id = ANY(${expertiseIds}::text[])))::int
-        AS "score",
-      ARRAY(SELECT e."name" FROM unnest(p."requiredExpertiseIds" || p."desiredExpertiseIds") x(id)
-            JOIN "ExpertiseArea" e ON e."id" = x.id
-            WHERE x.id = ANY(${expertiseIds}::text[])) AS "shared"
-    FROM "Posting" p
-    JOIN "Institute" i ON i."id" = p."hostInstituteId"
-    WHERE p."status" = 'OPEN' AND p."deadline" > ${now}
-      AND ${instituteId} = ANY(p."eligibleInstituteIds")
-      AND p."hostInstituteId" <> ${instituteId}
-      AND (p."requiredExpertiseIds" && ${expertiseIds}::text[]
-        OR p."desiredExpertiseIds" && ${expertiseIds}::text[])`;
+  const rows = await readPostingsSharingExpertise(instituteId, expertiseIds, now);
   return rows
     .map((r) => ({ ...r, shared: [...r.shared].sort() }))
     .sort(
@@ -121,9 +89,7 @@ export function suggestionsFrom(
 
 /** Open postings the actor could apply to that match the expertise on their own profile. */
 export async function suggestedPostingsFor(actor: Actor, limit = 5, now = clock.now()) {
-  const [me] = await db.$queryRaw<{ expertiseIds: string[] | null; appliedTo: string[] }[]>`
-    SELECT (SELECT "expertiseIds" FROM "Profile" WHERE "userId" = ${actor.id}) AS "expertiseIds",
-      ARRAY(SELECT "postingId" FROM "Application" WHERE "applicantId" = ${actor.id}) AS "appliedTo"`;
+  const me = await readOwnExpertiseAndApplications(actor.id);
   if (!me?.expertiseIds?.length) return [];
   const ranked = await rankedPostingsFor(actor.instituteId, me.expertiseIds, now);
   return suggestionsFrom(ranked, me.appliedTo, limit);

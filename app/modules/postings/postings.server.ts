@@ -1,12 +1,17 @@
-import { Prisma } from "~/generated/prisma/client";
+import type { Prisma } from "~/generated/prisma/client";
 import type { PostingStatus } from "~/generated/prisma/enums";
-import { db, likeLiteral } from "~/lib/db.server";
+import { db } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { assertHrOf, isHrOf, type Actor } from "~/lib/permissions";
 import { notFound, refused, stale, type ServiceResult } from "~/lib/service";
 import { instantToZonedLocal, zonedLocalToInstant } from "~/lib/time-zones";
 import { recordAudit } from "~/modules/audit/audit.server";
+import {
+  readOpenPostingsPage,
+  readOpenPostingsTotals,
+  readPostingFacetRows,
+} from "./queries.server";
 import type { PostingFilter, PostingInput } from "./schema";
 import { canMovePosting, isEditable } from "./workflow";
 import { clock } from "~/lib/clock";
@@ -295,12 +300,6 @@ export type PostingListItem = {
   expertise: string[];
 };
 
-const DURATION_RANGES: Record<string, [number, number]> = {
-  short: [1, 3],
-  medium: [4, 6],
-  long: [7, 1000],
-};
-
 export type PostingFacets = {
   areas: { id: string; name: string }[];
   institutes: { code: string; name: string }[];
@@ -308,68 +307,13 @@ export type PostingFacets = {
 
 /** The filter lists: expertise areas still offered (by name), and every institute (by code). */
 export async function readPostingFacets(): Promise<PostingFacets> {
-  // One statement for both lists.
-  const rows = await db.$queryRaw<{ kind: "area" | "institute"; key: string; name: string }[]>`
-    SELECT 'area' AS "kind", "id" AS "key", "name", 0 AS "list", "name" AS "sort"
-      FROM "ExpertiseArea" WHERE "retiredAt" IS NULL
-    UNION ALL
-    SELECT 'institute', "code", "name", 1, "code" FROM "Institute"
-    ORDER BY "list", "sort"`;
+  const rows = await readPostingFacetRows();
   const facets: PostingFacets = { areas: [], institutes: [] };
   for (const r of rows)
     if (r.kind === "area") facets.areas.push({ id: r.key, name: r.name });
     else facets.institutes.push({ code: r.key, name: r.name });
   return facets;
 }
-
-/**
- * The list's condition on postings `p`: open, deadline not yet passed, hosted by the viewer's
- * institute or open to its staff, and the filters. Who sees what depends on the viewer only
- * through their institute.
- */
-function openPostingsWhere(instituteId: string, filter: PostingFilter, now: Date): Prisma.Sql {
-  const conditions = [
-    Prisma.sql`p."status" = 'OPEN' AND p."deadline" > ${now}`,
-    Prisma.sql`(p."hostInstituteId" = ${instituteId} OR ${instituteId} = ANY(p."eligibleInstituteIds"))`,
-  ];
-  if (filter.q) {
-    const pattern = `%${likeLiteral(filter.q)}%`;
-    conditions.push(
-      Prisma.sql`(p."title" ILIKE ${pattern} OR p."team" ILIKE ${pattern}
-        OR p."description" ILIKE ${pattern} OR p."location" ILIKE ${pattern})`,
-    );
-  }
-  if (filter.institute.length)
-    conditions.push(
-      Prisma.sql`p."hostInstituteId" IN (SELECT "id" FROM "Institute" WHERE "code" = ANY(${filter.institute}::text[]))`,
-    );
-  if (filter.expertise.length)
-    conditions.push(
-      Prisma.sql`(p."requiredExpertiseIds" && ${filter.expertise}::text[] OR p."desiredExpertiseIds" && ${filter.expertise}::text[])`,
-    );
-  if (filter.duration.length)
-    conditions.push(
-      Prisma.sql`(${Prisma.join(
-        filter.duration.map(
-          (d) =>
-            Prisma.sql`p."durationMonths" BETWEEN ${DURATION_RANGES[d]![0]} AND ${DURATION_RANGES[d]![1]}`,
-        ),
-        " OR ",
-      )})`,
-    );
-  if (filter.workMode.length)
-    conditions.push(Prisma.sql`p."workMode"::text = ANY(${filter.workMode}::text[])`);
-  // The start window overlaps the one asked for.
-  if (filter.startFrom) conditions.push(Prisma.sql`p."latestStart" >= ${filter.startFrom}::date`);
-  if (filter.startTo) conditions.push(Prisma.sql`p."earliestStart" <= ${filter.startTo}::date`);
-  return Prisma.join(conditions, " AND ");
-}
-
-type PageRow = Omit<PostingListItem, "expertise"> & {
-  total: number;
-  firstDeadline: Date | null;
-  requiredExpertiseIds: string[];
-};
 
 export type OpenPostingsPage = {
   items: PostingListItem[];
@@ -390,27 +334,12 @@ export async function queryOpenPostings(
   areas: PostingFacets["areas"],
   now = clock.now(),
 ): Promise<OpenPostingsPage> {
-  const where = openPostingsWhere(instituteId, filter, now);
-  // The page in deadline order, each row carrying the number of matches and their earliest
-  // deadline (computed over all of them before the page is cut).
-  const rows = await db.$queryRaw<PageRow[]>`
-    SELECT p."id", p."title", p."team", p."workMode"::text AS "workMode", p."location",
-      p."durationMonths", p."earliestStart", p."latestStart", p."deadline",
-      p."status"::text AS "status", p."requiredExpertiseIds",
-      i."code" AS "hostCode", i."name" AS "hostName",
-      (count(*) OVER ())::int AS "total", min(p."deadline") OVER () AS "firstDeadline"
-    FROM "Posting" p
-    JOIN "Institute" i ON i."id" = p."hostInstituteId"
-    WHERE ${where}
-    ORDER BY p."deadline" ASC, p."id" ASC
-    LIMIT ${POSTINGS_PAGE_SIZE} OFFSET ${(filter.page - 1) * POSTINGS_PAGE_SIZE}`;
+  const rows = await readOpenPostingsPage(instituteId, filter, now, POSTINGS_PAGE_SIZE);
   let total = rows[0]?.total ?? 0;
   let firstDeadline = rows[0]?.firstDeadline ?? null;
   if (!rows.length && filter.page > 1) {
     // A page past the end (an old link): the figures need a statement of their own.
-    const [counted] = await db.$queryRaw<{ total: number; firstDeadline: Date | null }[]>`
-      SELECT count(*)::int AS "total", min(p."deadline") AS "firstDeadline"
-      FROM "Posting" p WHERE ${where}`;
+    const counted = await readOpenPostingsTotals(instituteId, filter, now);
     total = counted?.total ?? 0;
     firstDeadline = counted?.firstDeadline ?? null;
   }

@@ -1,10 +1,14 @@
-import { Prisma } from "~/generated/prisma/client";
 import { db, likeLiteral } from "~/lib/db.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { notFound, refused, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { PROFILE_SELECT } from "~/modules/directory/profile-edit.server";
 import { ERASED_NAME } from "./erasure";
+import {
+  auditEventsMentioning,
+  countLegacyAuditEvents,
+  readSignInAddresses,
+} from "./queries.server";
 import { labelName, MARKING_LABELS } from "~/modules/workspaces/rules";
 import { clock } from "~/lib/clock";
 
@@ -231,17 +235,13 @@ export async function eraseUser(
 
       // The audit log: blank the personal values of every event by or about them. Events written
       // before personal digests existed cannot be blanked without breaking the chain; counted.
-      const mentions = Prisma.sql`("actorId" = ${userId} OR lower("actorEmail") = lower(${email})
-        OR strpos(lower("personal"::text), lower(${email})) > 0)`;
-      // The addresses they signed in from, to clear the sign-in counters kept per address.
-      const addresses = await tx.$queryRaw<{ ip: string }[]>`
-        SELECT DISTINCT "ipAddress" AS ip FROM "AuditEvent" WHERE ${mentions} AND "ipAddress" <> ''`;
+      const mentions = auditEventsMentioning(userId, email);
+      const addresses = await readSignInAddresses(tx, mentions);
       const auditEventsErased = await tx.$executeRaw`
         UPDATE "AuditEvent" SET "actorEmail" = '', "ipAddress" = '', "personal" = '{}'::jsonb,
           "personalSalt" = '', "erasedAt" = ${now}
         WHERE ${mentions} AND "personalDigest" <> '' AND "erasedAt" IS NULL`;
-      const [legacy] = await tx.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM "AuditEvent" WHERE ${mentions} AND "personalDigest" = ''`;
+      const legacyAuditEvents = await countLegacyAuditEvents(tx, mentions);
 
       // Sign-in and everything personal attached to the account.
       await tx.session.deleteMany({ where: { userId } });
@@ -353,7 +353,7 @@ export async function eraseUser(
         targetId: userId,
         details: {
           auditEventsErased,
-          legacyAuditEvents: Number(legacy?.n ?? 0),
+          legacyAuditEvents,
           applications: applicationIds.length,
           files: files.length,
         },
@@ -361,7 +361,7 @@ export async function eraseUser(
       return {
         ok: true as const,
         auditEventsErased,
-        legacyAuditEvents: Number(legacy?.n ?? 0),
+        legacyAuditEvents,
       };
     },
     { timeout: 60_000 },
