@@ -22,7 +22,6 @@ import {
   clearFailures,
   lockedUntil,
   recordFailure,
-  WINDOW_MS,
   type ThrottleRule,
 } from "~/lib/throttle.server";
 import { generateToken, hashToken } from "~/lib/tokens.server";
@@ -30,30 +29,15 @@ import { formatSecret, generateTotpKey, matchTotp, totpQrSvg } from "~/lib/totp.
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { clock } from "~/lib/clock";
+import {
+  codeKeys,
+  lockedMessage,
+  passwordKeys,
+  recordFailedAttempt,
+  signInAccountKey,
+} from "./sign-in-throttle.server";
 
 const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
-
-function rules() {
-  const env = getEnv();
-  const account: ThrottleRule = {
-    limit: env.SIGNIN_MAX_FAILURES_ACCOUNT,
-    windowMs: WINDOW_MS,
-    baseLockMs: 60_000,
-    maxLockMs: 60 * 60_000,
-  };
-  const ip: ThrottleRule = {
-    limit: env.SIGNIN_MAX_FAILURES_IP,
-    windowMs: WINDOW_MS,
-    baseLockMs: 60_000,
-    maxLockMs: 60 * 60_000,
-  };
-  return { account, ip };
-}
-
-export function lockedMessage(until: Date) {
-  const minutes = Math.max(1, Math.ceil((until.getTime() - clock.ms()) / 60_000));
-  return `Too many attempts. For your security, try again in ${minutes} minute${minutes === 1 ? "" : "s"} (after ${until.toISOString().slice(11, 16)} UTC).`;
-}
 
 // ---------------------------------------------------------------- sign-in
 
@@ -68,7 +52,7 @@ export async function signIn(
   replacing?: string,
 ) {
   const email = input.email.toLowerCase();
-  const keys = [`signin:account:${email}`, `signin:ip:${req.ipAddress}`];
+  const keys = passwordKeys(email, req.ipAddress);
   const locked = await lockedUntil(keys);
   if (locked) {
     await recordAuditNow({
@@ -94,11 +78,7 @@ export async function signIn(
     : await verifyAgainstDummy(input.password);
   if (!user || !valid || user.deactivatedAt) {
     const reason = !user ? "unknown_account" : !valid ? "bad_password" : "deactivated";
-    const r = rules();
-    const [a, b] = await Promise.all([
-      recordFailure(keys[0]!, r.account),
-      recordFailure(keys[1]!, r.ip),
-    ]);
+    const lock = await recordFailedAttempt(keys);
     await recordAuditNow({
       actorEmail: email,
       action: "auth.signin.failed",
@@ -108,14 +88,13 @@ export async function signIn(
       ipAddress: req.ipAddress,
       details: { reason },
     });
-    const lock = a ?? b;
     return {
       ok: false as const,
       errors: { "": [lock ? lockedMessage(lock) : GENERIC_SIGNIN_ERROR] },
       lockedUntil: lock ?? undefined,
     };
   }
-  await clearFailures(keys[0]!);
+  await clearFailures(keys[0]);
   const mfaEnabled = Boolean(user.mfa?.confirmedAt);
   if (replacing) await invalidateSession(replacing);
   const session = await createSession(user.id, { mfaVerified: !mfaEnabled, ...req });
@@ -136,7 +115,7 @@ export async function completeMfaSignIn(
   req: RequestInfo,
 ) {
   const { user } = pending;
-  const keys = [`mfa:user:${user.id}`, `mfa:ip:${req.ipAddress}`];
+  const keys = codeKeys(user.id, req.ipAddress);
   const locked = await lockedUntil(keys);
   if (locked) {
     await recordAuditNow({ actor: user, action: "auth.mfa.throttled", ipAddress: req.ipAddress });
@@ -144,11 +123,7 @@ export async function completeMfaSignIn(
   }
   const method = await consumeSecondFactor(user.id, code);
   if (!method) {
-    const r = rules();
-    const [a, b] = await Promise.all([
-      recordFailure(keys[0]!, r.account),
-      recordFailure(keys[1]!, r.ip),
-    ]);
+    const lock = await recordFailedAttempt(keys);
     await recordAuditNow({
       actor: user,
       action: "auth.mfa.failed",
@@ -156,7 +131,6 @@ export async function completeMfaSignIn(
       targetId: user.id,
       ipAddress: req.ipAddress,
     });
-    const lock = a ?? b;
     return {
       ok: false as const,
       errors: {
@@ -169,7 +143,7 @@ export async function completeMfaSignIn(
       lockedUntil: lock ?? undefined,
     };
   }
-  await clearFailures(keys[0]!);
+  await clearFailures(keys[0]);
   await invalidateSession(pending.sessionId);
   const session = await createSession(user.id, { mfaVerified: true, ...req });
   await recordAuditNow({
@@ -299,7 +273,7 @@ async function proveCurrentPassword(
   req: RequestInfo,
   audit: { failed: string; throttled: string },
 ): Promise<ServiceResult> {
-  const keys = [`signin:account:${actor.email.toLowerCase()}`, `signin:ip:${req.ipAddress}`];
+  const keys = passwordKeys(actor.email.toLowerCase(), req.ipAddress);
   const locked = await lockedUntil(keys);
   if (locked) {
     await recordAuditNow({ actor, action: audit.throttled, ipAddress: req.ipAddress });
@@ -307,11 +281,7 @@ async function proveCurrentPassword(
   }
   const row = await db.password.findUnique({ where: { userId: actor.id }, select: { hash: true } });
   if (!row || !(await verifyPassword(row.hash, current))) {
-    const r = rules();
-    const [a, b] = await Promise.all([
-      recordFailure(keys[0]!, r.account),
-      recordFailure(keys[1]!, r.ip),
-    ]);
+    const lock = await recordFailedAttempt(keys);
     await recordAuditNow({
       actor,
       action: audit.failed,
@@ -320,14 +290,13 @@ async function proveCurrentPassword(
       ipAddress: req.ipAddress,
       details: { reason: "bad_password" },
     });
-    const lock = a ?? b;
     return {
       ok: false,
       errors: { current: [lock ? lockedMessage(lock) : "Your current password is not right."] },
       lockedUntil: lock ?? undefined,
     };
   }
-  await clearFailures(keys[0]!);
+  await clearFailures(keys[0]);
   return { ok: true };
 }
 
@@ -548,7 +517,7 @@ export async function setPasswordWithToken(
       update: { hash },
     });
     await tx.session.deleteMany({ where: { userId: user.id } });
-    await tx.throttle.deleteMany({ where: { key: `signin:account:${user.email}` } });
+    await tx.throttle.deleteMany({ where: { key: signInAccountKey(user.email) } });
     await recordAudit(tx, {
       actor: user,
       action:
