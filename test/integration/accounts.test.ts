@@ -11,12 +11,8 @@ import {
   completeMfaSignIn,
   confirmMfaEnrolment,
   getMfaStatus,
-  inspectOneTimeToken,
   inviteUser,
   listUsers,
-  requestPasswordReset,
-  RESET_REQUESTS,
-  setPasswordWithToken,
   setUserActive,
   signIn,
   signOut,
@@ -25,6 +21,12 @@ import {
   updateUser,
   type InviteInput,
 } from "~/modules/accounts/accounts.server";
+import {
+  inspectOneTimeToken,
+  requestPasswordReset,
+  RESET_REQUESTS,
+  setPasswordWithToken,
+} from "~/modules/accounts/one-time-links.server";
 import { createWorld, ensureUser, uniqueEmail, type UserSpec } from "#test/factories";
 
 const APP_URL = "https://exchange.example.org";

@@ -2,7 +2,6 @@ import type { Prisma } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
 import type { EmailMessage } from "~/lib/email/render.server";
 import { db, likeLiteral } from "~/lib/db.server";
-import { getEnv } from "~/lib/env.server";
 import {
   hashPassword,
   passwordProblem,
@@ -18,12 +17,7 @@ import {
   type ServiceResult,
 } from "~/lib/service";
 import { createSession, invalidateSession, invalidateUserSessions } from "~/lib/session.server";
-import {
-  clearFailures,
-  lockedUntil,
-  recordFailure,
-  type ThrottleRule,
-} from "~/lib/throttle.server";
+import { clearFailures, lockedUntil } from "~/lib/throttle.server";
 import { generateToken, hashToken } from "~/lib/tokens.server";
 import { formatSecret, generateTotpKey, matchTotp, totpQrSvg } from "~/lib/totp.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
@@ -34,8 +28,8 @@ import {
   lockedMessage,
   passwordKeys,
   recordFailedAttempt,
-  signInAccountKey,
 } from "./sign-in-throttle.server";
+import { newOneTimeLink } from "./one-time-links.server";
 
 const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
 
@@ -366,172 +360,6 @@ export async function confirmMfaEnrolment(
   return { ok: true, recoveryCodes: codes };
 }
 
-// ---------------------------------------------------------------- one-time links
-
-function tokenExpiry(purpose: "INVITATION" | "PASSWORD_RESET") {
-  const env = getEnv();
-  const ms =
-    purpose === "INVITATION"
-      ? env.INVITATION_TOKEN_DAYS * 86_400_000
-      : env.RESET_TOKEN_MINUTES * 60_000;
-  return new Date(clock.ms() + ms);
-}
-
-function linkFor(path: string, token: string) {
-  return new URL(`${path}/${token}`, getEnv().APP_URL).toString();
-}
-
-/** Always answers the same way; mails a link only to an active account. */
-/**
- * Each reset request sends an email: at most RESET_REQUESTS.perAccount.limit to one account and
- * RESET_REQUESTS.perAddress.limit from one client address an hour. Past that, the request is
- * audited and dropped; the page says the same either way, so nobody learns which accounts exist.
- */
-export const RESET_REQUESTS = {
-  perAccount: { limit: 3, windowMs: 60 * 60_000, baseLockMs: 60 * 60_000, maxLockMs: 60 * 60_000 },
-  perAddress: { limit: 20, windowMs: 60 * 60_000, baseLockMs: 60 * 60_000, maxLockMs: 60 * 60_000 },
-} satisfies Record<string, ThrottleRule>;
-
-export async function requestPasswordReset(email: string, req: RequestInfo) {
-  const user = await db.user.findUnique({
-    where: { email: email.toLowerCase() },
-    select: { id: true, email: true, displayName: true, instituteId: true, deactivatedAt: true },
-  });
-  const keys = [`reset:ip:${req.ipAddress}`, ...(user ? [`reset:user:${user.id}`] : [])];
-  if (await lockedUntil(keys)) {
-    await recordAuditNow({
-      actorEmail: email,
-      action: "auth.password_reset.throttled",
-      ipAddress: req.ipAddress,
-    });
-    return;
-  }
-  await recordFailure(keys[0]!, RESET_REQUESTS.perAddress);
-  if (user) await recordFailure(`reset:user:${user.id}`, RESET_REQUESTS.perAccount);
-  if (!user || user.deactivatedAt) {
-    await recordAuditNow({
-      actorEmail: email,
-      action: "auth.password_reset.requested_unknown",
-      ipAddress: req.ipAddress,
-    });
-    return;
-  }
-  const token = generateToken();
-  const expiresAt = tokenExpiry("PASSWORD_RESET");
-  const mail: EmailMessage = {
-    template: "password-reset",
-    props: {
-      name: user.displayName,
-      url: linkFor("/reset-password", token),
-      expiresInMinutes: getEnv().RESET_TOKEN_MINUTES,
-    },
-  };
-  await db.$transaction(async (tx) => {
-    // A new link replaces any earlier one.
-    await tx.oneTimeToken.deleteMany({
-      where: { userId: user.id, purpose: "PASSWORD_RESET", usedAt: null },
-    });
-    await tx.oneTimeToken.create({
-      data: { id: hashToken(token), userId: user.id, purpose: "PASSWORD_RESET", expiresAt },
-    });
-    await notify(tx, { id: user.id, email: user.email }, mail);
-    await recordAudit(tx, {
-      actor: user,
-      action: "auth.password_reset.requested",
-      targetType: "User",
-      targetId: user.id,
-      ipAddress: req.ipAddress,
-    });
-  });
-}
-
-/** What a link's page needs: whose it is and the password rule that applies, or null if unusable. */
-export async function inspectOneTimeToken(token: string, purpose: "INVITATION" | "PASSWORD_RESET") {
-  if (!/^[a-z2-7]{32}$/.test(token)) return null;
-  const row = await db.oneTimeToken.findUnique({
-    where: { id: hashToken(token) },
-    select: {
-      purpose: true,
-      usedAt: true,
-      expiresAt: true,
-      user: {
-        select: {
-          email: true,
-          displayName: true,
-          deactivatedAt: true,
-          mfa: { select: { confirmedAt: true } },
-        },
-      },
-    },
-  });
-  if (
-    !row ||
-    row.purpose !== purpose ||
-    row.usedAt ||
-    row.expiresAt <= clock.now() ||
-    row.user.deactivatedAt
-  )
-    return null;
-  return {
-    email: row.user.email,
-    displayName: row.user.displayName,
-    mfaEnabled: Boolean(row.user.mfa?.confirmedAt),
-  };
-}
-
-const LINK_USED = "This link has expired or has already been used. Ask for a new one.";
-
-/**
- * Sets the password from a reset or invitation link. The token is spent in the same transaction as
- * the password change, so a link works once even when clicked twice at once; all sessions end.
- */
-export async function setPasswordWithToken(
-  token: string,
-  purpose: "INVITATION" | "PASSWORD_RESET",
-  password: string,
-  req: RequestInfo,
-): Promise<ServiceResult> {
-  const info = await inspectOneTimeToken(token, purpose);
-  if (!info) return refused(LINK_USED);
-  const problem = passwordProblem(password, {
-    mfaEnabled: info.mfaEnabled,
-    email: info.email,
-    displayName: info.displayName,
-  });
-  if (problem) return refused(problem, "password");
-  const hash = await hashPassword(password);
-  const id = hashToken(token);
-  const ok = await db.$transaction(async (tx) => {
-    const { count } = await tx.oneTimeToken.updateMany({
-      where: { id, purpose, usedAt: null, expiresAt: { gt: clock.now() } },
-      data: { usedAt: clock.now() },
-    });
-    if (count !== 1) return false;
-    const { user } = await tx.oneTimeToken.findUniqueOrThrow({
-      where: { id },
-      select: { user: { select: { id: true, email: true, instituteId: true } } },
-    });
-    await tx.password.upsert({
-      where: { userId: user.id },
-      create: { userId: user.id, hash },
-      update: { hash },
-    });
-    await tx.session.deleteMany({ where: { userId: user.id } });
-    await tx.throttle.deleteMany({ where: { key: signInAccountKey(user.email) } });
-    await recordAudit(tx, {
-      actor: user,
-      action:
-        purpose === "INVITATION" ? "user.invitation.accepted" : "auth.password_reset.completed",
-      targetType: "User",
-      targetId: user.id,
-      ipAddress: req.ipAddress,
-    });
-    return true;
-  });
-  if (!ok) return refused(LINK_USED);
-  return { ok: true };
-}
-
 /**
  * Changes the password after checking the current one. Every session of the user ends, this one
  * included: the browser that made the change gets a new session (returned), the others must sign
@@ -607,16 +435,15 @@ export async function inviteUser(
   if (!institute) return refused("Choose an institute", "instituteId");
   const managerProblem = await lineManagerProblem(input.lineManagerId || undefined, institute.id);
   if (managerProblem) return refused(managerProblem, "lineManagerId");
-  const token = generateToken();
-  const expiresAt = tokenExpiry("INVITATION");
+  const link = newOneTimeLink("INVITATION");
   const mail: EmailMessage = {
     template: "invitation",
     props: {
       inviteeName: input.displayName,
       inviterName: actor.displayName,
       instituteName: institute.name,
-      url: linkFor("/invitation", token),
-      expiresAt: expiresAt.toUTCString(),
+      url: link.url,
+      expiresAt: link.expiresAt.toUTCString(),
     },
   };
   try {
@@ -633,9 +460,7 @@ export async function inviteUser(
         },
         select: { id: true },
       });
-      await tx.oneTimeToken.create({
-        data: { id: hashToken(token), userId: user.id, purpose: "INVITATION", expiresAt },
-      });
+      await tx.oneTimeToken.create({ data: { ...link.row, userId: user.id } });
       await notify(tx, { id: user.id, email: input.email }, mail);
       await recordAudit(tx, {
         actor,
