@@ -11,15 +11,10 @@ import {
   completeMfaSignIn,
   confirmMfaEnrolment,
   getMfaStatus,
-  inviteUser,
-  listUsers,
-  setUserActive,
   signIn,
   signOut,
   signOutEverywhere,
   startMfaEnrolment,
-  updateUser,
-  type InviteInput,
 } from "~/modules/accounts/accounts.server";
 import {
   inspectOneTimeToken,
@@ -27,6 +22,13 @@ import {
   RESET_REQUESTS,
   setPasswordWithToken,
 } from "~/modules/accounts/one-time-links.server";
+import {
+  inviteUser,
+  listUsers,
+  setUserActive,
+  updateUser,
+  type InviteInput,
+} from "~/modules/accounts/users.server";
 import { createWorld, ensureUser, uniqueEmail, type UserSpec } from "#test/factories";
 
 const APP_URL = "https://exchange.example.org";
