@@ -9,13 +9,15 @@ import { createSession, validateSessionToken } from "~/lib/session.server";
 import { matchTotp, totpCodeAt } from "~/lib/totp.server";
 import {
   completeMfaSignIn,
-  confirmMfaEnrolment,
-  getMfaStatus,
   signIn,
   signOut,
   signOutEverywhere,
-  startMfaEnrolment,
 } from "~/modules/accounts/accounts.server";
+import {
+  confirmMfaEnrolment,
+  getMfaStatus,
+  startMfaEnrolment,
+} from "~/modules/accounts/mfa.server";
 import {
   inspectOneTimeToken,
   requestPasswordReset,
