@@ -8,12 +8,6 @@ import { resetEnvCache } from "~/lib/env.server";
 import { createSession, validateSessionToken } from "~/lib/session.server";
 import { matchTotp, totpCodeAt } from "~/lib/totp.server";
 import {
-  completeMfaSignIn,
-  signIn,
-  signOut,
-  signOutEverywhere,
-} from "~/modules/accounts/accounts.server";
-import {
   confirmMfaEnrolment,
   getMfaStatus,
   startMfaEnrolment,
@@ -24,6 +18,12 @@ import {
   RESET_REQUESTS,
   setPasswordWithToken,
 } from "~/modules/accounts/one-time-links.server";
+import {
+  completeMfaSignIn,
+  signIn,
+  signOut,
+  signOutEverywhere,
+} from "~/modules/accounts/sign-in.server";
 import {
   inviteUser,
   listUsers,
