@@ -6,11 +6,8 @@ import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
 import { readFormData, requestInfo } from "~/lib/request.server";
 import { clearSessionCookie } from "~/lib/session.server";
-import {
-  getMfaStatus,
-  listMySessions,
-  signOutEverywhere,
-} from "~/modules/accounts/accounts.server";
+import { getMfaStatus } from "~/modules/accounts/mfa.server";
+import { listMySessions, signOutEverywhere } from "~/modules/accounts/sign-in.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account | Exchange portal" }];
 

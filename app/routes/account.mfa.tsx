@@ -8,7 +8,7 @@ import { requireUser } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
 import { mustHaveMfa } from "~/lib/permissions";
 import { readFormData, requestInfo } from "~/lib/request.server";
-import { confirmMfaEnrolment, startMfaEnrolment } from "~/modules/accounts/accounts.server";
+import { confirmMfaEnrolment, startMfaEnrolment } from "~/modules/accounts/mfa.server";
 import { MfaEnrolmentSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification | Exchange portal" }];

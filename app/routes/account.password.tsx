@@ -10,7 +10,7 @@ import { parseForm } from "~/lib/forms";
 import { PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH_WITH_MFA } from "~/lib/password-policy";
 import { readFormData, requestInfo } from "~/lib/request.server";
 import { sessionCookie } from "~/lib/session.server";
-import { changePassword } from "~/modules/accounts/accounts.server";
+import { changePassword } from "~/modules/accounts/password.server";
 import { changePasswordSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "Change your password | Exchange portal" }];

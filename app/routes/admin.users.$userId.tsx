@@ -8,7 +8,7 @@ import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { idParam, readFormData, requestInfo } from "~/lib/request.server";
-import { getUserForAdmin, setUserActive, updateUser } from "~/modules/accounts/accounts.server";
+import { getUserForAdmin, setUserActive, updateUser } from "~/modules/accounts/users.server";
 import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
 import { EditUserSchema } from "~/modules/accounts/schema";
 import { ERASED_NAME } from "~/modules/privacy/erasure";

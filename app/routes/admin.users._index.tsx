@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Badge, Button, Field, PageHeader, Pagination, SelectField, Table } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
-import { listUsers } from "~/modules/accounts/accounts.server";
+import { listUsers } from "~/modules/accounts/users.server";
 import { UserListFilterSchema } from "~/modules/accounts/schema";
 import { listInstitutes } from "~/modules/institutes/institutes.server";
 

@@ -8,7 +8,7 @@ import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo } from "~/lib/request.server";
-import { invitationChoices, inviteUser } from "~/modules/accounts/accounts.server";
+import { invitationChoices, inviteUser } from "~/modules/accounts/users.server";
 import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
 import { InviteUserSchema } from "~/modules/accounts/schema";
 

@@ -6,7 +6,7 @@ import { useIsPending } from "~/components/use-is-pending";
 import { Alert, Field, PageHeader, StatusButton } from "~/components/ui";
 import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo } from "~/lib/request.server";
-import { requestPasswordReset } from "~/modules/accounts/accounts.server";
+import { requestPasswordReset } from "~/modules/accounts/one-time-links.server";
 import { ForgotPasswordSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password | Exchange portal" }];

@@ -7,7 +7,7 @@ import { getSession, requireAnonymous } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo, safeRedirect } from "~/lib/request.server";
 import { sessionCookie } from "~/lib/session.server";
-import { signIn } from "~/modules/accounts/accounts.server";
+import { signIn } from "~/modules/accounts/sign-in.server";
 import { SignInSchema } from "~/modules/accounts/schema";
 import { useIsPending } from "~/components/use-is-pending";
 

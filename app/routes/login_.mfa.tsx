@@ -8,7 +8,7 @@ import { getSession } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo, safeRedirect } from "~/lib/request.server";
 import { sessionCookie } from "~/lib/session.server";
-import { completeMfaSignIn } from "~/modules/accounts/accounts.server";
+import { completeMfaSignIn } from "~/modules/accounts/sign-in.server";
 import { MfaChallengeSchema } from "~/modules/accounts/schema";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification | Exchange portal" }];

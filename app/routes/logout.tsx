@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { getOptionalUser, getSession } from "~/lib/auth.server";
 import { requestInfo } from "~/lib/request.server";
 import { clearSessionCookie } from "~/lib/session.server";
-import { signOut } from "~/modules/accounts/accounts.server";
+import { signOut } from "~/modules/accounts/sign-in.server";
 
 export async function loader() {
   return redirect("/");

@@ -8,23 +8,29 @@ import { resetEnvCache } from "~/lib/env.server";
 import { createSession, validateSessionToken } from "~/lib/session.server";
 import { matchTotp, totpCodeAt } from "~/lib/totp.server";
 import {
-  completeMfaSignIn,
   confirmMfaEnrolment,
   getMfaStatus,
+  startMfaEnrolment,
+} from "~/modules/accounts/mfa.server";
+import {
   inspectOneTimeToken,
-  inviteUser,
-  listUsers,
   requestPasswordReset,
   RESET_REQUESTS,
   setPasswordWithToken,
-  setUserActive,
+} from "~/modules/accounts/one-time-links.server";
+import {
+  completeMfaSignIn,
   signIn,
   signOut,
   signOutEverywhere,
-  startMfaEnrolment,
+} from "~/modules/accounts/sign-in.server";
+import {
+  inviteUser,
+  listUsers,
+  setUserActive,
   updateUser,
   type InviteInput,
-} from "~/modules/accounts/accounts.server";
+} from "~/modules/accounts/users.server";
 import { createWorld, ensureUser, uniqueEmail, type UserSpec } from "#test/factories";
 
 const APP_URL = "https://exchange.example.org";

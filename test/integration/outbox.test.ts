@@ -8,7 +8,7 @@ import {
   inspectOneTimeToken,
   requestPasswordReset,
   setPasswordWithToken,
-} from "~/modules/accounts/accounts.server";
+} from "~/modules/accounts/one-time-links.server";
 import {
   deliverDueEmails,
   INTERRUPTED_SEND_ERROR,

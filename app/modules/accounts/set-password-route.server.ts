@@ -4,7 +4,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { PASSWORD_MIN_LENGTH, PASSWORD_MIN_LENGTH_WITH_MFA } from "~/lib/password-policy";
 import { readFormData, requestInfo } from "~/lib/request.server";
-import { inspectOneTimeToken, setPasswordWithToken } from "./accounts.server";
+import { inspectOneTimeToken, setPasswordWithToken } from "./one-time-links.server";
 import { setPasswordSchema } from "./schema";
 
 type Purpose = "INVITATION" | "PASSWORD_RESET";

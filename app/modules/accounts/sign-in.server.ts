@@ -1,0 +1,171 @@
+import { clock } from "~/lib/clock";
+import { db } from "~/lib/db.server";
+import { verifyAgainstDummy, verifyPassword } from "~/lib/password.server";
+import type { Actor } from "~/lib/permissions";
+import type { RequestInfo } from "~/lib/service";
+import { createSession, invalidateSession, invalidateUserSessions } from "~/lib/session.server";
+import { clearFailures, lockedUntil } from "~/lib/throttle.server";
+import { recordAuditNow } from "~/modules/audit/audit.server";
+import { consumeSecondFactor } from "./mfa.server";
+import {
+  codeKeys,
+  lockedMessage,
+  passwordKeys,
+  recordFailedAttempt,
+} from "./sign-in-throttle.server";
+
+const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
+
+/**
+ * Password step. Every failure looks the same to the client, whatever its cause. A session the
+ * browser already had (`replacing`: half signed in, or someone else's) ends when the new one starts,
+ * so that no session id survives a sign-in.
+ */
+export async function signIn(
+  input: { email: string; password: string },
+  req: RequestInfo,
+  replacing?: string,
+) {
+  const email = input.email.toLowerCase();
+  const keys = passwordKeys(email, req.ipAddress);
+  const locked = await lockedUntil(keys);
+  if (locked) {
+    await recordAuditNow({
+      actorEmail: email,
+      action: "auth.signin.throttled",
+      ipAddress: req.ipAddress,
+    });
+    return { ok: false as const, errors: { "": [lockedMessage(locked)] }, lockedUntil: locked };
+  }
+  const user = await db.user.findUnique({
+    where: { email },
+    select: {
+      id: true,
+      email: true,
+      instituteId: true,
+      deactivatedAt: true,
+      password: { select: { hash: true } },
+      mfa: { select: { confirmedAt: true } },
+    },
+  });
+  const valid = user?.password
+    ? await verifyPassword(user.password.hash, input.password)
+    : await verifyAgainstDummy(input.password);
+  if (!user || !valid || user.deactivatedAt) {
+    const reason = !user ? "unknown_account" : !valid ? "bad_password" : "deactivated";
+    const lock = await recordFailedAttempt(keys);
+    await recordAuditNow({
+      actorEmail: email,
+      action: "auth.signin.failed",
+      targetType: user ? "User" : "",
+      targetId: user?.id ?? "",
+      instituteId: user?.instituteId ?? null,
+      ipAddress: req.ipAddress,
+      details: { reason },
+    });
+    return {
+      ok: false as const,
+      errors: { "": [lock ? lockedMessage(lock) : GENERIC_SIGNIN_ERROR] },
+      lockedUntil: lock ?? undefined,
+    };
+  }
+  await clearFailures(keys[0]);
+  const mfaEnabled = Boolean(user.mfa?.confirmedAt);
+  if (replacing) await invalidateSession(replacing);
+  const session = await createSession(user.id, { mfaVerified: !mfaEnabled, ...req });
+  await recordAuditNow({
+    actor: user,
+    action: mfaEnabled ? "auth.signin.password_ok" : "auth.signin.succeeded",
+    targetType: "User",
+    targetId: user.id,
+    ipAddress: req.ipAddress,
+  });
+  return { ok: true as const, ...session, needsMfa: mfaEnabled };
+}
+
+/** Second step: a TOTP code (each accepted once) or an unused recovery code. A new token follows. */
+export async function completeMfaSignIn(
+  pending: { sessionId: string; user: Actor },
+  code: string,
+  req: RequestInfo,
+) {
+  const { user } = pending;
+  const keys = codeKeys(user.id, req.ipAddress);
+  const locked = await lockedUntil(keys);
+  if (locked) {
+    await recordAuditNow({ actor: user, action: "auth.mfa.throttled", ipAddress: req.ipAddress });
+    return { ok: false as const, errors: { code: [lockedMessage(locked)] }, lockedUntil: locked };
+  }
+  const method = await consumeSecondFactor(user.id, code);
+  if (!method) {
+    const lock = await recordFailedAttempt(keys);
+    await recordAuditNow({
+      actor: user,
+      action: "auth.mfa.failed",
+      targetType: "User",
+      targetId: user.id,
+      ipAddress: req.ipAddress,
+    });
+    return {
+      ok: false as const,
+      errors: {
+        code: [
+          lock
+            ? lockedMessage(lock)
+            : "That code is not right, or it has already been used. Wait for a new code and try again.",
+        ],
+      },
+      lockedUntil: lock ?? undefined,
+    };
+  }
+  await clearFailures(keys[0]);
+  await invalidateSession(pending.sessionId);
+  const session = await createSession(user.id, { mfaVerified: true, ...req });
+  await recordAuditNow({
+    actor: user,
+    action: "auth.signin.succeeded",
+    targetType: "User",
+    targetId: user.id,
+    ipAddress: req.ipAddress,
+    details: { secondFactor: method },
+  });
+  return { ok: true as const, ...session };
+}
+
+export async function signOut(sessionId: string, actor: Actor | null, req: RequestInfo) {
+  await invalidateSession(sessionId);
+  if (actor)
+    await recordAuditNow({
+      actor,
+      action: "auth.signout",
+      targetType: "User",
+      targetId: actor.id,
+      ipAddress: req.ipAddress,
+    });
+}
+
+export async function signOutEverywhere(actor: Actor, req: RequestInfo) {
+  await invalidateUserSessions(actor.id);
+  await recordAuditNow({
+    actor,
+    action: "auth.signout_everywhere",
+    targetType: "User",
+    targetId: actor.id,
+    ipAddress: req.ipAddress,
+  });
+}
+
+export async function listMySessions(actor: Actor) {
+  return db.session.findMany({
+    where: { userId: actor.id, expiresAt: { gt: clock.now() } },
+    orderBy: { lastSeenAt: "desc" },
+    select: {
+      id: true,
+      createdAt: true,
+      lastSeenAt: true,
+      expiresAt: true,
+      ipAddress: true,
+      userAgent: true,
+    },
+  });
+}
