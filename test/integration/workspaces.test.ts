@@ -39,7 +39,6 @@ import {
   answerInvitation,
   cancelInvitation,
   createWorkspace,
-  getActivity,
   getMembersPage,
   getWorkspaceFrame,
   getWorkspaceHome,
@@ -51,6 +50,7 @@ import {
   setMemberRole,
   updateWorkspaceSettings,
 } from "~/modules/workspaces/workspaces.server";
+import { getActivity } from "~/modules/workspaces/activity.server";
 import {
   advance,
   createPipelineWorld,

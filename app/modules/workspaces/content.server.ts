@@ -26,14 +26,8 @@ import type {
   TaskStatusInput,
   ThreadInput,
 } from "./schema";
-import {
-  access,
-  actorNames,
-  sharedReadAccess,
-  logActivity,
-  visibleTo,
-  type Tx,
-} from "./workspaces.server";
+import { access, sharedReadAccess, visibleTo, type Tx } from "./access.server";
+import { actorNames, logActivity, touchWorkspace } from "./activity.server";
 import { clock } from "~/lib/clock";
 
 // Pages, files, discussion, tasks, registrations and search: everything inside a workspace. Each
@@ -79,7 +73,7 @@ export async function createPage(
       },
       select: { id: true },
     });
-    await touch(tx, workspaceId);
+    await touchWorkspace(tx, workspaceId);
     await logActivity(
       tx,
       workspaceId,
@@ -90,10 +84,6 @@ export async function createPage(
     );
     return { ok: true, pageId: page.id };
   });
-}
-
-async function touch(tx: Tx, workspaceId: string) {
-  await tx.workspace.update({ where: { id: workspaceId }, data: { updatedAt: clock.now() } });
 }
 
 /** What a page view and an edit read of a page. */
@@ -233,7 +223,7 @@ export async function savePage(
     await tx.pageVersion.create({
       data: { pageId, version: next, title: input.title, body: input.body, authorId: actor.id },
     });
-    await touch(tx, workspaceId);
+    await touchWorkspace(tx, workspaceId);
     await logActivity(
       tx,
       workspaceId,
@@ -439,7 +429,7 @@ export async function uploadFile(
     await tx.workspaceFileVersion.create({
       data: { fileId: file.id, version, storedFileId: stored.id, uploadedById: actor.id },
     });
-    await touch(tx, workspaceId);
+    await touchWorkspace(tx, workspaceId);
     await logActivity(
       tx,
       workspaceId,
@@ -579,7 +569,7 @@ export async function createThread(
       },
       select: { id: true },
     });
-    await touch(tx, workspaceId);
+    await touchWorkspace(tx, workspaceId);
     await logActivity(
       tx,
       workspaceId,
@@ -608,7 +598,7 @@ export async function addComment(
     });
     if (!thread) throw notFound();
     await tx.comment.create({ data: { threadId, workspaceId, authorId: actor.id, body } });
-    await touch(tx, workspaceId);
+    await touchWorkspace(tx, workspaceId);
     await logActivity(
       tx,
       workspaceId,
@@ -680,7 +670,7 @@ export async function createTask(
         createdById: actor.id,
       },
     });
-    await touch(tx, workspaceId);
+    await touchWorkspace(tx, workspaceId);
     await logActivity(
       tx,
       workspaceId,

@@ -3,107 +3,30 @@ import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
-import { memoPerRequest } from "~/lib/request-scope.server";
 import { isHrOf, type Actor } from "~/lib/permissions";
-import { forbidden, notFound, refused, stale, type ServiceResult } from "~/lib/service";
+import { notFound, refused, stale, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { sharedWorkspaceCache, type CacheOption } from "./content-cache.server";
 import { JOINT_TESTING_PAGES } from "./joint-testing";
-import {
-  labelAdmits,
-  labelName,
-  MARKING_LABELS,
-  ROLE_LABELS,
-  roleMay,
-  higherRole,
-  type WorkspaceAction,
-} from "./rules";
+import { labelAdmits, labelName, MARKING_LABELS, ROLE_LABELS, roleMay, higherRole } from "./rules";
 import type { InviteInput, WorkspaceInput, WorkspaceSettingsInput } from "./schema";
 import { clock } from "~/lib/clock";
-
-export type Tx = Prisma.TransactionClient;
+import {
+  access,
+  admitting,
+  FRAME_SELECT,
+  sharedReadAccess,
+  visibleTo,
+  type Tx,
+} from "./access.server";
+import { actorNames, logActivity } from "./activity.server";
 
 export const workspaceUrl = (id: string, path = "") =>
   new URL(`/workspaces/${id}${path}`, getEnv().APP_URL).toString();
 
-/**
- * The only way any workspace is found: the actor is a member AND the label admits their
- * institute. A membership that the label no longer admits (say, after a move between institutes)
- * therefore grants nothing.
- */
-export function visibleTo(actor: Pick<Actor, "id" | "instituteId">): Prisma.WorkspaceWhereInput {
-  return { members: { some: { userId: actor.id } }, ...admitting(actor.instituteId) };
-}
-
-/** Workspaces whose label admits staff of `instituteId` (labelAdmits, as a query). */
-export function admitting(instituteId: string): Prisma.WorkspaceWhereInput {
-  return { OR: [{ restrictedToInstituteId: null }, { restrictedToInstituteId: instituteId }] };
-}
-
-const FRAME_SELECT = {
-  id: true,
-  name: true,
-  marking: true,
-  kind: true,
-  version: true,
-  restrictedToInstituteId: true,
-  restrictedTo: { select: { code: true, name: true } },
-} satisfies Prisma.WorkspaceSelect;
-
-/**
- * Loads the workspace for an action, or throws: 404 for anyone who may not know it exists, 403 for
- * a member whose role does not allow the action. With it, in the same statement, the version of
- * its content, which the content cache is keyed on (content-cache.server.ts).
- */
-export async function access(
-  tx: Tx,
-  actor: Pick<Actor, "id" | "instituteId">,
-  workspaceId: string,
-  action: WorkspaceAction,
-) {
-  const workspace = await tx.workspace.findFirst({
-    where: { id: workspaceId, ...visibleTo(actor) },
-    select: {
-      ...FRAME_SELECT,
-      members: { where: { userId: actor.id }, select: { role: true } },
-      contentState: { select: { version: true } },
-    },
-  });
-  if (!workspace) throw notFound();
-  const role = workspace.members[0]!.role;
-  if (!roleMay(role, action)) throw forbidden();
-  return { workspace, role };
-}
-
-/** Appends to the workspace's activity feed, in the transaction of the change. */
-export async function logActivity(
-  tx: Tx,
-  workspaceId: string,
-  actor: Pick<Actor, "id"> | null,
-  kind: string,
-  summary: string,
-  link = "",
-) {
-  await tx.workspaceActivity.create({
-    data: { workspaceId, actorId: actor?.id ?? null, kind, summary: summary.slice(0, 500), link },
-  });
-}
-
 async function nameOf(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId }, select: { displayName: true } });
   return user?.displayName ?? "Someone";
-}
-
-/**
- * The read check, shared by the loaders of one request (memoPerRequest): the layout and the page's
- * own loader both need it, and Remix runs both for every document request. The key holds the
- * actor, so one request never hands a check to someone else.
- */
-export function sharedReadAccess(actor: Pick<Actor, "id" | "instituteId">, workspaceId: string) {
-  return memoPerRequest(
-    `workspace-read\u0000${actor.id}\u0000${actor.instituteId}\u0000${workspaceId}`,
-    () => access(db, actor, workspaceId, "read"),
-  );
 }
 
 /** What every page of a workspace shows: name, label and marking banner, and the viewer's role. */
@@ -330,16 +253,6 @@ async function readWorkspaceHome(workspaceId: string) {
   };
 }
 
-export async function actorNames(tx: Tx, ids: (string | null)[]) {
-  const wanted = [...new Set(ids.filter((id): id is string => Boolean(id)))];
-  if (!wanted.length) return new Map<string, string>();
-  const users = await tx.user.findMany({
-    where: { id: { in: wanted } },
-    select: { id: true, displayName: true },
-  });
-  return new Map(users.map((u) => [u.id, u.displayName]));
-}
-
 const MEMBERS_QUERY = {
   orderBy: [{ role: "asc" }, { joinedAt: "asc" }],
   select: {
@@ -358,33 +271,6 @@ const MEMBERS_QUERY = {
 
 function workspaceMembers(tx: Tx, workspaceId: string) {
   return tx.workspaceMember.findMany({ where: { workspaceId }, ...MEMBERS_QUERY });
-}
-
-/** The activity feed, newest first. */
-export async function getActivity(actor: Actor, workspaceId: string, page = 1) {
-  const size = 50;
-  return db.$transaction(async (tx) => {
-    await access(tx, actor, workspaceId, "read");
-    const [rows, total] = await Promise.all([
-      tx.workspaceActivity.findMany({
-        where: { workspaceId },
-        orderBy: [{ at: "desc" }, { id: "desc" }],
-        skip: (Math.max(1, page) - 1) * size,
-        take: size,
-        select: { id: true, actorId: true, summary: true, link: true, at: true },
-      }),
-      tx.workspaceActivity.count({ where: { workspaceId } }),
-    ]);
-    const names = await actorNames(
-      tx,
-      rows.map((a) => a.actorId),
-    );
-    return {
-      activity: rows.map((a) => ({ ...a, actorName: names.get(a.actorId ?? "") ?? "The portal" })),
-      page: Math.max(1, page),
-      pageCount: Math.max(1, Math.ceil(total / size)),
-    };
-  });
 }
 
 /** Members, invitations and settings: what the members page shows (read check shared per request). */
