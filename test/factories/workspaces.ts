@@ -22,12 +22,8 @@ import {
   ThreadSchema,
   WorkspaceSchema,
 } from "~/modules/workspaces/schema";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-  setMemberRole,
-} from "~/modules/workspaces/workspaces.server";
+import { answerInvitation, inviteMember, setMemberRole } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { clock } from "~/lib/clock";
 import { dayAfter } from "../support/clock";
 

@@ -17,11 +17,8 @@ import {
   registerFindings,
   uploadFile,
 } from "~/modules/workspaces/content.server";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-} from "~/modules/workspaces/workspaces.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import {
   advance,
   BEFORE_DEADLINE,

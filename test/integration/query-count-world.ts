@@ -20,11 +20,8 @@ import {
 import type { ApplicationStatus } from "~/modules/applications/workflow";
 import { createPosting, movePosting } from "~/modules/postings/postings.server";
 import { createPage, createTask, savePage } from "~/modules/workspaces/content.server";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-} from "~/modules/workspaces/workspaces.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { get, sessionCookieFor } from "./route-harness";
 import { APPLICATION_FORM, BEFORE_DEADLINE, POSTED_AT } from "./pipeline-world";
 import * as root from "~/root";

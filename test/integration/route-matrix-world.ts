@@ -39,11 +39,8 @@ import {
   savePage,
   uploadFile,
 } from "~/modules/workspaces/content.server";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-} from "~/modules/workspaces/workspaces.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { APPLICATION_FORM, BEFORE_DEADLINE, JP_AISI, POSTED_AT } from "./pipeline-world";
 
 // The world of the route-complete authorisation matrix (route-matrix.test.ts): one record of every

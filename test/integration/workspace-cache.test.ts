@@ -17,12 +17,14 @@ import {
 } from "~/modules/workspaces/content.server";
 import {
   answerInvitation,
-  createWorkspace,
-  getWorkspaceFrame,
-  getWorkspaceHome,
   inviteMember,
   removeMember,
   setMemberRole,
+} from "~/modules/workspaces/members.server";
+import {
+  createWorkspace,
+  getWorkspaceFrame,
+  getWorkspaceHome,
 } from "~/modules/workspaces/workspaces.server";
 import { createPipelineWorld, type World } from "./pipeline-world";
 import { logQueries } from "./query-log";

@@ -16,12 +16,8 @@ import {
   uploadFile,
 } from "~/modules/workspaces/content.server";
 import { roleMay, type WorkspaceAction } from "~/modules/workspaces/rules";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-  linkPlacementWorkspace,
-} from "~/modules/workspaces/workspaces.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace, linkPlacementWorkspace } from "~/modules/workspaces/workspaces.server";
 import * as placementPage from "~/routes/placements.$placementId";
 import * as myTasks from "~/routes/tasks._index";
 import * as wsLayout from "~/routes/workspaces.$workspaceId";

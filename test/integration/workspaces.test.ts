@@ -38,16 +38,18 @@ import {
 import {
   answerInvitation,
   cancelInvitation,
-  createWorkspace,
   getMembersPage,
+  inviteMember,
+  removeMember,
+  setMemberRole,
+} from "~/modules/workspaces/members.server";
+import {
+  createWorkspace,
   getWorkspaceFrame,
   getWorkspaceHome,
-  inviteMember,
   linkPlacementWorkspace,
   listMyWorkspaces,
   placementWorkspaces,
-  removeMember,
-  setMemberRole,
   updateWorkspaceSettings,
 } from "~/modules/workspaces/workspaces.server";
 import { getActivity } from "~/modules/workspaces/activity.server";
