@@ -17,7 +17,8 @@ import {
 } from "~/modules/workspaces/content.server";
 import { roleMay, type WorkspaceAction } from "~/modules/workspaces/rules";
 import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
-import { createWorkspace, linkPlacementWorkspace } from "~/modules/workspaces/workspaces.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
+import { linkPlacementWorkspace } from "~/modules/workspaces/placement-access.server";
 import * as placementPage from "~/routes/placements.$placementId";
 import * as myTasks from "~/routes/tasks._index";
 import * as wsLayout from "~/routes/workspaces.$workspaceId";

@@ -47,11 +47,13 @@ import {
   createWorkspace,
   getWorkspaceFrame,
   getWorkspaceHome,
-  linkPlacementWorkspace,
   listMyWorkspaces,
-  placementWorkspaces,
   updateWorkspaceSettings,
 } from "~/modules/workspaces/workspaces.server";
+import {
+  linkPlacementWorkspace,
+  placementWorkspaces,
+} from "~/modules/workspaces/placement-access.server";
 import { getActivity } from "~/modules/workspaces/activity.server";
 import {
   advance,
