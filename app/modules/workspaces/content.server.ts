@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Prisma } from "~/generated/prisma/client";
+import type { Prisma } from "~/generated/prisma/client";
 import type { TaskStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { checkWorkspaceFile, sha256Hex } from "~/lib/files.server";
@@ -18,6 +18,7 @@ import { headlineOptions, splitMarks } from "~/lib/highlight";
 import { sharedWorkspaceCache, type CacheOption } from "./content-cache.server";
 import { pageDiff } from "./diff";
 import { MARKING_LABELS, TASK_STATUS_LABELS } from "./rules";
+import { pageHistoryRows, workspaceSearchRows } from "./queries.server";
 import type {
   PageInput,
   PageSaveInput,
@@ -236,18 +237,6 @@ export async function savePage(
   });
 }
 
-type HistoryRow = {
-  pageTitle: string;
-  current: number;
-  total: number;
-  listed: boolean | null;
-  version: number | null;
-  title: string | null;
-  createdAt: Date | null;
-  authorName: string | null;
-  body: string | null;
-};
-
 /** Versions listed per page of a history: the page's work stays the same however long it grows. */
 export const HISTORY_LIST_SIZE = 50;
 
@@ -274,44 +263,14 @@ export async function getPageHistory(
   );
 }
 
-/**
- * The page, the metadata of the versions on the asked page of the list (the last one if it asks
- * beyond) with their authors' names, and the bodies of only the versions the comparison can
- * resolve to, in one statement.
- */
+/** The history page from its one statement (pageHistoryRows): the list, and the comparison. */
 async function readPageHistory(
   workspaceId: string,
   pageId: string,
   compare: Required<HistoryQuery>,
 ) {
   const size = HISTORY_LIST_SIZE;
-  // `to` is the asked version if it exists, else the current one; `from` the asked one if it
-  // exists, else the one before `to` (or 1). So these are the only bodies that can be compared.
-  const comparable = Prisma.sql`(${compare.from}::int, ${compare.to}::int, ${compare.to}::int - 1,
-    p.version, p.version - 1, 1)`;
-  const rows = await db.$queryRaw<HistoryRow[]>`
-    WITH p AS (
-      SELECT p.id, p.title, p.version,
-        (SELECT count(*)::int FROM "PageVersion" c WHERE c."pageId" = p.id) AS total
-      FROM "WorkspacePage" p
-      WHERE p.id = ${pageId} AND p."workspaceId" = ${workspaceId}
-    )
-    SELECT p.title AS "pageTitle", p.version AS current, p.total, v.listed, v.version, v.title,
-      v."createdAt", u."displayName" AS "authorName",
-      CASE WHEN v.version IN ${comparable} THEN v.body END AS body
-    FROM p
-    LEFT JOIN LATERAL (
-      (SELECT x.*, true AS listed FROM "PageVersion" x WHERE x."pageId" = p.id
-        ORDER BY x.version DESC
-        OFFSET LEAST((${compare.list}::int - 1) * ${size}::int,
-          GREATEST(p.total - 1, 0) / ${size}::int * ${size}::int)
-        LIMIT ${size}::int)
-      UNION ALL
-      (SELECT x.*, false FROM "PageVersion" x
-        WHERE x."pageId" = p.id AND x.version IN ${comparable})
-    ) v ON true
-    LEFT JOIN "User" u ON u.id = v."authorId"
-    ORDER BY v.version DESC, v.listed DESC`;
+  const rows = await pageHistoryRows(workspaceId, pageId, compare, size);
   const head = rows[0];
   if (!head) throw notFound();
   const listPages = Math.max(1, Math.ceil(head.total / size));
@@ -875,41 +834,7 @@ export async function searchWorkspace(actor: Actor, workspaceId: string, q: stri
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "read");
     if (!q) return { q, hits: [] as WorkspaceSearchHit[] };
-    const options = headlineOptions(10);
-    const rows = await tx.$queryRaw<
-      {
-        kind: string;
-        id: string;
-        title: string;
-        headline: string;
-        threadId: string | null;
-        rank: number;
-      }[]
-    >(Prisma.sql`
-      WITH query AS (SELECT websearch_to_tsquery('english', ${q}) AS q)
-      SELECT * FROM (
-        SELECT 'page' AS kind, p.id, p.title, NULL AS "threadId",
-          ts_headline('english', p.body, query.q, ${options}) AS headline,
-          ts_rank(setweight(to_tsvector('english', p.title), 'A') || to_tsvector('english', p.body), query.q) AS rank
-        FROM "WorkspacePage" p, query
-        WHERE p."workspaceId" = ${workspaceId}
-          AND (setweight(to_tsvector('english', p.title), 'A') || to_tsvector('english', p.body)) @@ query.q
-        UNION ALL
-        SELECT 'comment', c.id, t.title, t.id,
-          ts_headline('english', c.body, query.q, ${options}),
-          ts_rank(to_tsvector('english', c.body), query.q)
-        FROM "Comment" c JOIN "DiscussionThread" t ON t.id = c."threadId", query
-        WHERE c."workspaceId" = ${workspaceId}
-          AND (to_tsvector('english', c.body) || to_tsvector('english', t.title)) @@ query.q
-        UNION ALL
-        SELECT 'task', k.id, k.title, NULL,
-          ts_headline('english', k.title, query.q, ${options}),
-          ts_rank(to_tsvector('english', k.title), query.q)
-        FROM "WorkspaceTask" k, query
-        WHERE k."workspaceId" = ${workspaceId} AND to_tsvector('english', k.title) @@ query.q
-      ) hits
-      ORDER BY rank DESC, id
-      LIMIT 50`);
+    const rows = await workspaceSearchRows(tx, workspaceId, q, headlineOptions(10));
     return {
       q,
       hits: rows.map((r): WorkspaceSearchHit => ({

@@ -16,6 +16,7 @@ import {
 } from "./access.server";
 import { actorNames, logActivity } from "./activity.server";
 import { MEMBERS_QUERY } from "./members.server";
+import { countMembersAndOpenTasks } from "./queries.server";
 
 // Workspaces themselves: creating one, "My workspaces", the frame and home page every member sees,
 // and the settings (name, purpose, marking and label).
@@ -87,21 +88,6 @@ export async function listMyWorkspaces(actor: Actor) {
       marking: MARKING_LABELS[i.workspace.marking],
     })),
   };
-}
-
-/**
- * Members and open tasks of the listed workspaces, in one statement, each count served by an index
- * on the workspace: a relation `_count` in the select would count every workspace's.
- */
-async function countMembersAndOpenTasks(workspaceIds: string[]) {
-  if (!workspaceIds.length) return new Map<string, { members: number; openTasks: number }>();
-  const rows = await db.$queryRaw<{ id: string; members: number; openTasks: number }[]>`
-    SELECT w.id,
-      (SELECT COUNT(*)::int FROM "WorkspaceMember" m WHERE m."workspaceId" = w.id) AS members,
-      (SELECT COUNT(*)::int FROM "WorkspaceTask" t
-        WHERE t."workspaceId" = w.id AND t.status <> 'DONE') AS "openTasks"
-    FROM unnest(${workspaceIds}::text[]) AS w(id)`;
-  return new Map(rows.map((r) => [r.id, { members: r.members, openTasks: r.openTasks }]));
 }
 
 /** The labels the actor may give a workspace: JOINT, or their own institute only. */
