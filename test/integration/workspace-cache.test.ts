@@ -6,15 +6,10 @@ import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { WorkspaceContentCache } from "~/modules/workspaces/content-cache.server";
-import {
-  createPage,
-  createTask,
-  createThread,
-  getPage,
-  getPageHistory,
-  registerFindings,
-  savePage,
-} from "~/modules/workspaces/content.server";
+import { createPage, getPage, getPageHistory, savePage } from "~/modules/workspaces/pages.server";
+import { createTask } from "~/modules/workspaces/tasks.server";
+import { createThread } from "~/modules/workspaces/discussion.server";
+import { registerFindings } from "~/modules/workspaces/registrations.server";
 import {
   answerInvitation,
   inviteMember,
