@@ -51,7 +51,7 @@ import {
   linkPlacementWorkspace,
   placementWorkspaces,
   unlinkPlacementWorkspace,
-} from "~/modules/workspaces/workspaces.server";
+} from "~/modules/workspaces/placement-access.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Placement: ${data?.view.placement.secondee.displayName ?? ""} | Exchange portal` },

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PageHeader, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDate } from "~/lib/format";
-import { listMyTasks } from "~/modules/workspaces/content.server";
+import { listMyTasks } from "~/modules/workspaces/tasks.server";
 import { MARKING_LABELS, TASK_STATUS_LABELS } from "~/modules/workspaces/rules";
 
 export const meta: MetaFunction = () => [{ title: "My tasks | Exchange portal" }];

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { PageHeader, Pagination } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { ActivityList } from "~/modules/workspaces/components/content-views";
-import { getActivity } from "~/modules/workspaces/workspaces.server";
+import { getActivity } from "~/modules/workspaces/activity.server";
 import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Activity | Exchange portal" }];

@@ -6,7 +6,7 @@ import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { ThreadView } from "~/modules/workspaces/components/discussion";
-import { addComment, getThread } from "~/modules/workspaces/content.server";
+import { addComment, getThread } from "~/modules/workspaces/discussion.server";
 import { CommentSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";
 

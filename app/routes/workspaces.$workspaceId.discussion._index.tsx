@@ -7,7 +7,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import { parseForm } from "~/lib/forms";
 import { NewThreadForm } from "~/modules/workspaces/components/discussion";
-import { createThread, listThreads } from "~/modules/workspaces/content.server";
+import { createThread, listThreads } from "~/modules/workspaces/discussion.server";
 import { ThreadSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";
 

@@ -3,7 +3,7 @@ import { requireUser } from "~/lib/auth.server";
 import { attachmentHeaders } from "~/lib/files.server";
 import { idParam, requestInfo } from "~/lib/request.server";
 import { notFound } from "~/lib/service";
-import { downloadFile } from "~/modules/workspaces/content.server";
+import { downloadFile } from "~/modules/workspaces/files.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);

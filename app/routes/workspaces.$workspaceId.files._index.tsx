@@ -10,7 +10,7 @@ import { idParam } from "~/lib/request.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
-import { listFiles, uploadFile } from "~/modules/workspaces/content.server";
+import { listFiles, uploadFile } from "~/modules/workspaces/files.server";
 import { roleMay } from "~/modules/workspaces/rules";
 
 export const meta: MetaFunction = () => [{ title: "Files | Exchange portal" }];

@@ -20,11 +20,13 @@ import {
 import {
   cancelInvitation,
   getMembersPage,
-  getWorkspaceFrame,
   inviteMember,
-  labelChoices,
   removeMember,
   setMemberRole,
+} from "~/modules/workspaces/members.server";
+import {
+  getWorkspaceFrame,
+  labelChoices,
   updateWorkspaceSettings,
 } from "~/modules/workspaces/workspaces.server";
 import { formId, idParam, readFormData } from "~/lib/request.server";

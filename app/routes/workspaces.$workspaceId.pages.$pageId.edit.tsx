@@ -9,7 +9,7 @@ import { refusalStatus } from "~/lib/service";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { DiffView } from "~/modules/workspaces/components/content-views";
-import { getPageForEdit, savePage } from "~/modules/workspaces/content.server";
+import { getPageForEdit, savePage } from "~/modules/workspaces/pages.server";
 import { PageSaveSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";
 

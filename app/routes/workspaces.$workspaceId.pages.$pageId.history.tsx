@@ -4,7 +4,7 @@ import { Alert, Button, Field, PageHeader, Pagination, Table } from "~/component
 import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
 import { DiffView } from "~/modules/workspaces/components/content-views";
-import { getPageHistory } from "~/modules/workspaces/content.server";
+import { getPageHistory } from "~/modules/workspaces/pages.server";
 import { DiffSchema } from "~/modules/workspaces/schema";
 import { idParam } from "~/lib/request.server";
 

@@ -8,7 +8,7 @@ import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import { parseForm } from "~/lib/forms";
-import { createPage, listPages } from "~/modules/workspaces/content.server";
+import { createPage, listPages } from "~/modules/workspaces/pages.server";
 import { roleMay } from "~/modules/workspaces/rules";
 import { PageSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";

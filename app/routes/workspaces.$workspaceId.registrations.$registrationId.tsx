@@ -6,7 +6,7 @@ import { Alert, PageHeader } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
 import { MarkdownView } from "~/modules/workspaces/components/content-views";
-import { getRegistration } from "~/modules/workspaces/content.server";
+import { getRegistration } from "~/modules/workspaces/registrations.server";
 import { idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -8,7 +8,7 @@ import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import { parseForm } from "~/lib/forms";
-import { getRegistrations, registerFindings } from "~/modules/workspaces/content.server";
+import { getRegistrations, registerFindings } from "~/modules/workspaces/registrations.server";
 import { roleMay } from "~/modules/workspaces/rules";
 import { RegistrationSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";

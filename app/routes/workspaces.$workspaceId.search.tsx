@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Button, Field, PageHeader } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { Highlighted } from "~/modules/workspaces/components/content-views";
-import { searchWorkspace } from "~/modules/workspaces/content.server";
+import { searchWorkspace } from "~/modules/workspaces/search.server";
 import { WorkspaceSearchSchema } from "~/modules/workspaces/schema";
 import { idParam } from "~/lib/request.server";
 

@@ -10,7 +10,7 @@ import { formatDate } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
 import { runIntent, withParsedForm } from "~/lib/intents.server";
 import { refusalStatus } from "~/lib/service";
-import { createTask, listTasks, moveTask } from "~/modules/workspaces/content.server";
+import { createTask, listTasks, moveTask } from "~/modules/workspaces/tasks.server";
 import { roleMay, TASK_STATUS_LABELS, TASK_STATUSES } from "~/modules/workspaces/rules";
 import { TaskSchema, TaskStatusSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";

@@ -10,7 +10,8 @@ import { formatDate } from "~/lib/format";
 import { parseForm } from "~/lib/forms";
 import { ROLE_LABELS } from "~/modules/workspaces/rules";
 import { InvitationAnswerSchema } from "~/modules/workspaces/schema";
-import { answerInvitation, listMyWorkspaces } from "~/modules/workspaces/workspaces.server";
+import { answerInvitation } from "~/modules/workspaces/members.server";
+import { listMyWorkspaces } from "~/modules/workspaces/workspaces.server";
 import { readFormData } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Workspaces | Exchange portal" }];

@@ -1,16 +1,11 @@
 import type { PrismaClient } from "~/generated/prisma/client";
 import type { TaskStatus, WorkspaceRole } from "~/generated/prisma/enums";
 import type { Actor } from "~/lib/permissions";
-import {
-  addComment,
-  createPage,
-  createTask,
-  createThread,
-  moveTask,
-  registerFindings,
-  savePage,
-  uploadFile,
-} from "~/modules/workspaces/content.server";
+import { addComment, createThread } from "~/modules/workspaces/discussion.server";
+import { createPage, savePage } from "~/modules/workspaces/pages.server";
+import { createTask, moveTask } from "~/modules/workspaces/tasks.server";
+import { registerFindings } from "~/modules/workspaces/registrations.server";
+import { uploadFile } from "~/modules/workspaces/files.server";
 import {
   CommentSchema,
   InviteSchema,
@@ -22,12 +17,8 @@ import {
   ThreadSchema,
   WorkspaceSchema,
 } from "~/modules/workspaces/schema";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-  setMemberRole,
-} from "~/modules/workspaces/workspaces.server";
+import { answerInvitation, inviteMember, setMemberRole } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { clock } from "~/lib/clock";
 import { dayAfter } from "../support/clock";
 

@@ -9,19 +9,13 @@ import { hashPassword } from "~/lib/password.server";
 import { generateTotpKey, totpCodeAt } from "~/lib/totp.server";
 import { assignReviewer, startApplication } from "~/modules/applications/applications.server";
 import { createPosting } from "~/modules/postings/postings.server";
-import {
-  addComment,
-  createPage,
-  createTask,
-  createThread,
-  registerFindings,
-  uploadFile,
-} from "~/modules/workspaces/content.server";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-} from "~/modules/workspaces/workspaces.server";
+import { addComment, createThread } from "~/modules/workspaces/discussion.server";
+import { createPage } from "~/modules/workspaces/pages.server";
+import { createTask } from "~/modules/workspaces/tasks.server";
+import { registerFindings } from "~/modules/workspaces/registrations.server";
+import { uploadFile } from "~/modules/workspaces/files.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import {
   advance,
   BEFORE_DEADLINE,

@@ -11,7 +11,8 @@ import {
   markRead,
   savePreferences,
 } from "~/modules/notifications/notifications.server";
-import { createWorkspace, inviteMember } from "~/modules/workspaces/workspaces.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
+import { inviteMember } from "~/modules/workspaces/members.server";
 import * as notificationsRoute from "~/routes/notifications";
 import * as preferencesRoute from "~/routes/account.notifications";
 import {

@@ -12,11 +12,8 @@ import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { getOutboxEmail } from "~/modules/notifications/outbox.server";
 import { uploadEvidence } from "~/modules/placements/placements.server";
 import { eraseUser } from "~/modules/privacy/privacy.server";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-} from "~/modules/workspaces/workspaces.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import * as adminUser from "~/routes/admin.users.$userId";
 import {
   advance,

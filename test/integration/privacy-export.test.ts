@@ -2,11 +2,8 @@ import { beforeAll, expect, test } from "vitest";
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
 import { db } from "~/lib/db.server";
 import { createSession, sessionCookieName } from "~/lib/session.server";
-import {
-  createWorkspace,
-  inviteMember,
-  answerInvitation,
-} from "~/modules/workspaces/workspaces.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
+import { inviteMember, answerInvitation } from "~/modules/workspaces/members.server";
 import * as accountData from "~/routes/account.data";
 import {
   advance,

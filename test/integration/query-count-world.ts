@@ -19,12 +19,10 @@ import {
 } from "~/modules/applications/applications.server";
 import type { ApplicationStatus } from "~/modules/applications/workflow";
 import { createPosting, movePosting } from "~/modules/postings/postings.server";
-import { createPage, createTask, savePage } from "~/modules/workspaces/content.server";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-} from "~/modules/workspaces/workspaces.server";
+import { createPage, savePage } from "~/modules/workspaces/pages.server";
+import { createTask } from "~/modules/workspaces/tasks.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { get, sessionCookieFor } from "./route-harness";
 import { APPLICATION_FORM, BEFORE_DEADLINE, POSTED_AT } from "./pipeline-world";
 import * as root from "~/root";

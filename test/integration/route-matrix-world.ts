@@ -30,20 +30,13 @@ import {
 import type { ApplicationStatus } from "~/modules/applications/workflow";
 import { moveChecklistItem, uploadEvidence } from "~/modules/placements/placements.server";
 import { createPosting, movePosting } from "~/modules/postings/postings.server";
-import {
-  addComment,
-  createPage,
-  createTask,
-  createThread,
-  registerFindings,
-  savePage,
-  uploadFile,
-} from "~/modules/workspaces/content.server";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-} from "~/modules/workspaces/workspaces.server";
+import { addComment, createThread } from "~/modules/workspaces/discussion.server";
+import { createPage, savePage } from "~/modules/workspaces/pages.server";
+import { createTask } from "~/modules/workspaces/tasks.server";
+import { registerFindings } from "~/modules/workspaces/registrations.server";
+import { uploadFile } from "~/modules/workspaces/files.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { APPLICATION_FORM, BEFORE_DEADLINE, JP_AISI, POSTED_AT } from "./pipeline-world";
 
 // The world of the route-complete authorisation matrix (route-matrix.test.ts): one record of every

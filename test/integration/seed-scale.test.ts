@@ -8,7 +8,7 @@ import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { listNotifications } from "~/modules/notifications/notifications.server";
 import { getPlacement, listPlacements } from "~/modules/placements/placements.server";
-import { getPageHistory } from "~/modules/workspaces/content.server";
+import { getPageHistory } from "~/modules/workspaces/pages.server";
 import { DEMO_PASSWORD, seed } from "../../prisma/demo";
 import { scaledCounts } from "../../scripts/scale/counts";
 import { generateScaleData, tableCounts } from "../../scripts/scale/index";

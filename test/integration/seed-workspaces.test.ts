@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
 import { db } from "~/lib/db.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
-import { getRegistration } from "~/modules/workspaces/content.server";
+import { getRegistration } from "~/modules/workspaces/registrations.server";
 import { JOINT_TESTING_PAGES } from "~/modules/workspaces/joint-testing";
 import { getWorkspaceFrame, listMyWorkspaces } from "~/modules/workspaces/workspaces.server";
 import { seed } from "../../prisma/demo";

@@ -6,23 +6,20 @@ import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { WorkspaceContentCache } from "~/modules/workspaces/content-cache.server";
-import {
-  createPage,
-  createTask,
-  createThread,
-  getPage,
-  getPageHistory,
-  registerFindings,
-  savePage,
-} from "~/modules/workspaces/content.server";
+import { createPage, getPage, getPageHistory, savePage } from "~/modules/workspaces/pages.server";
+import { createTask } from "~/modules/workspaces/tasks.server";
+import { createThread } from "~/modules/workspaces/discussion.server";
+import { registerFindings } from "~/modules/workspaces/registrations.server";
 import {
   answerInvitation,
-  createWorkspace,
-  getWorkspaceFrame,
-  getWorkspaceHome,
   inviteMember,
   removeMember,
   setMemberRole,
+} from "~/modules/workspaces/members.server";
+import {
+  createWorkspace,
+  getWorkspaceFrame,
+  getWorkspaceHome,
 } from "~/modules/workspaces/workspaces.server";
 import { createPipelineWorld, type World } from "./pipeline-world";
 import { logQueries } from "./query-log";

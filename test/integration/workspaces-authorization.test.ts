@@ -5,23 +5,15 @@ import { ensureUser, uniqueEmail } from "#test/factories";
 import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
-import {
-  createPage,
-  createTask,
-  createThread,
-  addComment,
-  getRegistration,
-  registerFindings,
-  savePage,
-  uploadFile,
-} from "~/modules/workspaces/content.server";
+import { createPage, savePage } from "~/modules/workspaces/pages.server";
+import { createTask } from "~/modules/workspaces/tasks.server";
+import { createThread, addComment } from "~/modules/workspaces/discussion.server";
+import { getRegistration, registerFindings } from "~/modules/workspaces/registrations.server";
+import { uploadFile } from "~/modules/workspaces/files.server";
 import { roleMay, type WorkspaceAction } from "~/modules/workspaces/rules";
-import {
-  answerInvitation,
-  createWorkspace,
-  inviteMember,
-  linkPlacementWorkspace,
-} from "~/modules/workspaces/workspaces.server";
+import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
+import { createWorkspace } from "~/modules/workspaces/workspaces.server";
+import { linkPlacementWorkspace } from "~/modules/workspaces/placement-access.server";
 import * as placementPage from "~/routes/placements.$placementId";
 import * as myTasks from "~/routes/tasks._index";
 import * as wsLayout from "~/routes/workspaces.$workspaceId";

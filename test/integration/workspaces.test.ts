@@ -13,44 +13,47 @@ import type { Actor } from "~/lib/permissions";
 import { moveChecklistItem, movePlacement } from "~/modules/placements/placements.server";
 import {
   addComment,
-  createPage,
-  createTask,
   createThread,
-  downloadFile,
+  getThread,
+  listThreads,
+} from "~/modules/workspaces/discussion.server";
+import {
+  createPage,
   getPage,
   getPageForEdit,
   getPageHistory,
+  listPages,
+  savePage,
+} from "~/modules/workspaces/pages.server";
+import { createTask, listMyTasks, listTasks, moveTask } from "~/modules/workspaces/tasks.server";
+import { downloadFile, listFiles, uploadFile } from "~/modules/workspaces/files.server";
+import {
   getRegistration,
   getRegistrations,
-  getThread,
-  listFiles,
-  listMyTasks,
-  listPages,
-  listTasks,
-  listThreads,
-  moveTask,
   registerFindings,
   registrationHash,
-  savePage,
-  searchWorkspace,
-  uploadFile,
-} from "~/modules/workspaces/content.server";
+} from "~/modules/workspaces/registrations.server";
+import { searchWorkspace } from "~/modules/workspaces/search.server";
 import {
   answerInvitation,
   cancelInvitation,
-  createWorkspace,
-  getActivity,
   getMembersPage,
-  getWorkspaceFrame,
-  getWorkspaceHome,
   inviteMember,
-  linkPlacementWorkspace,
-  listMyWorkspaces,
-  placementWorkspaces,
   removeMember,
   setMemberRole,
+} from "~/modules/workspaces/members.server";
+import {
+  createWorkspace,
+  getWorkspaceFrame,
+  getWorkspaceHome,
+  listMyWorkspaces,
   updateWorkspaceSettings,
 } from "~/modules/workspaces/workspaces.server";
+import {
+  linkPlacementWorkspace,
+  placementWorkspaces,
+} from "~/modules/workspaces/placement-access.server";
+import { getActivity } from "~/modules/workspaces/activity.server";
 import {
   advance,
   createPipelineWorld,

@@ -10,7 +10,7 @@ import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import { connectDatabase, db, disconnectDatabase } from "~/lib/db.server";
 import { hashPassword } from "~/lib/password.server";
 import type { Actor } from "~/lib/permissions";
-import { createPage } from "~/modules/workspaces/content.server";
+import { createPage } from "~/modules/workspaces/pages.server";
 import { PageSchema, WorkspaceSchema } from "~/modules/workspaces/schema";
 import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { ensureInstitute, ensureUser, UK_AISI, US_AISI } from "../factories";

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { docxBytes, exeBytes, pdfBytes } from "#test/factories/postings";
 import { checkWorkspaceFile } from "~/lib/files.server";
 import { resetEnvCache } from "~/lib/env.server";
-import { registrationHash, type SnapshotPage } from "~/modules/workspaces/content.server";
+import { registrationHash, type SnapshotPage } from "~/modules/workspaces/registrations.server";
 import { pageDiff } from "~/modules/workspaces/diff";
 import {
   higherRole,

@@ -27,7 +27,7 @@ import {
 import type { ChecklistItemInput, ItemMoveInput } from "~/modules/checklists/schema";
 import { calendar, type AllDayEvent } from "~/lib/icalendar";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
-import { syncPlacementAccess } from "~/modules/workspaces/workspaces.server";
+import { syncPlacementAccess } from "~/modules/workspaces/placement-access.server";
 import {
   SUPERVISOR_CHOICES,
   type PlacementDetailsInput,
