@@ -9,7 +9,7 @@ import type {
 import { csvLine } from "~/lib/csv";
 import { db } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms";
-import { isHrOf, type Actor } from "~/lib/permissions";
+import type { Actor } from "~/lib/permissions";
 import { forbidden, notFound, refused, stale, type ServiceResult } from "~/lib/service";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { checkDependencies } from "~/modules/checklists/checklists.server";
@@ -29,79 +29,26 @@ import { calendar, type AllDayEvent } from "~/lib/icalendar";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import { syncPlacementAccess } from "~/modules/workspaces/workspaces.server";
 import {
+  assertHr,
+  eligibleSupervisors,
+  institutePlacements,
+  itemActors,
+  loadPlacementFor,
+  movers,
+  partiesOf,
+} from "./access.server";
+import {
   SUPERVISOR_CHOICES,
   type PlacementDetailsInput,
   type PlacementSupervisorInput,
 } from "./schema";
-import {
-  canMovePlacement,
-  isPlacementEditable,
-  placementMovesFor,
-  type PlacementMover,
-} from "./workflow";
+import { canMovePlacement, isPlacementEditable, placementMovesFor } from "./workflow";
 import { clock } from "~/lib/clock";
 
 type Tx = Prisma.TransactionClient;
 
 const CHANGED =
   "This changed since you opened it. The page now shows its current state; try again.";
-
-export type PlacementParty =
-  "SECONDEE" | "LINE_MANAGER" | "HOME_HR" | "HOST_HR" | "HOST_SUPERVISOR";
-
-const PLACEMENT_SELECT = {
-  id: true,
-  status: true,
-  version: true,
-  startDate: true,
-  endDate: true,
-  arrangementType: true,
-  costArrangement: true,
-  homeInstituteId: true,
-  hostInstituteId: true,
-  secondeeId: true,
-  hostSupervisorId: true,
-  secondee: { select: { id: true, displayName: true, lineManagerId: true } },
-} satisfies Prisma.PlacementSelect;
-type Loaded = Prisma.PlacementGetPayload<{ select: typeof PLACEMENT_SELECT }>;
-
-function partiesOf(actor: Actor, p: Loaded): PlacementParty[] {
-  const parties: PlacementParty[] = [];
-  if (p.secondeeId === actor.id) parties.push("SECONDEE");
-  if (p.secondee.lineManagerId === actor.id) parties.push("LINE_MANAGER");
-  if (isHrOf(actor, p.homeInstituteId)) parties.push("HOME_HR");
-  if (isHrOf(actor, p.hostInstituteId)) parties.push("HOST_HR");
-  if (p.hostSupervisorId === actor.id) parties.push("HOST_SUPERVISOR");
-  return parties;
-}
-
-/** How the actor may act on checklist items: as HR, or as one of the sides. */
-function itemActors(parties: PlacementParty[]): ItemActor[] {
-  const actors: ItemActor[] = [];
-  if (parties.includes("HOME_HR") || parties.includes("HOST_HR")) actors.push("HR");
-  if (parties.includes("SECONDEE")) actors.push("SECONDEE");
-  if (parties.includes("LINE_MANAGER")) actors.push("HOME");
-  if (parties.includes("HOST_SUPERVISOR")) actors.push("HOST");
-  return actors;
-}
-
-function movers(parties: PlacementParty[]): PlacementMover[] {
-  return [
-    ...(parties.includes("HOST_HR") ? (["HOST_HR"] as const) : []),
-    ...(parties.includes("HOME_HR") ? (["HOME_HR"] as const) : []),
-  ];
-}
-
-async function load(tx: Tx, actor: Actor, placementId: string) {
-  const placement = await tx.placement.findUnique({
-    where: { id: placementId },
-    select: PLACEMENT_SELECT,
-  });
-  if (!placement) throw notFound();
-  const parties = partiesOf(actor, placement);
-  if (!parties.length) throw notFound();
-  return { placement, parties };
-}
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
@@ -324,9 +271,6 @@ async function supervisorCandidates(hostInstituteId: string, search: string) {
   };
 }
 
-const eligibleSupervisors = (hostInstituteId: string) =>
-  ({ instituteId: hostInstituteId, deactivatedAt: null }) satisfies Prisma.UserWhereInput;
-
 /** Placements the actor deals with: HR see their institute's (hosted or sent); anyone their own. */
 export async function listPlacements(actor: Actor, status?: PlacementStatus) {
   const isHr = actor.roles.includes("HR");
@@ -372,7 +316,7 @@ export async function movePlacement(
   version: number,
 ): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
-    const { placement, parties } = await load(tx, actor, placementId);
+    const { placement, parties } = await loadPlacementFor(tx, actor, placementId);
     const mover = movers(parties).find((m) => canMovePlacement(placement.status, to, m));
     if (!mover) {
       if (!movers(parties).length) throw forbidden();
@@ -430,7 +374,7 @@ export async function moveChecklistItem(
       },
     });
     if (!item) throw notFound();
-    const { placement, parties } = await load(tx, actor, item.placementId);
+    const { placement, parties } = await loadPlacementFor(tx, actor, item.placementId);
     if (!isPlacementEditable(placement.status))
       return refused("This placement is finished; its checklist is a record now.");
     const siblings = await tx.checklistItem.findMany({
@@ -511,7 +455,7 @@ export async function addChecklistItem(
   input: ChecklistItemInput,
 ): Promise<ServiceResult<{ itemId: string }>> {
   return db.$transaction(async (tx) => {
-    const { placement, parties } = await load(tx, actor, placementId);
+    const { placement, parties } = await loadPlacementFor(tx, actor, placementId);
     if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
     if (!isPlacementEditable(placement.status))
       return refused("This placement is finished; its checklist is a record now.");
@@ -559,7 +503,7 @@ export async function removeChecklistItem(actor: Actor, itemId: string): Promise
       select: { placementId: true, title: true },
     });
     if (!item) throw notFound();
-    const { placement, parties } = await load(tx, actor, item.placementId);
+    const { placement, parties } = await loadPlacementFor(tx, actor, item.placementId);
     if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
     if (!isPlacementEditable(placement.status))
       return refused("This placement is finished; its checklist is a record now.");
@@ -609,7 +553,7 @@ export async function uploadEvidence(
       },
     });
     if (!item) throw notFound();
-    const { placement, parties } = await load(tx, actor, item.placementId);
+    const { placement, parties } = await loadPlacementFor(tx, actor, item.placementId);
     const actors = itemActors(parties);
     if (!actors.includes("HR") && !actors.includes(item.ownerSide as ItemActor)) throw forbidden();
     if (!isPlacementEditable(placement.status))
@@ -653,7 +597,7 @@ export async function downloadEvidence(actor: Actor, itemId: string, ipAddress =
       select: { placementId: true, evidenceFileId: true },
     });
     if (!item?.evidenceFileId) throw notFound();
-    const { placement } = await load(tx, actor, item.placementId);
+    const { placement } = await loadPlacementFor(tx, actor, item.placementId);
     const file = await tx.storedFile.findUniqueOrThrow({
       where: { id: item.evidenceFileId },
       select: { filename: true, contentType: true, size: true, data: true, sha256: true },
@@ -676,7 +620,7 @@ export async function downloadEvidence(actor: Actor, itemId: string, ipAddress =
  * when the placement is over or the form was read from an older version.
  */
 async function loadForHrChange(tx: Tx, actor: Actor, placementId: string, version: number) {
-  const { placement, parties } = await load(tx, actor, placementId);
+  const { placement, parties } = await loadPlacementFor(tx, actor, placementId);
   if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
   const refusal = !isPlacementEditable(placement.status)
     ? refused("A completed or cancelled placement can no longer be changed.")
@@ -815,14 +759,6 @@ const OWNER_SIDE_LABELS_TEXT: Record<OwnerSide, string> = {
   HOST: "For the host institute",
   SECONDEE: "For the secondee",
 };
-
-function assertHr(actor: Actor) {
-  if (!actor.roles.includes("HR")) throw notFound();
-}
-
-const institutePlacements = (actor: Actor): Prisma.PlacementWhereInput => ({
-  OR: [{ hostInstituteId: actor.instituteId }, { homeInstituteId: actor.instituteId }],
-});
 
 /** HR: every placement their institute hosts or sends, one row each, as CSV. Audited. */
 export async function exportPlacementsCsv(actor: Actor) {
