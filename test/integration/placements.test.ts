@@ -12,7 +12,6 @@ import {
   getPlacement,
   listPlacements,
   placementCalendar,
-  readPlacementPage,
   moveChecklistItem,
   movePlacement,
   removeChecklistItem,
@@ -20,6 +19,7 @@ import {
   updatePlacementDetails,
   uploadEvidence,
 } from "~/modules/placements/placements.server";
+import { readPlacementPage } from "~/modules/placements/queries.server";
 import { SUPERVISOR_CHOICES } from "~/modules/placements/schema";
 import {
   advance,
