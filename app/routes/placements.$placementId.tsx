@@ -22,16 +22,18 @@ import { runIntent, withParsedForm } from "~/lib/intents.server";
 import { refusalStatus, refused } from "~/lib/service";
 import { ChecklistItemFields } from "~/modules/checklists/components/item-fields";
 import { ITEM_STATUS_LABELS, OWNER_SIDE_LABELS, OWNER_SIDES } from "~/modules/checklists/logic";
-import { ChecklistItemSchema, ItemMoveSchema } from "~/modules/checklists/schema";
+import { uploadEvidence } from "~/modules/checklists/evidence.server";
 import {
   addChecklistItem,
-  getPlacement,
   moveChecklistItem,
-  movePlacement,
   removeChecklistItem,
+} from "~/modules/checklists/items.server";
+import { ChecklistItemSchema, ItemMoveSchema } from "~/modules/checklists/schema";
+import {
+  getPlacement,
+  movePlacement,
   setHostSupervisor,
   updatePlacementDetails,
-  uploadEvidence,
 } from "~/modules/placements/placements.server";
 import { SupervisorPicker } from "~/modules/placements/components/supervisor-picker";
 import {

@@ -6,18 +6,19 @@ import { dayAfter, daysAfter, midnightAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
 import { getTemplate, saveTemplateItem } from "~/modules/checklists/checklists.server";
+import { downloadEvidence, uploadEvidence } from "~/modules/checklists/evidence.server";
 import {
   addChecklistItem,
-  downloadEvidence,
+  moveChecklistItem,
+  removeChecklistItem,
+} from "~/modules/checklists/items.server";
+import {
   getPlacement,
   listPlacements,
   placementCalendar,
-  moveChecklistItem,
   movePlacement,
-  removeChecklistItem,
   setHostSupervisor,
   updatePlacementDetails,
-  uploadEvidence,
 } from "~/modules/placements/placements.server";
 import { readPlacementPage } from "~/modules/placements/queries.server";
 import { SUPERVISOR_CHOICES } from "~/modules/placements/schema";

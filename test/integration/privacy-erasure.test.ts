@@ -8,7 +8,7 @@ import { requestPasswordReset, setUserActive, signIn } from "~/modules/accounts/
 import { addNote } from "~/modules/applications/applications.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { getOutboxEmail } from "~/modules/notifications/outbox.server";
-import { uploadEvidence } from "~/modules/placements/placements.server";
+import { uploadEvidence } from "~/modules/checklists/evidence.server";
 import { eraseUser } from "~/modules/privacy/privacy.server";
 import {
   answerInvitation,
