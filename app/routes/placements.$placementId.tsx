@@ -29,8 +29,8 @@ import {
   removeChecklistItem,
 } from "~/modules/checklists/items.server";
 import { ChecklistItemSchema, ItemMoveSchema } from "~/modules/checklists/schema";
+import { getPlacement } from "~/modules/placements/placement-page.server";
 import {
-  getPlacement,
   movePlacement,
   setHostSupervisor,
   updatePlacementDetails,

@@ -12,10 +12,10 @@ import {
   moveChecklistItem,
   removeChecklistItem,
 } from "~/modules/checklists/items.server";
+import { placementCalendar } from "~/modules/placements/calendar.server";
+import { listPlacements } from "~/modules/placements/placement-list.server";
+import { getPlacement } from "~/modules/placements/placement-page.server";
 import {
-  getPlacement,
-  listPlacements,
-  placementCalendar,
   movePlacement,
   setHostSupervisor,
   updatePlacementDetails,
