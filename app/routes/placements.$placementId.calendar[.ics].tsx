@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/lib/auth.server";
 import { downloadHeaders } from "~/lib/csv";
-import { placementCalendar } from "~/modules/placements/placements.server";
+import { placementCalendar } from "~/modules/placements/calendar.server";
 import { idParam } from "~/lib/request.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,51 +1,45 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
-import {
-  Alert,
-  Badge,
-  Button,
-  Field,
-  PageHeader,
-  SelectField,
-  StatusButton,
-} from "~/components/ui";
+import { PageHeader } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { parseUploadForm } from "~/lib/files.server";
 import { formId, idParam } from "~/lib/request.server";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { formatDate } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
 import { runIntent, withParsedForm } from "~/lib/intents.server";
 import { refusalStatus, refused } from "~/lib/service";
-import { ChecklistItemFields } from "~/modules/checklists/components/item-fields";
-import { ITEM_STATUS_LABELS, OWNER_SIDE_LABELS, OWNER_SIDES } from "~/modules/checklists/logic";
-import { ChecklistItemSchema, ItemMoveSchema } from "~/modules/checklists/schema";
+import { AddChecklistItem } from "~/modules/checklists/components/add-checklist-item";
+import { ClearanceChecklist } from "~/modules/checklists/components/clearance-checklist";
+import { uploadEvidence } from "~/modules/checklists/evidence.server";
 import {
   addChecklistItem,
-  getPlacement,
   moveChecklistItem,
-  movePlacement,
   removeChecklistItem,
+} from "~/modules/checklists/items.server";
+import { ChecklistItemSchema, ItemMoveSchema } from "~/modules/checklists/schema";
+import { DatesAndTerms } from "~/modules/placements/components/dates-and-terms";
+import { HostWorkspaces } from "~/modules/placements/components/host-workspaces";
+import { PlacementStatusLine } from "~/modules/placements/components/placement-status-line";
+import { PlacementMoves } from "~/modules/placements/components/placement-moves";
+import { PlacementSummary } from "~/modules/placements/components/placement-summary";
+import { SupervisorPicker } from "~/modules/placements/components/supervisor-picker";
+import { getPlacement } from "~/modules/placements/placement-page.server";
+import {
+  movePlacement,
   setHostSupervisor,
   updatePlacementDetails,
-  uploadEvidence,
 } from "~/modules/placements/placements.server";
-import { SupervisorPicker } from "~/modules/placements/components/supervisor-picker";
 import {
-  ARRANGEMENT_LABELS,
-  ARRANGEMENT_TYPES,
-  COST_ARRANGEMENTS,
-  COST_LABELS,
   PlacementDetailsSchema,
   PlacementMoveSchema,
   PlacementSupervisorSchema,
   SUPERVISOR_CHOICES,
   SupervisorSearchSchema,
 } from "~/modules/placements/schema";
-import { PLACEMENT_STATUS_LABELS, isPlacementEditable } from "~/modules/placements/workflow";
+import { isPlacementEditable } from "~/modules/placements/workflow";
 import { PlacementWorkspaceSchema } from "~/modules/workspaces/schema";
 import {
   linkPlacementWorkspace,
@@ -143,91 +137,24 @@ export default function PlacementPage() {
       ? (actionData.errors as FieldErrors)
       : undefined;
   const editable = isPlacementEditable(p.status);
-  const date = (d: Date | null) => (d ? formatDate(d, where) : "Not set");
   return (
     <div className="max-w-5xl">
       <PageHeader
         title={`Placement: ${p.secondee.displayName}`}
         description={`${p.posting.title} · ${p.homeInstituteName} to ${p.posting.hostInstitute.name}`}
       />
-      <p className="mb-4 flex flex-wrap gap-2">
-        <Badge tone={p.status === "ACTIVE" ? "success" : "info"}>
-          {PLACEMENT_STATUS_LABELS[p.status]}
-        </Badge>
-        <span>
-          Checklist: {view.progress.overall.done} of {view.progress.overall.total} done
-        </span>
-        <a href={`/placements/${p.id}/calendar.ics`} className="text-brand-700 underline" download>
-          Dates and due dates as a calendar (.ics)
-        </a>
-      </p>
+      <PlacementStatusLine placement={p} progress={view.progress.overall} />
       {actionData && ["move", "details", "supervisor"].includes(actionData.intent) ? (
         <FormErrors errors={(actionData.errors as FieldErrors)[""]} />
       ) : null}
 
-      <section aria-labelledby="summary-heading" className="mb-8">
-        <h2 id="summary-heading" className="mb-2 text-lg font-semibold">
-          Summary
-        </h2>
-        <dl className="grid gap-4 sm:grid-cols-3">
-          <div>
-            <dt className="font-semibold">Start</dt>
-            <dd>{date(p.startDate)}</dd>
-          </div>
-          <div>
-            <dt className="font-semibold">Planned end</dt>
-            <dd>{date(p.endDate)}</dd>
-          </div>
-          <div>
-            <dt className="font-semibold">Host supervisor</dt>
-            <dd>
-              {p.hostSupervisor?.displayName ?? "Not named"}
-              {view.isHr && editable && !view.supervisorPicker ? (
-                <>
-                  {" "}
-                  <a
-                    href={`/placements/${p.id}?supervisor=change#supervisor-heading`}
-                    className="text-brand-700 underline"
-                  >
-                    Change<span className="sr-only"> the host supervisor</span>
-                  </a>
-                </>
-              ) : null}
-            </dd>
-          </div>
-          <div>
-            <dt className="font-semibold">Arrangement</dt>
-            <dd>{ARRANGEMENT_LABELS[p.arrangementType]}</dd>
-          </div>
-          <div>
-            <dt className="font-semibold">Costs</dt>
-            <dd>{COST_LABELS[p.costArrangement]}</dd>
-          </div>
-          <div>
-            <dt className="font-semibold">Progress by side</dt>
-            <dd>
-              {OWNER_SIDES.map((s) => (
-                <span key={s} className="block">
-                  {OWNER_SIDE_LABELS[s]}: {view.progress.per[s].done} of{" "}
-                  {view.progress.per[s].total}
-                </span>
-              ))}
-            </dd>
-          </div>
-        </dl>
-        {view.extensions.length ? (
-          <>
-            <h3 className="mt-4 font-semibold">Extensions</h3>
-            <ul className="list-disc pl-6">
-              {view.extensions.map((e) => (
-                <li key={e.id}>
-                  {date(e.previousEnd)} to {date(e.newEnd)}: {e.reason}
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-      </section>
+      <PlacementSummary
+        placement={p}
+        perSide={view.progress.per}
+        extensions={view.extensions}
+        canChangeSupervisor={view.isHr && editable && !view.supervisorPicker}
+        where={where}
+      />
 
       {view.supervisorPicker ? (
         <SupervisorPicker
@@ -242,371 +169,43 @@ export default function PlacementPage() {
         />
       ) : null}
 
-      <section aria-labelledby="workspaces-heading" className="mb-8">
-        <h2 id="workspaces-heading" className="mb-2 text-lg font-semibold">
-          Host workspaces
-        </h2>
-        <p className="mb-2 text-gray-700">
-          While the placement is active, the secondee is an editor of each workspace named here; the
-          access ends when the placement completes or is cancelled.
-        </p>
-        <FormErrors
-          errors={
-            errorsFor("link-workspace")?.workspaceId ??
-            errorsFor("link-workspace")?.[""] ??
-            errorsFor("unlink-workspace")?.[""]
-          }
-        />
-        {workspaces.linked.length ? (
-          <ul className="mb-3 space-y-2">
-            {workspaces.linked.map((w) => (
-              <li key={w.id} className="flex flex-wrap items-center gap-2">
-                <a href={`/workspaces/${w.id}`} className="text-brand-700 underline">
-                  {w.name}
-                </a>
-                <Badge>{w.label}</Badge>
-                {w.canUnlink ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="unlink-workspace" />
-                    <input type="hidden" name="workspaceId" value={w.id} />
-                    <Button type="submit" variant="secondary" size="sm">
-                      Stop naming<span className="sr-only"> {w.name}</span>
-                    </Button>
-                  </Form>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        {workspaces.hiddenCount ? (
-          <p className="mb-3">
-            {workspaces.hiddenCount} other workspace{workspaces.hiddenCount === 1 ? " is" : "s are"}{" "}
-            named that you are not a member of.
-          </p>
-        ) : null}
-        {!workspaces.linked.length && !workspaces.hiddenCount ? (
-          <p className="mb-3">No workspace is named.</p>
-        ) : null}
-        {workspaces.canLink && workspaces.linkable.length ? (
-          <Form method="post" className="flex flex-wrap items-end gap-2">
-            <input type="hidden" name="intent" value="link-workspace" />
-            <SelectField
-              label="Name a workspace you own"
-              selectProps={{ name: "workspaceId" }}
-              options={workspaces.linkable.map((w) => ({
-                value: w.id,
-                label: `${w.name} (${w.label})`,
-              }))}
-            />
-            <Button type="submit" variant="secondary">
-              Name workspace
-            </Button>
-          </Form>
-        ) : null}
-      </section>
+      <HostWorkspaces
+        workspaces={workspaces}
+        errors={
+          errorsFor("link-workspace")?.workspaceId ??
+          errorsFor("link-workspace")?.[""] ??
+          errorsFor("unlink-workspace")?.[""]
+        }
+      />
 
       {view.moves.length ? (
-        <section aria-labelledby="status-heading" className="mb-8">
-          <h2 id="status-heading" className="mb-2 text-lg font-semibold">
-            Status
-          </h2>
-          {view.blockers.length && p.status === "CLEARING" ? (
-            <Alert tone="info" className="mb-3">
-              Before it can start, these required items must be done or waived:{" "}
-              {view.blockers.join("; ")}.
-            </Alert>
-          ) : null}
-          <Form method="post" className="flex flex-wrap gap-3">
-            <input type="hidden" name="intent" value="move" />
-            <input type="hidden" name="version" value={p.version} />
-            {view.moves.map((to) => (
-              <Button
-                key={to}
-                type="submit"
-                name="to"
-                value={to}
-                variant={to === "CANCELLED" ? "secondary" : "primary"}
-                disabled={pending}
-              >
-                {to === "CLEARING"
-                  ? "Start clearance"
-                  : to === "ACTIVE"
-                    ? "Activate placement"
-                    : to === "COMPLETED"
-                      ? "Mark completed"
-                      : "Cancel placement"}
-              </Button>
-            ))}
-          </Form>
-        </section>
+        <PlacementMoves
+          status={p.status}
+          version={p.version}
+          moves={view.moves}
+          blockers={view.blockers}
+        />
       ) : null}
 
-      <section aria-labelledby="checklist-heading" className="mb-8">
-        <h2 id="checklist-heading" className="mb-3 text-lg font-semibold">
-          Clearance checklist
-        </h2>
-        <ol className="space-y-4">
-          {view.items.map((item) => {
-            const errs = errorsFor("item", item.id) ?? errorsFor("evidence", item.id);
-            // Moves that need fields (an attestation's details, a waiver's reason) show them only
-            // for the open item, or the one whose submission came back with errors.
-            const needsFields = (to: string) =>
-              to === "WAIVED" || (to === "DONE" && item.evidenceKind === "ATTESTATION");
-            const open = openItem === item.id || errorsFor("item", item.id) !== undefined;
-            const shownMoves = open ? item.moves : item.moves.filter((to) => !needsFields(to));
-            const closedMoves = open ? [] : item.moves.filter(needsFields);
-            return (
-              <li
-                key={item.id}
-                id={`item-${item.id}`}
-                className="rounded border border-slate-300 p-4"
-              >
-                <h3 className="font-semibold">
-                  {item.title}
-                  {item.required ? "" : " (optional)"}
-                </h3>
-                <p className="text-sm text-slate-700">
-                  {OWNER_SIDE_LABELS[item.ownerSide]} · due{" "}
-                  {item.due ?? "once the start date is set"}
-                  {item.overdue ? " · overdue" : ""}
-                </p>
-                <p className="mt-1">
-                  <Badge
-                    tone={
-                      item.shownStatus === "DONE" || item.shownStatus === "WAIVED"
-                        ? "success"
-                        : item.shownStatus === "BLOCKED" || item.overdue
-                          ? "warning"
-                          : "neutral"
-                    }
-                  >
-                    {ITEM_STATUS_LABELS[item.shownStatus]}
-                  </Badge>
-                </p>
-                {item.guidance ? <p className="mt-1 text-sm">{item.guidance}</p> : null}
-                {item.waitingFor.length ? (
-                  <p className="mt-1 text-sm">Waiting for: {item.waitingFor.join(", ")}</p>
-                ) : null}
-                {item.status === "DONE" && item.evidenceKind === "ATTESTATION" ? (
-                  <p className="mt-1 text-sm">
-                    Verified by {item.verifiedBy} on {date(item.verifiedOn)}
-                    {item.reference ? ` (ref. ${item.reference})` : ""}
-                    {item.level ? ` · level ${item.level}` : ""}
-                    {item.expiresOn ? ` · expires ${date(item.expiresOn)}` : ""}
-                  </p>
-                ) : null}
-                {item.status === "WAIVED" ? (
-                  <p className="mt-1 text-sm">Waived: {item.waivedReason}</p>
-                ) : null}
-                {item.evidenceFile ? (
-                  <p className="mt-1 text-sm">
-                    <a
-                      href={`/placements/${p.id}/items/${item.id}/evidence`}
-                      className="text-brand-700 underline"
-                      download
-                    >
-                      Download {item.evidenceFile.filename}
-                      <span className="sr-only"> for {item.title}</span>
-                    </a>
-                  </p>
-                ) : null}
-                {errs ? <FormErrors errors={Object.values(errs).flat()} /> : null}
-                {editable && item.moves.length ? (
-                  <div className="mt-3 space-y-3">
-                    {item.evidenceKind === "DOCUMENT" && item.moves.includes("DONE") ? (
-                      <Form
-                        method="post"
-                        encType="multipart/form-data"
-                        className="flex flex-wrap items-end gap-3"
-                      >
-                        <input type="hidden" name="intent" value="evidence" />
-                        <input type="hidden" name="itemId" value={item.id} />
-                        <Field
-                          label={`Document for “${item.title}” (PDF or DOCX)`}
-                          inputProps={{ type: "file", name: "evidence", accept: ".pdf,.docx" }}
-                        />
-                        <StatusButton type="submit" pending={pending} variant="secondary">
-                          Upload
-                        </StatusButton>
-                      </Form>
-                    ) : null}
-                    {closedMoves.length ? (
-                      <p>
-                        <Link
-                          to={`?item=${item.id}#item-${item.id}`}
-                          preventScrollReset
-                          className="text-brand-700 underline"
-                        >
-                          {closedMoves.includes("DONE")
-                            ? closedMoves.includes("WAIVED")
-                              ? "Record the attestation or waive"
-                              : "Record the attestation"
-                            : "Waive"}
-                          <span className="sr-only">: {item.title}</span>
-                        </Link>
-                      </p>
-                    ) : null}
-                    {shownMoves.length ? (
-                      <Form method="post" className="space-y-3">
-                        <input type="hidden" name="intent" value="item" />
-                        <input type="hidden" name="itemId" value={item.id} />
-                        <input type="hidden" name="version" value={item.version} />
-                        {item.evidenceKind === "ATTESTATION" && shownMoves.includes("DONE") ? (
-                          <fieldset className="grid gap-3 sm:grid-cols-3">
-                            <legend className="font-semibold">
-                              Attestation for “{item.title}”
-                            </legend>
-                            <Field
-                              label="Verified by"
-                              inputProps={{ name: "verifiedBy", autoFocus: openItem === item.id }}
-                            />
-                            <Field
-                              label="Verified on"
-                              inputProps={{ name: "verifiedOn", type: "date" }}
-                            />
-                            <Field label="Reference" inputProps={{ name: "reference" }} />
-                            <Field label="Level (if any)" inputProps={{ name: "level" }} />
-                            <Field
-                              label="Expires on (if any)"
-                              inputProps={{ name: "expiresOn", type: "date" }}
-                            />
-                          </fieldset>
-                        ) : null}
-                        {shownMoves.includes("WAIVED") ? (
-                          <Field
-                            label={`Reason, if waiving “${item.title}”`}
-                            inputProps={{
-                              name: "reason",
-                              autoFocus:
-                                openItem === item.id &&
-                                !(
-                                  item.evidenceKind === "ATTESTATION" && shownMoves.includes("DONE")
-                                ),
-                            }}
-                          />
-                        ) : null}
-                        <div className="flex flex-wrap gap-2">
-                          {shownMoves.map((to) => (
-                            <Button
-                              key={to}
-                              type="submit"
-                              name="to"
-                              value={to}
-                              size="sm"
-                              variant={to === "DONE" ? "primary" : "secondary"}
-                              disabled={pending}
-                              aria-label={`${to === "IN_PROGRESS" ? "Start" : to === "DONE" ? "Mark done" : to === "WAIVED" ? "Waive" : "Reopen"}: ${item.title}`}
-                            >
-                              {to === "IN_PROGRESS"
-                                ? "Start"
-                                : to === "DONE"
-                                  ? "Mark done"
-                                  : to === "WAIVED"
-                                    ? "Waive"
-                                    : "Reopen"}
-                            </Button>
-                          ))}
-                        </div>
-                      </Form>
-                    ) : null}
-                  </div>
-                ) : null}
-                {view.isHr && editable && item.status !== "DONE" ? (
-                  <Form method="post" className="mt-2">
-                    <input type="hidden" name="intent" value="remove-item" />
-                    <input type="hidden" name="itemId" value={item.id} />
-                    <Button type="submit" variant="secondary" size="sm" disabled={pending}>
-                      Remove<span className="sr-only"> “{item.title}”</span>
-                    </Button>
-                  </Form>
-                ) : null}
-              </li>
-            );
-          })}
-        </ol>
-      </section>
+      <ClearanceChecklist
+        placementId={p.id}
+        items={view.items}
+        openItem={openItem}
+        editable={editable}
+        isHr={view.isHr}
+        errorsFor={errorsFor}
+        where={where}
+      />
 
       {view.isHr && editable ? (
-        <section aria-labelledby="add-heading" className="mb-8">
-          <h2 id="add-heading" className="mb-2 text-lg font-semibold">
-            Add an item to this placement
-          </h2>
-          {adding || errorsFor("add-item") ? (
-            <Form method="post" className="space-y-3">
-              <input type="hidden" name="intent" value="add-item" />
-              <FormErrors errors={errorsFor("add-item")?.[""]} />
-              <ChecklistItemFields
-                others={view.items.map((i) => ({ id: i.id, title: i.title }))}
-                errors={errorsFor("add-item")}
-                focusFirst={adding}
-              />
-              <StatusButton type="submit" pending={pending}>
-                Add item
-              </StatusButton>
-            </Form>
-          ) : (
-            <p>
-              <Link
-                to="?add=item#add-heading"
-                preventScrollReset
-                className="text-brand-700 underline"
-              >
-                Add an item
-              </Link>
-            </p>
-          )}
-        </section>
+        <AddChecklistItem
+          others={view.items.map((i) => ({ id: i.id, title: i.title }))}
+          adding={adding}
+          errors={errorsFor("add-item")}
+        />
       ) : null}
 
-      {view.isHr && editable ? (
-        <section aria-labelledby="details-heading">
-          <h2 id="details-heading" className="mb-2 text-lg font-semibold">
-            Dates and terms
-          </h2>
-          <Form method="post" className="grid gap-3 sm:grid-cols-2">
-            <input type="hidden" name="intent" value="details" />
-            <input type="hidden" name="version" value={p.version} />
-            <Field
-              label="Start date"
-              inputProps={{
-                name: "startDate",
-                type: "date",
-                defaultValue: p.startDate?.toISOString().slice(0, 10) ?? "",
-              }}
-              errors={errorsFor("details")?.startDate}
-            />
-            <Field
-              label="Planned end date"
-              inputProps={{
-                name: "endDate",
-                type: "date",
-                defaultValue: p.endDate?.toISOString().slice(0, 10) ?? "",
-              }}
-              errors={errorsFor("details")?.endDate}
-            />
-            <SelectField
-              label="Arrangement"
-              selectProps={{ name: "arrangementType", defaultValue: p.arrangementType }}
-              options={ARRANGEMENT_TYPES.map((a) => ({ value: a, label: ARRANGEMENT_LABELS[a] }))}
-            />
-            <SelectField
-              label="Costs"
-              selectProps={{ name: "costArrangement", defaultValue: p.costArrangement }}
-              options={COST_ARRANGEMENTS.map((c) => ({ value: c, label: COST_LABELS[c] }))}
-            />
-            <Field
-              label="Reason for a new end date (extensions)"
-              inputProps={{ name: "extensionReason" }}
-              errors={errorsFor("details")?.extensionReason}
-            />
-            <div>
-              <StatusButton type="submit" pending={pending}>
-                Save dates and terms
-              </StatusButton>
-            </div>
-          </Form>
-        </section>
-      ) : null}
+      {view.isHr && editable ? <DatesAndTerms placement={p} errors={errorsFor("details")} /> : null}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Badge, Button, PageHeader, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDate } from "~/lib/format";
-import { listPlacements } from "~/modules/placements/placements.server";
+import { listPlacements } from "~/modules/placements/placement-list.server";
 import {
   PLACEMENT_STATUS_LABELS,
   PLACEMENT_STATUSES,

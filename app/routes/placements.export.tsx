@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/lib/auth.server";
 import { downloadHeaders } from "~/lib/csv";
-import { exportChecklistCsv, exportPlacementsCsv } from "~/modules/placements/placements.server";
+import { exportChecklistCsv } from "~/modules/checklists/checklist-csv.server";
+import { exportPlacementsCsv } from "~/modules/placements/placement-list.server";
 import { clock } from "~/lib/clock";
 
 // HR: their institute's placements (default) or every checklist item (?what=checklist), as CSV.

@@ -6,7 +6,7 @@ import { dayAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { createSession, sessionCookieName } from "~/lib/session.server";
-import { uploadEvidence } from "~/modules/placements/placements.server";
+import { uploadEvidence } from "~/modules/checklists/evidence.server";
 import * as calendarRoute from "~/routes/placements.$placementId.calendar[.ics]";
 import * as evidenceRoute from "~/routes/placements.$placementId.items.$itemId.evidence";
 import * as placementPage from "~/routes/placements.$placementId";

@@ -6,20 +6,21 @@ import { dayAfter, daysAfter, midnightAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
 import { getTemplate, saveTemplateItem } from "~/modules/checklists/checklists.server";
+import { downloadEvidence, uploadEvidence } from "~/modules/checklists/evidence.server";
 import {
   addChecklistItem,
-  downloadEvidence,
-  getPlacement,
-  listPlacements,
-  placementCalendar,
-  readPlacementPage,
   moveChecklistItem,
-  movePlacement,
   removeChecklistItem,
+} from "~/modules/checklists/items.server";
+import { placementCalendar } from "~/modules/placements/calendar.server";
+import { listPlacements } from "~/modules/placements/placement-list.server";
+import { getPlacement } from "~/modules/placements/placement-page.server";
+import {
+  movePlacement,
   setHostSupervisor,
   updatePlacementDetails,
-  uploadEvidence,
 } from "~/modules/placements/placements.server";
+import { readPlacementPage } from "~/modules/placements/queries.server";
 import { SUPERVISOR_CHOICES } from "~/modules/placements/schema";
 import {
   advance,

@@ -10,7 +10,7 @@ import { setUserActive } from "~/modules/accounts/users.server";
 import { addNote } from "~/modules/applications/applications.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { getOutboxEmail } from "~/modules/notifications/outbox.server";
-import { uploadEvidence } from "~/modules/placements/placements.server";
+import { uploadEvidence } from "~/modules/checklists/evidence.server";
 import { eraseUser } from "~/modules/privacy/privacy.server";
 import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
 import { createWorkspace } from "~/modules/workspaces/workspaces.server";

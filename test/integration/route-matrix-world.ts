@@ -28,7 +28,8 @@ import {
   transitionApplication,
 } from "~/modules/applications/applications.server";
 import type { ApplicationStatus } from "~/modules/applications/workflow";
-import { moveChecklistItem, uploadEvidence } from "~/modules/placements/placements.server";
+import { uploadEvidence } from "~/modules/checklists/evidence.server";
+import { moveChecklistItem } from "~/modules/checklists/items.server";
 import { createPosting, movePosting } from "~/modules/postings/postings.server";
 import { addComment, createThread } from "~/modules/workspaces/discussion.server";
 import { createPage, savePage } from "~/modules/workspaces/pages.server";

@@ -10,7 +10,8 @@ import { db } from "~/lib/db.server";
 import { newRequestScope, runInRequestScope } from "~/lib/request-scope.server";
 import { DiffSchema } from "~/modules/workspaces/schema";
 import type { Actor } from "~/lib/permissions";
-import { moveChecklistItem, movePlacement } from "~/modules/placements/placements.server";
+import { moveChecklistItem } from "~/modules/checklists/items.server";
+import { movePlacement } from "~/modules/placements/placements.server";
 import {
   addComment,
   createThread,

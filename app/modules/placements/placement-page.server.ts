@@ -1,0 +1,95 @@
+import { clock } from "~/lib/clock";
+import { db } from "~/lib/db.server";
+import type { Actor } from "~/lib/permissions";
+import { notFound } from "~/lib/service";
+import {
+  activationBlockers,
+  canMoveItem,
+  dueDate,
+  effectiveStatuses,
+  isSettled,
+  progress,
+  todayIn,
+} from "~/modules/checklists/logic";
+import { eligibleSupervisors, itemActors, movers, partiesOf } from "./access.server";
+import { readPlacementPage } from "./queries.server";
+import { SUPERVISOR_CHOICES } from "./schema";
+import { isPlacementEditable, placementMovesFor } from "./workflow";
+
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+/**
+ * The placement page: details, the checklist with shown statuses and due dates, progress, gate.
+ * One statement (readPlacementPage); the supervisor picker's candidates only when HR ask for it
+ * (`supervisorSearch` set), at most SUPERVISOR_CHOICES.
+ */
+export async function getPlacement(
+  actor: Actor,
+  placementId: string,
+  { now = clock.now(), supervisorSearch }: { now?: Date; supervisorSearch?: string | null } = {},
+) {
+  const loaded = await readPlacementPage(placementId);
+  if (!loaded) throw notFound();
+  const parties = partiesOf(actor, loaded);
+  const { checklistItems: items, extensions, ...placement } = loaded;
+  if (!parties.length) throw notFound();
+  const shown = effectiveStatuses(items.map((i) => ({ ...i, dependsOn: i.dependsOnIds })));
+  const start = day(placement.startDate);
+  const today = todayIn(placement.posting.hostInstitute.timeZone, now);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const actors = itemActors(parties);
+  const view = items.map(({ dependsOnIds, dueOffsetDays, ...i }) => {
+    const status = shown.get(i.id)!;
+    const due = start ? dueDate(start, dueOffsetDays) : null;
+    return {
+      ...i,
+      shownStatus: status,
+      due,
+      overdue: due !== null && due < today && !isSettled(i.status),
+      waitingFor: dependsOnIds
+        .filter((d) => !isSettled(byId.get(d)?.status ?? "DONE"))
+        .map((d) => byId.get(d)?.title ?? ""),
+      moves: (["IN_PROGRESS", "DONE", "WAIVED", "TODO"] as const).filter((to) =>
+        actors.some((a) => canMoveItem(status, to, i.ownerSide, a)),
+      ),
+    };
+  });
+  const isHr = parties.includes("HOME_HR") || parties.includes("HOST_HR");
+  const picking = isHr && isPlacementEditable(placement.status) && supervisorSearch != null;
+  const supervisorPicker = picking
+    ? await supervisorCandidates(placement.hostInstituteId, supervisorSearch)
+    : null;
+  return {
+    placement: { ...placement, homeInstituteName: placement.secondee.institute.name },
+    parties,
+    items: view,
+    progress: progress(items),
+    blockers: activationBlockers(items).map((i) => i.title),
+    moves: placementMovesFor(placement.status, movers(parties)),
+    extensions,
+    isHr,
+    supervisorPicker,
+  };
+}
+
+/**
+ * Who may supervise on the host side: active staff of the host institute. The picker's page of
+ * them, by name (a search narrows it), one more than shown to tell that there are more.
+ */
+async function supervisorCandidates(hostInstituteId: string, search: string) {
+  const query = search.trim().slice(0, 100);
+  const found = await db.user.findMany({
+    where: {
+      ...eligibleSupervisors(hostInstituteId),
+      ...(query ? { displayName: { contains: query, mode: "insensitive" as const } } : {}),
+    },
+    orderBy: [{ displayName: "asc" }, { id: "asc" }],
+    select: { id: true, displayName: true, jobTitle: true },
+    take: SUPERVISOR_CHOICES + 1,
+  });
+  return {
+    query,
+    candidates: found.slice(0, SUPERVISOR_CHOICES),
+    more: found.length > SUPERVISOR_CHOICES,
+  };
+}
