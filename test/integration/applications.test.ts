@@ -12,12 +12,12 @@ import {
   exportApplicationsCsv,
   getApplication,
   listApplicationsFor,
-  readApplicationDetail,
   saveApplication,
   saveReview,
   startApplication,
   transitionApplication,
 } from "~/modules/applications/applications.server";
+import { readApplicationDetail } from "~/modules/applications/queries.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { movePosting } from "~/modules/postings/postings.server";
 import {
