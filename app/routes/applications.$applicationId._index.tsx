@@ -19,14 +19,10 @@ import { formatDate, formatDateTime } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
 import { runIntent, withParsedForm } from "~/lib/intents.server";
 import { refusalStatus } from "~/lib/service";
-import {
-  addNote,
-  assignReviewer,
-  declareConflict,
-  getApplication,
-  saveReview,
-  transitionApplication,
-} from "~/modules/applications/applications.server";
+import { getApplication } from "~/modules/applications/applications.server";
+import { addNote } from "~/modules/applications/notes.server";
+import { transitionApplication } from "~/modules/applications/pipeline.server";
+import { assignReviewer, declareConflict, saveReview } from "~/modules/applications/reviews.server";
 import {
   AssignReviewerSchema,
   DeclarationSchema,

@@ -7,7 +7,8 @@ import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { hashPassword } from "~/lib/password.server";
 import { generateTotpKey, totpCodeAt } from "~/lib/totp.server";
-import { assignReviewer, startApplication } from "~/modules/applications/applications.server";
+import { startApplication } from "~/modules/applications/drafts.server";
+import { assignReviewer } from "~/modules/applications/reviews.server";
 import { createPosting } from "~/modules/postings/postings.server";
 import {
   addComment,

@@ -4,13 +4,12 @@ import { db } from "~/lib/db.server";
 import { ensureUser, uniqueEmail } from "#test/factories";
 import { daysAfter } from "#test/support/clock";
 import {
-  assignReviewer,
-  declareConflict,
   getApplication,
   getPipeline,
   PIPELINE_PAGE_SIZE,
   PIPELINE_STAGES,
 } from "~/modules/applications/applications.server";
+import { assignReviewer, declareConflict } from "~/modules/applications/reviews.server";
 import * as pipelineRoute from "~/routes/postings.$postingId.pipeline";
 import { call, get, sessionCookieFor } from "./route-harness";
 import {

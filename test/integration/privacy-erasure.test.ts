@@ -5,7 +5,7 @@ import { pdfBytes } from "#test/factories/postings";
 import { db } from "~/lib/db.server";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { requestPasswordReset, setUserActive, signIn } from "~/modules/accounts/accounts.server";
-import { addNote } from "~/modules/applications/applications.server";
+import { addNote } from "~/modules/applications/notes.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { getOutboxEmail } from "~/modules/notifications/outbox.server";
 import { uploadEvidence } from "~/modules/placements/placements.server";
