@@ -19,7 +19,7 @@ import { formatDate, formatDateTime } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
 import { runIntent, withParsedForm } from "~/lib/intents.server";
 import { refusalStatus } from "~/lib/service";
-import { getApplication } from "~/modules/applications/applications.server";
+import { getApplication } from "~/modules/applications/application-page.server";
 import { addNote } from "~/modules/applications/notes.server";
 import { transitionApplication } from "~/modules/applications/pipeline.server";
 import { assignReviewer, declareConflict, saveReview } from "~/modules/applications/reviews.server";

@@ -4,12 +4,9 @@ import { dayAfter, daysAfter } from "#test/support/clock";
 import { csvCell } from "~/lib/csv";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
-import {
-  downloadCv,
-  exportApplicationsCsv,
-  getApplication,
-  listApplicationsFor,
-} from "~/modules/applications/applications.server";
+import { downloadCv, getApplication } from "~/modules/applications/application-page.server";
+import { listApplicationsFor } from "~/modules/applications/lists.server";
+import { exportApplicationsCsv } from "~/modules/applications/posting-pipeline.server";
 import { saveApplication, startApplication } from "~/modules/applications/drafts.server";
 import { addNote } from "~/modules/applications/notes.server";
 import { transitionApplication } from "~/modules/applications/pipeline.server";
