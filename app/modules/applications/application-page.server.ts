@@ -122,6 +122,9 @@ export async function getApplication(
   };
 }
 
+/** What the application page shows, as getApplication returns it. */
+export type ApplicationView = Awaited<ReturnType<typeof getApplication>>;
+
 /** The CV for download by those allowed to see it; every download is audited. */
 export async function downloadCv(actor: Actor, applicationId: string, ipAddress = "") {
   return db.$transaction(async (tx) => {
