@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/lib/auth.server";
 import { attachmentHeaders } from "~/lib/files.server";
 import { idParam, requestInfo } from "~/lib/request.server";
-import { downloadCv } from "~/modules/applications/applications.server";
+import { downloadCv } from "~/modules/applications/application-page.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);

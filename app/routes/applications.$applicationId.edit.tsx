@@ -24,7 +24,7 @@ import {
   getApplicationForm,
   saveApplication,
   type CvUpload,
-} from "~/modules/applications/applications.server";
+} from "~/modules/applications/drafts.server";
 import { ApplicationSchema, STATEMENT_MAX } from "~/modules/applications/schema";
 import { CLEARANCE_LABELS, CLEARANCE_LEVELS } from "~/modules/postings/schema";
 

@@ -3,10 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, PageHeader, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDate } from "~/lib/format";
-import {
-  listApplicationsFor,
-  type ApplicationListItem,
-} from "~/modules/applications/applications.server";
+import { listApplicationsFor, type ApplicationListItem } from "~/modules/applications/lists.server";
 import { STATUS_LABELS } from "~/modules/applications/workflow";
 
 export const meta: MetaFunction = () => [{ title: "Applications | Exchange portal" }];

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { startApplication } from "~/modules/applications/applications.server";
+import { startApplication } from "~/modules/applications/drafts.server";
 import { idParam } from "~/lib/request.server";
 import { notFound } from "~/lib/service";
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/lib/auth.server";
 import { downloadHeaders } from "~/lib/csv";
-import { exportApplicationsCsv } from "~/modules/applications/applications.server";
+import { exportApplicationsCsv } from "~/modules/applications/posting-pipeline.server";
 import { idParam } from "~/lib/request.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Alert, PageHeader, Pagination, Table } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { formatDate } from "~/lib/format";
-import { getPipeline } from "~/modules/applications/applications.server";
+import { getPipeline } from "~/modules/applications/posting-pipeline.server";
 import { STATUS_LABELS } from "~/modules/applications/workflow";
 import { idParam } from "~/lib/request.server";
 

@@ -1,6 +1,6 @@
 import { beforeAll, expect, test } from "vitest";
 import { db } from "~/lib/db.server";
-import { transitionApplication } from "~/modules/applications/applications.server";
+import { transitionApplication } from "~/modules/applications/pipeline.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import {
   advance,

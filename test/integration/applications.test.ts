@@ -4,20 +4,14 @@ import { dayAfter, daysAfter } from "#test/support/clock";
 import { csvCell } from "~/lib/csv";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
-import {
-  addNote,
-  assignReviewer,
-  declareConflict,
-  downloadCv,
-  exportApplicationsCsv,
-  getApplication,
-  listApplicationsFor,
-  readApplicationDetail,
-  saveApplication,
-  saveReview,
-  startApplication,
-  transitionApplication,
-} from "~/modules/applications/applications.server";
+import { downloadCv, getApplication } from "~/modules/applications/application-page.server";
+import { listApplicationsFor } from "~/modules/applications/lists.server";
+import { exportApplicationsCsv } from "~/modules/applications/posting-pipeline.server";
+import { saveApplication, startApplication } from "~/modules/applications/drafts.server";
+import { addNote } from "~/modules/applications/notes.server";
+import { transitionApplication } from "~/modules/applications/pipeline.server";
+import { assignReviewer, declareConflict, saveReview } from "~/modules/applications/reviews.server";
+import { readApplicationDetail } from "~/modules/applications/queries.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { movePosting } from "~/modules/postings/postings.server";
 import {

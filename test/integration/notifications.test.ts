@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { db } from "~/lib/db.server";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { requestPasswordReset } from "~/modules/accounts/one-time-links.server";
-import { assignReviewer } from "~/modules/applications/applications.server";
+import { assignReviewer } from "~/modules/applications/reviews.server";
 import { NOTIFICATION_KINDS, OPTIONAL_KINDS } from "~/modules/notifications/kinds";
 import {
   getPreferences,

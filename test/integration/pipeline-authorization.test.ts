@@ -4,7 +4,7 @@ import { localDateTimeAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { createSession, sessionCookieName } from "~/lib/session.server";
-import { assignReviewer, declareConflict } from "~/modules/applications/applications.server";
+import { assignReviewer, declareConflict } from "~/modules/applications/reviews.server";
 import { createPosting } from "~/modules/postings/postings.server";
 import * as applicationCv from "~/routes/applications.$applicationId.cv";
 import * as applicationEdit from "~/routes/applications.$applicationId.edit";

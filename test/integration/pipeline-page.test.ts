@@ -3,14 +3,13 @@ import type { ApplicationStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import { ensureUser, uniqueEmail } from "#test/factories";
 import { daysAfter } from "#test/support/clock";
+import { getApplication } from "~/modules/applications/application-page.server";
 import {
-  assignReviewer,
-  declareConflict,
-  getApplication,
   getPipeline,
   PIPELINE_PAGE_SIZE,
   PIPELINE_STAGES,
-} from "~/modules/applications/applications.server";
+} from "~/modules/applications/posting-pipeline.server";
+import { assignReviewer, declareConflict } from "~/modules/applications/reviews.server";
 import * as pipelineRoute from "~/routes/postings.$postingId.pipeline";
 import { call, get, sessionCookieFor } from "./route-harness";
 import {

@@ -12,11 +12,8 @@ import { toActor as actor } from "#test/factories/results";
 import type { PostingInput } from "~/modules/postings/schema";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
-import {
-  saveApplication,
-  startApplication,
-  transitionApplication,
-} from "~/modules/applications/applications.server";
+import { saveApplication, startApplication } from "~/modules/applications/drafts.server";
+import { transitionApplication } from "~/modules/applications/pipeline.server";
 import type { ApplicationStatus } from "~/modules/applications/workflow";
 import { createPosting, movePosting } from "~/modules/postings/postings.server";
 

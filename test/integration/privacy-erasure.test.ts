@@ -7,7 +7,7 @@ import { createSession, sessionCookieName } from "~/lib/session.server";
 import { requestPasswordReset } from "~/modules/accounts/one-time-links.server";
 import { signIn } from "~/modules/accounts/sign-in.server";
 import { setUserActive } from "~/modules/accounts/users.server";
-import { addNote } from "~/modules/applications/applications.server";
+import { addNote } from "~/modules/applications/notes.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { getOutboxEmail } from "~/modules/notifications/outbox.server";
 import { uploadEvidence } from "~/modules/checklists/evidence.server";

@@ -8,15 +8,10 @@ import { db } from "~/lib/db.server";
 import { newRequestScope, runInRequestScope } from "~/lib/request-scope.server";
 import type { Actor } from "~/lib/permissions";
 import { must, toActor } from "../factories/results";
-import {
-  addNote,
-  assignReviewer,
-  declareConflict,
-  saveApplication,
-  saveReview,
-  startApplication,
-  transitionApplication,
-} from "~/modules/applications/applications.server";
+import { saveApplication, startApplication } from "~/modules/applications/drafts.server";
+import { addNote } from "~/modules/applications/notes.server";
+import { transitionApplication } from "~/modules/applications/pipeline.server";
+import { assignReviewer, declareConflict, saveReview } from "~/modules/applications/reviews.server";
 import type { ApplicationStatus } from "~/modules/applications/workflow";
 import { createPosting, movePosting } from "~/modules/postings/postings.server";
 import { createPage, savePage } from "~/modules/workspaces/pages.server";

@@ -18,15 +18,10 @@ import type { Actor } from "~/lib/permissions";
 import { must, toActor } from "../factories/results";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { generateToken } from "~/lib/tokens.server";
-import {
-  addNote,
-  assignReviewer,
-  declareConflict,
-  saveApplication,
-  saveReview,
-  startApplication,
-  transitionApplication,
-} from "~/modules/applications/applications.server";
+import { saveApplication, startApplication } from "~/modules/applications/drafts.server";
+import { addNote } from "~/modules/applications/notes.server";
+import { transitionApplication } from "~/modules/applications/pipeline.server";
+import { assignReviewer, declareConflict, saveReview } from "~/modules/applications/reviews.server";
 import type { ApplicationStatus } from "~/modules/applications/workflow";
 import { uploadEvidence } from "~/modules/checklists/evidence.server";
 import { moveChecklistItem } from "~/modules/checklists/items.server";

@@ -3,7 +3,7 @@ import { expect, test } from "vitest";
 import { db } from "~/lib/db.server";
 import { hashPassword } from "~/lib/password.server";
 import type { Actor } from "~/lib/permissions";
-import { getPipeline } from "~/modules/applications/applications.server";
+import { getPipeline } from "~/modules/applications/posting-pipeline.server";
 import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { listNotifications } from "~/modules/notifications/notifications.server";
