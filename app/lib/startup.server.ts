@@ -6,6 +6,10 @@ import {
   stopReminderScheduler,
 } from "~/modules/checklists/reminders.server";
 import { startPostingCloser, stopPostingCloser } from "~/modules/postings/postings.server";
+import { loadEmailTemplates } from "~/modules/notifications/notifications.server";
+
+/** Loading the email templates waits this long after start, so the first pages come first. */
+const TEMPLATES_AFTER_MS = 5_000;
 
 /** Everything a server process does once before taking requests. */
 export async function startApp() {
@@ -14,6 +18,7 @@ export async function startApp() {
   startOutboxWorker();
   startPostingCloser();
   startReminderScheduler();
+  setTimeout(() => void loadEmailTemplates(), TEMPLATES_AFTER_MS).unref();
   return { databaseKind: database.kind };
 }
 

@@ -26,6 +26,19 @@ function portalPath(message: EmailMessage): string {
   }
 }
 
+let templates: Promise<typeof import("~/lib/email/render.server")> | undefined;
+
+/**
+ * The email templates, imported once. They bring in react-email and its syntax highlighter, which
+ * no page needs, so start-up leaves them out and loads them soon after
+ * (docs/decisions/013-start-up-serves-pages-first.md); otherwise the first email's transaction
+ * would wait for the import.
+ */
+export function loadEmailTemplates() {
+  templates ??= import("~/lib/email/render.server");
+  return templates;
+}
+
 /**
  * Tells someone about an event, in the caller's transaction: an in-app notification for them (if
  * they have an account) and the email, unless they chose in-app only for this kind. Security
@@ -36,9 +49,7 @@ export async function notify(
   to: string | { id: string; email: string },
   message: EmailMessage,
 ) {
-  // Loaded on first use: the templates bring in react-email and its syntax highlighter, which no
-  // page needs at start-up (docs/decisions/013-start-up-serves-pages-first.md).
-  const { renderEmail } = await import("~/lib/email/render.server");
+  const { renderEmail } = await loadEmailTemplates();
   const rendered = await renderEmail(message);
   const recipient =
     typeof to === "string"
