@@ -25,6 +25,13 @@ function partsIn(date: Date, timeZone: string) {
   return out as Record<"year" | "month" | "day" | "hour" | "minute" | "second", number>;
 }
 
+/** A calendar-date column (`@db.Date`, read as UTC midnight) as YYYY-MM-DD; null stays null. */
+export function calendarDate(date: Date): string;
+export function calendarDate(date: Date | null): string | null;
+export function calendarDate(date: Date | null) {
+  return date ? date.toISOString().slice(0, 10) : null;
+}
+
 /** The calendar date clocks in `timeZone` show at this instant, as YYYY-MM-DD. */
 export function dateIn(date: Date, timeZone: string) {
   const p = partsIn(date, timeZone);

@@ -5,8 +5,7 @@ import type { Actor } from "~/lib/permissions";
 import { recordAuditNow } from "~/modules/audit/audit.server";
 import { assertHr, institutePlacements } from "~/modules/placements/access.server";
 import { dueDate, effectiveStatuses, todayIn } from "./logic";
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+import { calendarDate } from "~/lib/time-zones";
 
 /** HR: every checklist item of their institute's placements, with status and due date, as CSV. */
 export async function exportChecklistCsv(actor: Actor, now = clock.now()) {
@@ -58,7 +57,7 @@ export async function exportChecklistCsv(actor: Actor, now = clock.now()) {
     );
     const today = todayIn(p.posting.hostInstitute.timeZone, now);
     for (const item of p.checklistItems) {
-      const start = day(p.startDate);
+      const start = calendarDate(p.startDate);
       const due = start ? dueDate(start, item.dueOffsetDays) : null;
       const status = shown.get(item.id) ?? item.status;
       const open = status !== "DONE" && status !== "WAIVED";

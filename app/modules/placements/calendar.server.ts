@@ -3,8 +3,7 @@ import { calendar, type AllDayEvent } from "~/lib/icalendar";
 import type { Actor } from "~/lib/permissions";
 import { isSettled, type OwnerSide } from "~/modules/checklists/logic";
 import { getPlacement } from "./placement-page.server";
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+import { calendarDate } from "~/lib/time-zones";
 
 /** The placement's dates and checklist due dates as an iCalendar file. */
 export async function placementCalendar(actor: Actor, placementId: string, now = clock.now()) {
@@ -12,8 +11,8 @@ export async function placementCalendar(actor: Actor, placementId: string, now =
   const p = view.placement;
   const who = p.secondee.displayName;
   const events: AllDayEvent[] = [];
-  const start = day(p.startDate);
-  const end = day(p.endDate);
+  const start = calendarDate(p.startDate);
+  const end = calendarDate(p.endDate);
   if (start)
     events.push({
       uid: `${p.id}-start@exchange`,

@@ -4,8 +4,7 @@ import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { recordAuditNow } from "~/modules/audit/audit.server";
 import { assertHr, institutePlacements } from "./access.server";
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+import { calendarDate } from "~/lib/time-zones";
 
 /** Placements the actor deals with: HR see their institute's (hosted or sent); anyone their own. */
 export async function listPlacements(actor: Actor, status?: PlacementStatus) {
@@ -92,8 +91,8 @@ export async function exportPlacementsCsv(actor: Actor) {
       p.posting.hostInstitute.code,
       p.posting.title,
       p.status,
-      day(p.startDate),
-      day(p.endDate),
+      calendarDate(p.startDate),
+      calendarDate(p.endDate),
       p.hostSupervisor?.displayName ?? "",
       p.arrangementType,
       p.costArrangement,

@@ -15,8 +15,7 @@ import { eligibleSupervisors, itemActors, movers, partiesOf } from "./access.ser
 import { readPlacementPage } from "./queries.server";
 import { SUPERVISOR_CHOICES } from "./schema";
 import { isPlacementEditable, placementMovesFor } from "./workflow";
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+import { calendarDate } from "~/lib/time-zones";
 
 /**
  * The placement page: details, the checklist with shown statuses and due dates, progress, gate.
@@ -34,7 +33,7 @@ export async function getPlacement(
   const { checklistItems: items, extensions, ...placement } = loaded;
   if (!parties.length) throw notFound();
   const shown = effectiveStatuses(items.map((i) => ({ ...i, dependsOn: i.dependsOnIds })));
-  const start = day(placement.startDate);
+  const start = calendarDate(placement.startDate);
   const today = todayIn(placement.posting.hostInstitute.timeZone, now);
   const byId = new Map(items.map((i) => [i.id, i]));
   const actors = itemActors(parties);

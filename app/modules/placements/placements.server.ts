@@ -10,13 +10,12 @@ import { syncPlacementAccess } from "~/modules/workspaces/placement-access.serve
 import { eligibleSupervisors, loadPlacementFor, movers } from "./access.server";
 import type { PlacementDetailsInput, PlacementSupervisorInput } from "./schema";
 import { canMovePlacement, isPlacementEditable } from "./workflow";
+import { calendarDate } from "~/lib/time-zones";
 
 type Tx = Prisma.TransactionClient;
 
 const CHANGED =
   "This changed since you opened it. The page now shows its current state; try again.";
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 /** Moves the placement; ACTIVE only through the gate (every required item done or waived). */
 export async function movePlacement(
@@ -89,7 +88,7 @@ export async function updatePlacementDetails(
     const errors: FieldErrors = {};
     if (!(await mayChooseSupervisor(tx, placement.hostInstituteId, input.hostSupervisorId)))
       errors.hostSupervisorId = [NOT_ELIGIBLE];
-    const oldEnd = day(placement.endDate);
+    const oldEnd = calendarDate(placement.endDate);
     const extending = placement.status === "ACTIVE" && oldEnd !== null && input.endDate !== oldEnd;
     if (extending && !input.extensionReason)
       errors.extensionReason = ["Give the reason for changing the end date"];

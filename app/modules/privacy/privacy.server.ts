@@ -11,8 +11,7 @@ import {
 } from "./queries.server";
 import { labelName, MARKING_LABELS } from "~/modules/workspaces/rules";
 import { clock } from "~/lib/clock";
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+import { calendarDate } from "~/lib/time-zones";
 
 /**
  * Everything the portal holds about the actor, as one JSON-ready object: account, sessions,
@@ -166,8 +165,8 @@ export async function exportMyData(actor: Actor, ipAddress = "", now = clock.now
         hostInstitute: a.posting.hostInstitute.code,
         status: a.status,
         statement: a.statement,
-        availableFrom: day(a.availableFrom),
-        availableUntil: day(a.availableUntil),
+        availableFrom: calendarDate(a.availableFrom),
+        availableUntil: calendarDate(a.availableUntil),
         declaredClearance: a.declaredClearance,
         submittedAt: a.submittedAt,
         createdAt: a.createdAt,
@@ -185,14 +184,14 @@ export async function exportMyData(actor: Actor, ipAddress = "", now = clock.now
         posting: p.posting.title,
         hostInstitute: p.posting.hostInstitute.code,
         status: p.status,
-        startDate: day(p.startDate),
-        endDate: day(p.endDate),
+        startDate: calendarDate(p.startDate),
+        endDate: calendarDate(p.endDate),
         arrangementType: p.arrangementType,
         costArrangement: p.costArrangement,
         yourChecklistItems: p.checklistItems.map((i) => ({
           ...i,
-          verifiedOn: day(i.verifiedOn),
-          expiresOn: day(i.expiresOn),
+          verifiedOn: calendarDate(i.verifiedOn),
+          expiresOn: calendarDate(i.expiresOn),
         })),
       })),
       workspaceMemberships: memberships.map((m) => ({
