@@ -8,7 +8,7 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 // Runs on PGlite and on PostgreSQL (see scripts/test-integration.mjs): on the server the
 // transactions really overlap, each on its own pooled connection.

@@ -10,7 +10,7 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 // The HR dashboard's cache (dashboard-cache.server.ts): shared by the HR of one institute, never
 // served to anyone else, and never stale after a committed change, even one made by another app

@@ -15,8 +15,8 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
-import { call, get, statusOf } from "./route-harness";
+} from "#test/support/pipeline-world";
+import { call, get, statusOf } from "#test/support/route-harness";
 
 // A small world counted by hand: one US posting with three UK applicants (one accepted, one
 // rejected, one still submitted), an empty second US posting, and the one placement that results.

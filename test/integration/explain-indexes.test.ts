@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, test } from "vitest";
 import { db } from "~/lib/db.server";
-import { createQueryWorld, loadPage, PAGES } from "./query-count-world";
-import { logQueries, oneLine } from "./query-log";
+import { createQueryWorld, loadPage, PAGES } from "#test/support/query-count-world";
+import { logQueries, oneLine } from "#test/support/query-log";
 
 // Every read the main pages send is served by an index. The pages of query-count.test.ts are
 // loaded once (same world, same users) and every SELECT they send is captured at the driver with

@@ -11,8 +11,8 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
-import { call, get, sessionCookieFor, statusOf } from "./route-harness";
+} from "#test/support/pipeline-world";
+import { call, get, sessionCookieFor, statusOf } from "#test/support/route-harness";
 
 let w: World;
 const cookies: Record<string, string> = {};

@@ -30,7 +30,7 @@ import {
   type FormSpec,
   type Late,
   type Value,
-} from "./fuzz-inputs";
+} from "#test/support/fuzz/inputs";
 import {
   allRecordIds,
   createFuzzWorld,
@@ -39,8 +39,8 @@ import {
   totpNow,
   type FuzzWorld,
   type PersonaKey,
-} from "./fuzz-world";
-import { call, sessionCookieFor, statusOf } from "./route-harness";
+} from "#test/support/fuzz/world";
+import { call, sessionCookieFor, statusOf } from "#test/support/route-harness";
 
 // Every action of the portal, driven with generated bad and hostile input (wrong types, huge
 // strings, control characters, unicode edge cases, missing, duplicated and unknown fields, other

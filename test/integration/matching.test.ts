@@ -4,7 +4,7 @@ import {
   suggestedPeopleForPosting,
   suggestedPostingsFor,
 } from "~/modules/postings/matching.server";
-import { createPipelineWorld, openPosting, type World } from "./pipeline-world";
+import { createPipelineWorld, openPosting, type World } from "#test/support/pipeline-world";
 
 let w: World;
 let evals: { id: string; name: string };

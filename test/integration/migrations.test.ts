@@ -7,7 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import pg from "pg";
 import { describe, expect, inject, test } from "vitest";
-import { databaseUrl, dropDatabase, MIGRATIONS_DIR } from "#test/db-template";
+import { databaseUrl, dropDatabase, MIGRATIONS_DIR } from "#test/support/db-template";
 import { pgConnection, pgliteConnection } from "~/lib/db.server";
 import { applyMigrations } from "~/lib/migrate.server";
 

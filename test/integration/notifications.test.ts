@@ -20,8 +20,8 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
-import { call, get, post, statusOf } from "./route-harness";
+} from "#test/support/pipeline-world";
+import { call, get, post, statusOf } from "#test/support/route-harness";
 
 let w: World;
 const REQ = { ipAddress: "192.0.2.1", userAgent: "test" };

@@ -1,5 +1,5 @@
 import { expect, inject, test } from "vitest";
-import { openAnotherPool } from "./another-pool";
+import { openAnotherPool } from "#test/support/another-pool";
 
 // On a PostgreSQL server the app's repeated queries run as named prepared statements, parsed and
 // planned once per connection (app/lib/pg-statements.server.ts). A one-connection pool makes the

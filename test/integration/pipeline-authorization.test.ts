@@ -18,7 +18,7 @@ import * as postingPipeline from "~/routes/postings.$postingId.pipeline";
 import * as postingsIndex from "~/routes/postings._index";
 import * as postingsManage from "~/routes/postings.manage";
 import * as postingsNew from "~/routes/postings.new";
-import { call, get, post, statusOf } from "./route-harness";
+import { call, get, post, statusOf } from "#test/support/route-harness";
 import {
   advance,
   createPipelineWorld,
@@ -26,7 +26,7 @@ import {
   POSTED_AT,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 // Every route and action of postings and applications, called as the server calls them (loader or
 // action with the request and a real session cookie), by every kind of person. What each may do

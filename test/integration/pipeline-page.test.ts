@@ -12,14 +12,14 @@ import {
   PIPELINE_STAGES,
 } from "~/modules/applications/applications.server";
 import * as pipelineRoute from "~/routes/postings.$postingId.pipeline";
-import { call, get, sessionCookieFor } from "./route-harness";
+import { call, get, sessionCookieFor } from "#test/support/route-harness";
 import {
   advance,
   createPipelineWorld,
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 // The posting pipeline does bounded work whatever the posting's size: a count per stage and one
 // page of one stage. Here a posting with more applications at one stage than fit on a page. Also

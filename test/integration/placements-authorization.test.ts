@@ -13,7 +13,7 @@ import * as placementPage from "~/routes/placements.$placementId";
 import * as placementsIndex from "~/routes/placements._index";
 import * as templatePage from "~/routes/checklists.$templateId";
 import * as templatesIndex from "~/routes/checklists._index";
-import { call, get, post, statusOf } from "./route-harness";
+import { call, get, post, statusOf } from "#test/support/route-harness";
 import {
   advance,
   APPLICATION_FORM,
@@ -21,7 +21,7 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 // Every route and action of placements and checklists, by every kind of person, through the
 // route modules with a real session. Everything not listed as allowed must be a 404 or 403 (or a

@@ -28,7 +28,7 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 let w: World;
 let templateId: string;

@@ -11,7 +11,7 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 // The postings list's cache (list-cache.server.ts): shared between viewers who see the same list,
 // never between viewers who do not, never stale after a committed change, even one made by another

@@ -13,7 +13,7 @@ import {
   updatePosting,
 } from "~/modules/postings/postings.server";
 import { parsePostingFilter } from "~/modules/postings/schema";
-import { createPipelineWorld, openPosting, type World } from "./pipeline-world";
+import { createPipelineWorld, openPosting, type World } from "#test/support/pipeline-world";
 
 let w: World;
 beforeAll(async () => {

@@ -22,8 +22,8 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
-import { call, post, statusOf } from "./route-harness";
+} from "#test/support/pipeline-world";
+import { call, post, statusOf } from "#test/support/route-harness";
 
 // A departed secondee is erased: nothing personal of theirs is left in any column of any table,
 // the workflow records remain, the audit chain still verifies, and they cannot sign in.

@@ -14,8 +14,8 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
-import { call, get, statusOf } from "./route-harness";
+} from "#test/support/pipeline-world";
+import { call, get, statusOf } from "#test/support/route-harness";
 
 // "Download my data": the applicant's export holds their account, profile, application with its
 // timeline, placement with their own checklist items, workspace membership, notifications and

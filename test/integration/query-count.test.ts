@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, inject, test } from "vitest";
-import { createQueryWorld, loadPage, PAGES, type QueryWorld } from "./query-count-world";
-import { logQueries, oneLine, type LoggedQuery } from "./query-log";
+import {
+  createQueryWorld,
+  loadPage,
+  PAGES,
+  type QueryWorld,
+} from "#test/support/query-count-world";
+import { logQueries, oneLine, type LoggedQuery } from "#test/support/query-log";
 
 // No N+1: every main page is loaded (all its loaders, as Remix runs them for one request, as a
 // signed-in user of the right role) at a small data size and again after every related row has

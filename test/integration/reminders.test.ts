@@ -15,7 +15,7 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 // Runs on PGlite and on PostgreSQL; on the server the parallel runs really overlap.
 

@@ -1,6 +1,6 @@
 import { beforeAll, expect, test } from "vitest";
 import { dayAfter, localDateTimeAfter } from "#test/support/clock";
-import { APPLICATION_FORM, JP_AISI } from "./pipeline-world";
+import { APPLICATION_FORM, JP_AISI } from "#test/support/pipeline-world";
 import {
   APP_DIR,
   countChanges,
@@ -17,7 +17,7 @@ import {
   type MatrixWorld,
   type Persona,
   type PersonaKey,
-} from "./route-matrix-world";
+} from "#test/support/route-matrix/world";
 
 // The route-complete authorisation matrix. Every route Remix knows (read from app/routes.ts, the
 // same flatRoutes() config the build uses, plus the root), its loader and its action, called as the

@@ -16,7 +16,7 @@ import * as adminUser from "~/routes/admin.users.$userId";
 import * as login from "~/routes/login";
 import * as loginMfa from "~/routes/login_.mfa";
 import * as logout from "~/routes/logout";
-import { call } from "./route-harness";
+import { call } from "#test/support/route-harness";
 
 // Point 5 of the security issue, through the pages' own loaders and actions as the server calls
 // them: session ids rotate at sign-in, a signed-out cookie is dead, timeouts hold on a fake

@@ -1,7 +1,7 @@
 import { expect, inject, test } from "vitest";
 import { db } from "~/lib/db.server";
 import { lockDuration, lockedUntil, recordFailure, type ThrottleRule } from "~/lib/throttle.server";
-import { openAnotherPool } from "./another-pool";
+import { openAnotherPool } from "#test/support/another-pool";
 
 const rule: ThrottleRule = {
   limit: 5,

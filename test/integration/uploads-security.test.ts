@@ -33,8 +33,8 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
-import { call, get, sessionCookieFor, statusOf } from "./route-harness";
+} from "#test/support/pipeline-world";
+import { call, get, sessionCookieFor, statusOf } from "#test/support/route-harness";
 
 // Point 6 of the security issue, through the forms a browser posts: each hostile upload is refused
 // with a message next to the file field, for each kind of upload (a CV, checklist evidence, a

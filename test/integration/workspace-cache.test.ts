@@ -24,8 +24,8 @@ import {
   removeMember,
   setMemberRole,
 } from "~/modules/workspaces/workspaces.server";
-import { createPipelineWorld, type World } from "./pipeline-world";
-import { logQueries } from "./query-log";
+import { createPipelineWorld, type World } from "#test/support/pipeline-world";
+import { logQueries } from "#test/support/query-log";
 
 // The workspace pages' cache (content-cache.server.ts): a workspace's home, its pages and their
 // histories, shared by its members, never stale after a committed change to anything they show,

@@ -42,7 +42,7 @@ import * as wsSearch from "~/routes/workspaces.$workspaceId.search";
 import * as wsTasks from "~/routes/workspaces.$workspaceId.tasks";
 import * as wsIndex from "~/routes/workspaces._index";
 import * as wsNew from "~/routes/workspaces.new";
-import { call, get, post, sessionCookieFor } from "./route-harness";
+import { call, get, post, sessionCookieFor } from "#test/support/route-harness";
 import { must } from "../factories/results";
 import {
   advance,
@@ -50,7 +50,7 @@ import {
   openPosting,
   submittedApplication,
   type World,
-} from "./pipeline-world";
+} from "#test/support/pipeline-world";
 
 // The label enforcement matrix of the workspaces area: every route module of the area (loader, and
 // action with each intent it accepts), called as the server calls it with a real session cookie,

@@ -15,8 +15,8 @@ import * as pages from "~/routes/workspaces.$workspaceId.pages._index";
 import * as registration from "~/routes/workspaces.$workspaceId.registrations.$registrationId";
 import * as tasks from "~/routes/workspaces.$workspaceId.tasks";
 import * as newWorkspace from "~/routes/workspaces.new";
-import { createPipelineWorld, type World } from "./pipeline-world";
-import { call, get, post, statusOf } from "./route-harness";
+import { createPipelineWorld, type World } from "#test/support/pipeline-world";
+import { call, get, post, statusOf } from "#test/support/route-harness";
 
 // The issue's bad input, sent through the pages' own actions as a browser would: each is refused
 // with a message next to the field (or for the form), and nothing in the database changes.

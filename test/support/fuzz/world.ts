@@ -30,8 +30,8 @@ import {
   POSTED_AT,
   submittedApplication,
   type World,
-} from "./pipeline-world";
-import { must, toActor as actor } from "../factories/results";
+} from "#test/support/pipeline-world";
+import { must, toActor as actor } from "#test/factories/results";
 
 // The world the action fuzzer works in: one record of every kind an action can touch, in the
 // states where the actions do real work, and a person with the right to act for each. Everything

@@ -1,5 +1,5 @@
 import { inject } from "vitest";
-import { databaseUrl } from "#test/db-template";
+import { databaseUrl } from "#test/support/db-template";
 import { db, openDatabase } from "~/lib/db.server";
 
 /**

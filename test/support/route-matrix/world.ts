@@ -15,7 +15,7 @@ import { dayAfter } from "#test/support/clock";
 import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
-import { must, toActor } from "../factories/results";
+import { must, toActor } from "#test/factories/results";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { generateToken } from "~/lib/tokens.server";
 import {
@@ -44,7 +44,12 @@ import {
   createWorkspace,
   inviteMember,
 } from "~/modules/workspaces/workspaces.server";
-import { APPLICATION_FORM, BEFORE_DEADLINE, JP_AISI, POSTED_AT } from "./pipeline-world";
+import {
+  APPLICATION_FORM,
+  BEFORE_DEADLINE,
+  JP_AISI,
+  POSTED_AT,
+} from "#test/support/pipeline-world";
 
 // The world of the route-complete authorisation matrix (route-matrix.test.ts): one record of every
 // kind, so that every parameter of every route can be filled, and one real person (with a real
@@ -53,7 +58,7 @@ import { APPLICATION_FORM, BEFORE_DEADLINE, JP_AISI, POSTED_AT } from "./pipelin
 
 // --- the routes, from Remix's own route config --------------------------------------------------
 
-export const APP_DIR = path.resolve(new URL("../../app", import.meta.url).pathname);
+export const APP_DIR = path.resolve(new URL("../../../app", import.meta.url).pathname);
 
 export type ManifestRoute = {
   id: string;

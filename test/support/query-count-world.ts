@@ -7,7 +7,7 @@ import { ensureTaxonomy } from "#test/factories/taxonomy";
 import { db } from "~/lib/db.server";
 import { newRequestScope, runInRequestScope } from "~/lib/request-scope.server";
 import type { Actor } from "~/lib/permissions";
-import { must, toActor } from "../factories/results";
+import { must, toActor } from "#test/factories/results";
 import {
   addNote,
   assignReviewer,
@@ -25,8 +25,8 @@ import {
   createWorkspace,
   inviteMember,
 } from "~/modules/workspaces/workspaces.server";
-import { get, sessionCookieFor } from "./route-harness";
-import { APPLICATION_FORM, BEFORE_DEADLINE, POSTED_AT } from "./pipeline-world";
+import { get, sessionCookieFor } from "#test/support/route-harness";
+import { APPLICATION_FORM, BEFORE_DEADLINE, POSTED_AT } from "#test/support/pipeline-world";
 import * as root from "~/root";
 import * as adminAudit from "~/routes/admin.audit";
 import * as adminUsers from "~/routes/admin.users._index";
