@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { db } from "~/lib/db.server";
 import { dueDate, effectiveStatuses } from "~/modules/checklists/logic";
 import { verifyPassword } from "~/lib/password.server";
-import { DEMO_PASSWORD, demoSeedRefusal, seed } from "../../prisma/demo";
+import { DEMO_PASSWORD, demoSeedRefusal, seed } from "../../../prisma/demo";
 
 async function counts() {
   return {

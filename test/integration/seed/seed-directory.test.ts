@@ -1,9 +1,9 @@
 import { expect, test } from "vitest";
 import { db } from "~/lib/db.server";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
-import { DEMO_PASSWORD, seed } from "../../prisma/demo";
-import { countScalePeople, seedScale } from "../../scripts/seed-scale";
-import { EXPERTISE_AREAS } from "../factories/taxonomy";
+import { DEMO_PASSWORD, seed } from "../../../prisma/demo";
+import { countScalePeople, seedScale } from "../../../scripts/seed-scale";
+import { EXPERTISE_AREAS } from "#test/factories/taxonomy";
 
 async function counts() {
   return {

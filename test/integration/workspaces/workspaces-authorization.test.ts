@@ -43,7 +43,7 @@ import * as wsTasks from "~/routes/workspaces.$workspaceId.tasks";
 import * as wsIndex from "~/routes/workspaces._index";
 import * as wsNew from "~/routes/workspaces.new";
 import { call, get, post, sessionCookieFor } from "#test/support/route-harness";
-import { must } from "../factories/results";
+import { must } from "#test/factories/results";
 import {
   advance,
   createPipelineWorld,
@@ -91,7 +91,7 @@ const OTHER_FILES: Record<string, RouteModule> = {
   "tasks._index.tsx": myTasks,
   "placements.$placementId.tsx": placementPage,
 };
-const ROUTES_DIR = new URL("../../app/routes/", import.meta.url);
+const ROUTES_DIR = new URL("../../../app/routes/", import.meta.url);
 
 // --- people and worlds --------------------------------------------------------------------------
 

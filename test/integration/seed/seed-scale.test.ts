@@ -9,9 +9,9 @@ import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { listNotifications } from "~/modules/notifications/notifications.server";
 import { getPlacement, listPlacements } from "~/modules/placements/placements.server";
 import { getPageHistory } from "~/modules/workspaces/content.server";
-import { DEMO_PASSWORD, seed } from "../../prisma/demo";
-import { scaledCounts } from "../../scripts/scale/counts";
-import { generateScaleData, tableCounts } from "../../scripts/scale/index";
+import { DEMO_PASSWORD, seed } from "../../../prisma/demo";
+import { scaledCounts } from "../../../scripts/scale/counts";
+import { generateScaleData, tableCounts } from "../../../scripts/scale/index";
 
 const SCALE = 0.01;
 

@@ -4,7 +4,7 @@ import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { getRegistration } from "~/modules/workspaces/content.server";
 import { JOINT_TESTING_PAGES } from "~/modules/workspaces/joint-testing";
 import { getWorkspaceFrame, listMyWorkspaces } from "~/modules/workspaces/workspaces.server";
-import { seed } from "../../prisma/demo";
+import { seed } from "../../../prisma/demo";
 
 async function counts() {
   return {

@@ -378,7 +378,7 @@ describe("re-authentication", () => {
     // field, and none of them changes an address: signing in, asking for a reset link, an admin
     // inviting a new person, inviting a colleague to a workspace, and the notification kinds to
     // send by email.
-    const modules = path.resolve(import.meta.dirname, "../../app/modules");
+    const modules = path.resolve(import.meta.dirname, "../../../app/modules");
     const withEmail: string[] = [];
     for (const domain of fs.readdirSync(modules)) {
       const file = path.join(modules, domain, "schema.ts");

@@ -65,7 +65,7 @@ const PATH = process.env.FUZZ_PATH || undefined;
 
 // --- the routes ---------------------------------------------------------------------------------
 
-const ROUTES_DIR = new URL("../../app/routes/", import.meta.url);
+const ROUTES_DIR = new URL("../../../app/routes/", import.meta.url);
 const ROUTE_FILES = readdirSync(ROUTES_DIR)
   .filter((f) => /\.tsx?$/.test(f))
   .sort();

@@ -5,7 +5,7 @@ import { dueDate, effectiveStatuses } from "~/modules/checklists/logic";
 import { moveProcessClock } from "#test/support/process-clock";
 import { daysAfter } from "#test/support/clock";
 import { openTestDatabase } from "#test/support/database";
-import { seed } from "../../prisma/demo";
+import { seed } from "../../../prisma/demo";
 
 // `npm run demo` a year from now must show the picture it shows today: postings open before their
 // deadlines, a placement clearing now with overdue, due-soon and blocked items, tasks due ahead.
