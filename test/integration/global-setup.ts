@@ -1,5 +1,9 @@
 import type { TestProject } from "vitest/node";
-import { buildPgliteTemplate, buildPostgresTemplate, dropDatabase } from "#test/db-template";
+import {
+  buildPgliteTemplate,
+  buildPostgresTemplate,
+  dropDatabase,
+} from "#test/support/db-template";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,5 +1,9 @@
 import { inject } from "vitest";
-import { createDatabaseFromTemplate, dropDatabase, pgliteFromTemplate } from "#test/db-template";
+import {
+  createDatabaseFromTemplate,
+  dropDatabase,
+  pgliteFromTemplate,
+} from "#test/support/db-template";
 import { openDatabase, type Database } from "~/lib/db.server";
 
 /**

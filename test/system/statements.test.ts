@@ -18,7 +18,7 @@ import {
 // count in each answer's Server-Timing header), on both databases. Remix hands each loader its own
 // copy of the Request, so per-request sharing keyed on the Request silently fell apart: the
 // session was read once per loader (three times on a workspace page), which
-// test/integration/query-count.test.ts, calling loaders with one shared Request, could not see.
+// test/integration/performance/query-count.test.ts, calling loaders with one shared Request, could not see.
 // Here the counts must match that test's budgets: one session read and one read check per request.
 
 const cleanups: (() => Promise<void> | void)[] = [];

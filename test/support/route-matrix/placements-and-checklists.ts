@@ -1,0 +1,65 @@
+// The route matrix's declarations: placements and checklist templates.
+import {
+  type Case,
+  checklistItemForm,
+  hrOnly,
+  only,
+  PLACEMENT_PARTIES,
+  signedIn,
+  unique,
+  w,
+} from "#test/support/route-matrix/cases";
+
+/** Placements and checklist templates. */
+export const placementAndChecklistRoutes = (): Record<string, Case[]> => ({
+  "routes/checklists._index": [
+    {
+      loader: hrOnly(),
+      action: {
+        form: (p) => ({
+          name: unique("Matrix template"),
+          homeInstituteId: p.institute === "US" ? w.ids.UK : w.ids.US,
+        }),
+        expect: hrOnly("to:/checklists/*"),
+      },
+    },
+  ],
+  "routes/checklists.$templateId": [
+    {
+      params: () => ({ templateId: w.templateId }),
+      loader: only(["usHr"]),
+      action: { form: checklistItemForm, expect: only(["usHr"], "to:/checklists/*") },
+    },
+  ],
+  "routes/placements._index": [{ loader: signedIn() }],
+  "routes/placements.export": [
+    { loader: hrOnly() },
+    { name: "checklist status", query: "?what=checklist", loader: hrOnly() },
+  ],
+  "routes/placements.$placementId": [
+    {
+      params: () => ({ placementId: w.placementId }),
+      loader: only(PLACEMENT_PARTIES),
+      // Adding an item is HR's (of either side); the other parties may see but not add.
+      action: {
+        form: () => ({ intent: "add-item", ...checklistItemForm() }),
+        expect: signedIn((p) =>
+          ["ukHr", "usHr"].includes(p.key)
+            ? `to:/placements/${w.placementId}`
+            : PLACEMENT_PARTIES.includes(p.key)
+              ? "403"
+              : "404",
+        ),
+      },
+    },
+  ],
+  "routes/placements.$placementId.calendar[.ics]": [
+    { params: () => ({ placementId: w.placementId }), loader: only(PLACEMENT_PARTIES) },
+  ],
+  "routes/placements.$placementId.items.$itemId.evidence": [
+    {
+      params: () => ({ placementId: w.placementId, itemId: w.evidenceItemId }),
+      loader: only(PLACEMENT_PARTIES),
+    },
+  ],
+});

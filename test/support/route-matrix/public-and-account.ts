@@ -1,0 +1,130 @@
+// The route matrix's declarations: public pages, signing in and out, one's own account and notifications.
+import {
+  applicantFound,
+  type Case,
+  gate,
+  only,
+  open,
+  signedIn,
+  w,
+} from "#test/support/route-matrix/cases";
+
+/** Public pages, signing in and out, one's own account and notifications. */
+export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
+  root: [{ loader: open() }],
+  "routes/$": [{ params: () => ({ "*": "no/such/page" }), loader: open("404") }],
+  "routes/_index": [
+    {
+      loader: signedIn(),
+      // Suggested collaborators: US staff share the applicant's expertise (private) and a skill
+      // (institute-only), so only UK people may be shown the applicant.
+      forbid: (p) => (p.institute === "UK" ? [] : applicantFound("as a suggested collaborator")),
+    },
+  ],
+  "routes/account._index": [
+    {
+      loader: signedIn(),
+      // "Sign out everywhere" would end the persona's sessions: an unknown intent is refused instead.
+      action: { form: () => ({ intent: "nothing" }), expect: signedIn("400") },
+    },
+  ],
+  "routes/account.data": [{ loader: signedIn() }],
+  "routes/account.mfa": [
+    {
+      loader: signedIn(),
+      action: { form: () => ({ code: "000000" }), expect: signedIn("400") },
+    },
+  ],
+  "routes/account.notifications": [
+    {
+      loader: signedIn(),
+      // Each person's own preferences: saving none is harmless.
+      action: { form: () => ({}), expect: signedIn("to:/account/notifications") },
+    },
+  ],
+  "routes/account.password": [
+    {
+      loader: signedIn(),
+      action: {
+        form: () => ({
+          current: "not the current password at all",
+          password: "a brand new and long password",
+          confirm: "a brand new and long password",
+        }),
+        expect: signedIn("400"),
+        // A wrong current password is audited and counted towards the sign-in throttle (for the
+        // signed-in; the others never get that far).
+        mayAddTo: (p) => (gate(p) ? [] : ["AuditEvent", "Throttle"]),
+      },
+    },
+  ],
+  "routes/forgot-password": [
+    {
+      // The same answer for everyone, whether or not the address has an account.
+      action: { form: () => ({ email: "nobody.at.all@test.example" }), expect: open("ok") },
+    },
+  ],
+  "routes/healthz": [{ loader: open() }],
+  "routes/invitation.$token": [
+    {
+      params: () => ({ token: w.invitationToken }),
+      // The link is the key: whoever holds it sees whose it is.
+      loader: open(),
+      action: { form: () => ({ password: "short", confirm: "short" }), expect: open("400") },
+    },
+  ],
+  "routes/reset-password.$token": [
+    {
+      params: () => ({ token: w.resetToken }),
+      loader: open(),
+      action: { form: () => ({ password: "short", confirm: "short" }), expect: open("400") },
+    },
+  ],
+  "routes/login": [
+    {
+      loader: (p) => (p.key === "anon" || p.key === "pendingMfa" ? "ok" : "to:/"),
+      action: {
+        form: (p) => ({
+          email: p.actor?.email ?? "nobody.at.all@test.example",
+          password: "not the password of anyone",
+        }),
+        expect: open("400"),
+        // A failed sign-in is audited and counted towards the throttle.
+        mayAddTo: () => ["AuditEvent", "Throttle"],
+      },
+    },
+  ],
+  "routes/login_.mfa": [
+    {
+      loader: (p) => (p.key === "anon" ? "login" : p.key === "pendingMfa" ? "ok" : "to:/"),
+      action: {
+        form: () => ({ code: "000000" }),
+        expect: (p) => (p.key === "anon" ? "login" : p.key === "pendingMfa" ? "400" : "to:/"),
+        writes: () => false,
+        // A wrong code is audited and counted towards the throttle; nobody else gets that far.
+        mayAddTo: (p) => (p.key === "pendingMfa" ? ["AuditEvent", "Throttle"] : []),
+      },
+    },
+  ],
+  "routes/logout": [
+    {
+      loader: open("to:/"),
+      action: {
+        form: () => ({}),
+        expect: open("login"),
+        writes: (p) => p.actor !== null,
+        endsSession: true,
+      },
+    },
+  ],
+  "routes/notifications": [
+    {
+      loader: signedIn(),
+      // Marking the applicant's notification read: theirs alone.
+      action: {
+        form: () => ({ intent: "read", notificationId: w.notificationId }),
+        expect: only(["applicant"], "to:/notifications"),
+      },
+    },
+  ],
+});
