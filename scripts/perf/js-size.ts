@@ -20,9 +20,9 @@ export const KB = 1000;
 /** The issue's budget: these pages ship at most 120 KB of gzipped JavaScript each. */
 export const BUDGET_GZIP_BYTES = 120 * KB;
 export const BUDGETED_ROUTES: Record<string, string> = {
-  "routes/login": "/login",
-  "routes/directory._index": "/directory",
-  "routes/postings._index": "/postings",
+  "routes/sign-in/login": "/login",
+  "routes/directory/directory._index": "/directory",
+  "routes/postings/postings._index": "/postings",
 };
 
 /** The compression a typical server applies (nginx `gzip_comp_level 9`, zlib's best). */

@@ -45,22 +45,28 @@ export function routeUrl(id: string) {
 const HAS_ACTION =
   /export\s+(?:async\s+)?function\s+action\b|export\s+(?:const|let)\s+action\b|export\s*\{[^}]*\baction\b[^}]*\}/;
 
-/** Every route module that exports an action, read from app/routes now: new routes join in. */
-function actionRoutes() {
+/**
+ * Every route module that exports an action, read from app/routes now: new routes join in. A
+ * folder with a route module inside is one route; any other folder is an area (app/routes.ts).
+ */
+function actionRoutes(dir = ROUTES) {
   const found: { file: string; url: string }[] = [];
-  for (const entry of fs.readdirSync(ROUTES, { withFileTypes: true })) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     let file: string;
     let id: string;
     if (entry.isDirectory()) {
       const inner = ["route.tsx", "route.ts", "route.jsx", "route.js"]
-        .map((f) => path.join(ROUTES, entry.name, f))
+        .map((f) => path.join(dir, entry.name, f))
         .find((f) => fs.existsSync(f));
-      if (!inner) continue;
+      if (!inner) {
+        found.push(...actionRoutes(path.join(dir, entry.name)));
+        continue;
+      }
       file = inner;
       id = entry.name;
     } else {
       if (!/\.(tsx?|jsx?)$/.test(entry.name)) continue;
-      file = path.join(ROUTES, entry.name);
+      file = path.join(dir, entry.name);
       id = entry.name.replace(/\.(tsx?|jsx?)$/, "");
     }
     if (HAS_ACTION.test(fs.readFileSync(file, "utf8")))

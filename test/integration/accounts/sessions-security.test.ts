@@ -9,13 +9,13 @@ import { resetEnvCache } from "~/lib/env.server";
 import { hashToken } from "~/lib/tokens.server";
 import { matchTotp, totpCodeAt } from "~/lib/totp.server";
 import { validateSessionToken } from "~/lib/session.server";
-import * as account from "~/routes/account._index";
-import * as mfa from "~/routes/account.mfa";
-import * as password from "~/routes/account.password";
-import * as adminUser from "~/routes/admin.users.$userId";
-import * as login from "~/routes/login";
-import * as loginMfa from "~/routes/login_.mfa";
-import * as logout from "~/routes/logout";
+import * as account from "~/routes/account/account._index";
+import * as mfa from "~/routes/account/account.mfa";
+import * as password from "~/routes/account/account.password";
+import * as adminUser from "~/routes/admin/admin.users.$userId";
+import * as login from "~/routes/sign-in/login";
+import * as loginMfa from "~/routes/sign-in/login_.mfa";
+import * as logout from "~/routes/sign-in/logout";
 import { call } from "#test/support/route-harness";
 
 // Point 5 of the security issue, through the pages' own loaders and actions as the server calls

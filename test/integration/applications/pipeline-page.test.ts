@@ -10,7 +10,7 @@ import {
   PIPELINE_STAGES,
 } from "~/modules/applications/posting-pipeline.server";
 import { assignReviewer, declareConflict } from "~/modules/applications/reviews.server";
-import * as pipelineRoute from "~/routes/postings.$postingId.pipeline";
+import * as pipelineRoute from "~/routes/postings/postings.$postingId.pipeline";
 import { call, get, sessionCookieFor } from "#test/support/route-harness";
 import {
   advance,

@@ -14,7 +14,7 @@ import {
 import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { inviteMember } from "~/modules/workspaces/members.server";
 import * as notificationsRoute from "~/routes/notifications";
-import * as preferencesRoute from "~/routes/account.notifications";
+import * as preferencesRoute from "~/routes/account/account.notifications";
 import {
   advance,
   createPipelineWorld,

@@ -7,12 +7,12 @@ import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { uploadEvidence } from "~/modules/checklists/evidence.server";
-import * as calendarRoute from "~/routes/placements.$placementId.calendar[.ics]";
-import * as evidenceRoute from "~/routes/placements.$placementId.items.$itemId.evidence";
-import * as placementPage from "~/routes/placements.$placementId";
-import * as placementsIndex from "~/routes/placements._index";
-import * as templatePage from "~/routes/checklists.$templateId";
-import * as templatesIndex from "~/routes/checklists._index";
+import * as calendarRoute from "~/routes/placements/placements.$placementId.calendar[.ics]";
+import * as evidenceRoute from "~/routes/placements/placements.$placementId.items.$itemId.evidence";
+import * as placementPage from "~/routes/placements/placements.$placementId";
+import * as placementsIndex from "~/routes/placements/placements._index";
+import * as templatePage from "~/routes/checklists/checklists.$templateId";
+import * as templatesIndex from "~/routes/checklists/checklists._index";
 import { call, get, post, statusOf } from "#test/support/route-harness";
 import {
   advance,

@@ -14,7 +14,7 @@ import { uploadEvidence } from "~/modules/checklists/evidence.server";
 import { eraseUser } from "~/modules/privacy/privacy.server";
 import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
 import { createWorkspace } from "~/modules/workspaces/workspaces.server";
-import * as adminUser from "~/routes/admin.users.$userId";
+import * as adminUser from "~/routes/admin/admin.users.$userId";
 import {
   advance,
   createPipelineWorld,

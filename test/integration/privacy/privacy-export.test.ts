@@ -4,7 +4,7 @@ import { db } from "~/lib/db.server";
 import { createSession, sessionCookieName } from "~/lib/session.server";
 import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { inviteMember, answerInvitation } from "~/modules/workspaces/members.server";
-import * as accountData from "~/routes/account.data";
+import * as accountData from "~/routes/account/account.data";
 import {
   advance,
   createPipelineWorld,

@@ -3,8 +3,8 @@ import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/chec
 import { dayAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
-import * as auditExport from "~/routes/admin.audit.export";
-import * as placementsExport from "~/routes/placements.export";
+import * as auditExport from "~/routes/admin/admin.audit.export";
+import * as placementsExport from "~/routes/placements/placements.export";
 import {
   advance,
   createPipelineWorld,

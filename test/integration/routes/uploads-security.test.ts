@@ -14,17 +14,17 @@ import { resetEnvCache } from "~/lib/env.server";
 import { sha256Hex } from "~/lib/files.server";
 import { startApplication } from "~/modules/applications/drafts.server";
 import { createWorkspace } from "~/modules/workspaces/workspaces.server";
-import * as accountData from "~/routes/account.data";
-import * as auditExport from "~/routes/admin.audit.export";
-import * as cvDownload from "~/routes/applications.$applicationId.cv";
-import * as applicationEdit from "~/routes/applications.$applicationId.edit";
-import * as calendar from "~/routes/placements.$placementId.calendar[.ics]";
-import * as placementPage from "~/routes/placements.$placementId";
-import * as evidenceDownload from "~/routes/placements.$placementId.items.$itemId.evidence";
-import * as placementsExport from "~/routes/placements.export";
-import * as postingExport from "~/routes/postings.$postingId.export";
-import * as fileDownload from "~/routes/workspaces.$workspaceId.files.$fileId.$version";
-import * as workspaceFiles from "~/routes/workspaces.$workspaceId.files._index";
+import * as accountData from "~/routes/account/account.data";
+import * as auditExport from "~/routes/admin/admin.audit.export";
+import * as cvDownload from "~/routes/applications/applications.$applicationId.cv";
+import * as applicationEdit from "~/routes/applications/applications.$applicationId.edit";
+import * as calendar from "~/routes/placements/placements.$placementId.calendar[.ics]";
+import * as placementPage from "~/routes/placements/placements.$placementId";
+import * as evidenceDownload from "~/routes/placements/placements.$placementId.items.$itemId.evidence";
+import * as placementsExport from "~/routes/placements/placements.export";
+import * as postingExport from "~/routes/postings/postings.$postingId.export";
+import * as fileDownload from "~/routes/workspaces/workspaces.$workspaceId.files.$fileId.$version";
+import * as workspaceFiles from "~/routes/workspaces/workspaces.$workspaceId.files._index";
 import {
   advance,
   APPLICATION_FORM,

@@ -3,7 +3,7 @@ import { expect, test } from "vitest";
 import { db } from "~/lib/db.server";
 import type { Actor } from "~/lib/permissions";
 import { getRegistration } from "~/modules/workspaces/registrations.server";
-import * as placementPage from "~/routes/placements.$placementId";
+import * as placementPage from "~/routes/placements/placements.$placementId";
 import { call, get } from "#test/support/route-harness";
 import {
   attempt,
@@ -20,7 +20,8 @@ import {
   type Persona,
   placementId,
   ROUTE_FILES,
-  ROUTES_DIR,
+  AREA_DIR,
+  routeFileUrl,
   run,
   setUpLabelWorlds,
   state,
@@ -45,7 +46,7 @@ setUpLabelWorlds();
 
 /** The intents a route's action accepts, read from its source. */
 function intentsIn(file: string) {
-  const source = readFileSync(new URL(file, ROUTES_DIR), "utf8");
+  const source = readFileSync(routeFileUrl(file), "utf8");
   const action = source.slice(source.indexOf("export async function action"));
   if (!source.includes("export async function action")) return [];
   const found = new Set<string>();
@@ -55,7 +56,7 @@ function intentsIn(file: string) {
 }
 
 test("the matrix declares every route file of the area, its loader, its action and each intent", () => {
-  const onDisk = readdirSync(ROUTES_DIR)
+  const onDisk = readdirSync(AREA_DIR)
     .filter((f) => /^workspaces\./.test(f))
     .sort();
   expect(onDisk.length).toBeGreaterThan(0);

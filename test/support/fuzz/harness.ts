@@ -2,6 +2,7 @@
 // case makes (so that a refusal can be shown to have written nothing), the audit chain's
 // tail, and the world the actions are called in.
 import { readdirSync } from "node:fs";
+import path from "node:path";
 import { beforeAll } from "vitest";
 import { db } from "~/lib/db.server";
 import { expectedHash, GENESIS_HASH, personalIntact } from "~/modules/audit/chain";
@@ -12,9 +13,13 @@ import { type ActionSpec, buildSpecs, type SpecWorld } from "#test/support/fuzz/
 // --- the routes ---------------------------------------------------------------------------------
 
 const ROUTES_DIR = new URL("../../../app/routes/", import.meta.url);
-const ROUTE_FILES = readdirSync(ROUTES_DIR)
-  .filter((f) => /\.tsx?$/.test(f))
-  .sort();
+/** Each route file's name, and its path under app/routes (at the top or in its area's folder). */
+const ROUTE_PATHS = new Map(
+  (readdirSync(ROUTES_DIR, { recursive: true }) as string[])
+    .filter((p) => /\.tsx?$/.test(p))
+    .map((p) => [path.basename(p), p] as const),
+);
+const ROUTE_FILES = [...ROUTE_PATHS.keys()].sort();
 type RouteModule = { action?: unknown };
 export const MODULES: Record<string, RouteModule> = Object.fromEntries(
   await Promise.all(
@@ -22,7 +27,9 @@ export const MODULES: Record<string, RouteModule> = Object.fromEntries(
       async (f) =>
         [
           f,
-          (await import(/* @vite-ignore */ `~/routes/${f.replace(/\.tsx?$/, "")}`)) as RouteModule,
+          (await import(
+            /* @vite-ignore */ `~/routes/${ROUTE_PATHS.get(f)!.replace(/\.tsx?$/, "")}`
+          )) as RouteModule,
         ] as const,
     ),
   ),

@@ -13,10 +13,10 @@ import {
 
 /** The admin pages. */
 export const adminRoutes = (): Record<string, Case[]> => ({
-  "routes/admin.audit": [
+  "routes/admin/admin.audit": [
     { loader: adminOnly(), alsoShows: (p) => (p.key === "admin" ? AUDIT_LOG : []) },
   ],
-  "routes/admin.audit.export": [
+  "routes/admin/admin.audit.export": [
     // The export holds each event's details, such as the title of a posting created.
     { loader: adminOnly(), alsoShows: (p) => (p.key === "admin" ? AUDIT_DETAILS : []) },
     {
@@ -26,7 +26,7 @@ export const adminRoutes = (): Record<string, Case[]> => ({
       alsoShows: (p) => (p.key === "admin" ? AUDIT_DETAILS : []),
     },
   ],
-  "routes/admin.expertise._index": [
+  "routes/admin/admin.expertise._index": [
     {
       loader: adminOnly(),
       action: {
@@ -35,7 +35,7 @@ export const adminRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/admin.expertise.$areaId": [
+  "routes/admin/admin.expertise.$areaId": [
     {
       params: () => ({ areaId: w.areaId }),
       loader: adminOnly(),
@@ -45,8 +45,8 @@ export const adminRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/admin.institutes._index": [{ loader: adminOnly() }],
-  "routes/admin.institutes.$instituteId": [
+  "routes/admin/admin.institutes._index": [{ loader: adminOnly() }],
+  "routes/admin/admin.institutes.$instituteId": [
     {
       params: () => ({ instituteId: w.ids.JP }),
       loader: adminOnly(),
@@ -64,10 +64,10 @@ export const adminRoutes = (): Record<string, Case[]> => ({
   ],
   // Mail kept in the outbox is readable by admins (PRODUCT.md): workspace invitations name their
   // workspace.
-  "routes/admin.outbox._index": [
+  "routes/admin/admin.outbox._index": [
     { loader: adminOnly(), alsoShows: (p) => (p.key === "admin" ? MAIL_CONTENT : []) },
   ],
-  "routes/admin.outbox.$emailId": [
+  "routes/admin/admin.outbox.$emailId": [
     {
       params: () => ({ emailId: w.outboxEmailId }),
       loader: adminOnly(),
@@ -76,8 +76,8 @@ export const adminRoutes = (): Record<string, Case[]> => ({
       action: { form: () => ({}), expect: adminOnly("400") },
     },
   ],
-  "routes/admin.users._index": [{ loader: adminOnly() }],
-  "routes/admin.users.new": [
+  "routes/admin/admin.users._index": [{ loader: adminOnly() }],
+  "routes/admin/admin.users.new": [
     {
       loader: adminOnly(),
       action: {
@@ -93,7 +93,7 @@ export const adminRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/admin.users.$userId": [
+  "routes/admin/admin.users.$userId": [
     {
       // The administration of a person with private profile fields: none of them is shown.
       name: "the applicant",

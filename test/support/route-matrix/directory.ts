@@ -3,7 +3,7 @@ import { applicantFound, type Case, gate, signedIn, w } from "#test/support/rout
 
 /** The people directory. */
 export const directoryRoutes = (): Record<string, Case[]> => ({
-  "routes/directory._index": [
+  "routes/directory/directory._index": [
     {
       // A word of the applicant's institute-only skill ("Narwhal tooling"): outside the UK it must
       // neither show nor find them.
@@ -24,7 +24,7 @@ export const directoryRoutes = (): Record<string, Case[]> => ({
         ["applicant", "ukHr"].includes(p.key) ? applicantFound("by their expertise") : [],
     },
   ],
-  "routes/directory.$userId": [
+  "routes/directory/directory.$userId": [
     { params: () => ({ userId: w.personas.applicant.actor!.id }), loader: signedIn() },
     { name: "me", params: () => ({ userId: "me" }), loader: signedIn() },
     {
@@ -39,7 +39,7 @@ export const directoryRoutes = (): Record<string, Case[]> => ({
           : [],
     },
   ],
-  "routes/directory.me.edit": [
+  "routes/directory/directory.me.edit": [
     {
       loader: signedIn(),
       // Saving one's own profile is everyone's right; a bad visibility keeps the profiles as planted.

@@ -12,7 +12,7 @@ import {
 
 /** Placements and checklist templates. */
 export const placementAndChecklistRoutes = (): Record<string, Case[]> => ({
-  "routes/checklists._index": [
+  "routes/checklists/checklists._index": [
     {
       loader: hrOnly(),
       action: {
@@ -24,19 +24,19 @@ export const placementAndChecklistRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/checklists.$templateId": [
+  "routes/checklists/checklists.$templateId": [
     {
       params: () => ({ templateId: w.templateId }),
       loader: only(["usHr"]),
       action: { form: checklistItemForm, expect: only(["usHr"], "to:/checklists/*") },
     },
   ],
-  "routes/placements._index": [{ loader: signedIn() }],
-  "routes/placements.export": [
+  "routes/placements/placements._index": [{ loader: signedIn() }],
+  "routes/placements/placements.export": [
     { loader: hrOnly() },
     { name: "checklist status", query: "?what=checklist", loader: hrOnly() },
   ],
-  "routes/placements.$placementId": [
+  "routes/placements/placements.$placementId": [
     {
       params: () => ({ placementId: w.placementId }),
       loader: only(PLACEMENT_PARTIES),
@@ -53,10 +53,10 @@ export const placementAndChecklistRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/placements.$placementId.calendar[.ics]": [
+  "routes/placements/placements.$placementId.calendar[.ics]": [
     { params: () => ({ placementId: w.placementId }), loader: only(PLACEMENT_PARTIES) },
   ],
-  "routes/placements.$placementId.items.$itemId.evidence": [
+  "routes/placements/placements.$placementId.items.$itemId.evidence": [
     {
       params: () => ({ placementId: w.placementId, itemId: w.evidenceItemId }),
       loader: only(PLACEMENT_PARTIES),

@@ -16,8 +16,8 @@ import {
 
 /** Postings, applications to them and the HR dashboard. */
 export const postingAndApplicationRoutes = (): Record<string, Case[]> => ({
-  "routes/applications._index": [{ loader: signedIn() }],
-  "routes/applications.$applicationId._index": [
+  "routes/applications/applications._index": [{ loader: signedIn() }],
+  "routes/applications/applications.$applicationId._index": [
     {
       name: "under review",
       params: () => ({ applicationId: w.applicationId }),
@@ -41,10 +41,10 @@ export const postingAndApplicationRoutes = (): Record<string, Case[]> => ({
       loader: only(["ukStaff"]),
     },
   ],
-  "routes/applications.$applicationId.cv": [
+  "routes/applications/applications.$applicationId.cv": [
     { params: () => ({ applicationId: w.applicationId }), loader: only(APPLICATION_PARTIES) },
   ],
-  "routes/applications.$applicationId.edit": [
+  "routes/applications/applications.$applicationId.edit": [
     {
       name: "draft",
       params: () => ({ applicationId: w.draftApplicationId }),
@@ -84,15 +84,15 @@ export const postingAndApplicationRoutes = (): Record<string, Case[]> => ({
     },
   ],
   "routes/dashboard": [{ loader: hrOnly() }],
-  "routes/postings._index": [{ loader: signedIn() }],
-  "routes/postings.manage": [{ loader: hrOnly() }],
-  "routes/postings.new": [
+  "routes/postings/postings._index": [{ loader: signedIn() }],
+  "routes/postings/postings.manage": [{ loader: hrOnly() }],
+  "routes/postings/postings.new": [
     {
       loader: hrOnly(),
       action: { form: postingForm, expect: hrOnly("to:/postings/*") },
     },
   ],
-  "routes/postings.$postingId._index": [
+  "routes/postings/postings.$postingId._index": [
     {
       name: "open US posting",
       params: () => ({ postingId: w.reviewPostingId }),
@@ -121,7 +121,7 @@ export const postingAndApplicationRoutes = (): Record<string, Case[]> => ({
       loader: ofInstitutes(["UK", "JP"]),
     },
   ],
-  "routes/postings.$postingId.apply": [
+  "routes/postings/postings.$postingId.apply": [
     {
       name: "open US posting",
       params: () => ({ postingId: w.reviewPostingId }),
@@ -157,7 +157,7 @@ export const postingAndApplicationRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/postings.$postingId.edit": [
+  "routes/postings/postings.$postingId.edit": [
     {
       params: () => ({ postingId: w.reviewPostingId }),
       loader: only(["usHr"]),
@@ -168,10 +168,10 @@ export const postingAndApplicationRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/postings.$postingId.export": [
+  "routes/postings/postings.$postingId.export": [
     { params: () => ({ postingId: w.reviewPostingId }), loader: only(["usHr"]) },
   ],
-  "routes/postings.$postingId.pipeline": [
+  "routes/postings/postings.$postingId.pipeline": [
     { params: () => ({ postingId: w.reviewPostingId }), loader: only(["usHr"]) },
   ],
 });

@@ -21,28 +21,28 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
       forbid: (p) => (p.institute === "UK" ? [] : applicantFound("as a suggested collaborator")),
     },
   ],
-  "routes/account._index": [
+  "routes/account/account._index": [
     {
       loader: signedIn(),
       // "Sign out everywhere" would end the persona's sessions: an unknown intent is refused instead.
       action: { form: () => ({ intent: "nothing" }), expect: signedIn("400") },
     },
   ],
-  "routes/account.data": [{ loader: signedIn() }],
-  "routes/account.mfa": [
+  "routes/account/account.data": [{ loader: signedIn() }],
+  "routes/account/account.mfa": [
     {
       loader: signedIn(),
       action: { form: () => ({ code: "000000" }), expect: signedIn("400") },
     },
   ],
-  "routes/account.notifications": [
+  "routes/account/account.notifications": [
     {
       loader: signedIn(),
       // Each person's own preferences: saving none is harmless.
       action: { form: () => ({}), expect: signedIn("to:/account/notifications") },
     },
   ],
-  "routes/account.password": [
+  "routes/account/account.password": [
     {
       loader: signedIn(),
       action: {
@@ -58,14 +58,14 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/forgot-password": [
+  "routes/sign-in/forgot-password": [
     {
       // The same answer for everyone, whether or not the address has an account.
       action: { form: () => ({ email: "nobody.at.all@test.example" }), expect: open("ok") },
     },
   ],
   "routes/healthz": [{ loader: open() }],
-  "routes/invitation.$token": [
+  "routes/sign-in/invitation.$token": [
     {
       params: () => ({ token: w.invitationToken }),
       // The link is the key: whoever holds it sees whose it is.
@@ -73,14 +73,14 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
       action: { form: () => ({ password: "short", confirm: "short" }), expect: open("400") },
     },
   ],
-  "routes/reset-password.$token": [
+  "routes/sign-in/reset-password.$token": [
     {
       params: () => ({ token: w.resetToken }),
       loader: open(),
       action: { form: () => ({ password: "short", confirm: "short" }), expect: open("400") },
     },
   ],
-  "routes/login": [
+  "routes/sign-in/login": [
     {
       loader: (p) => (p.key === "anon" || p.key === "pendingMfa" ? "ok" : "to:/"),
       action: {
@@ -94,7 +94,7 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/login_.mfa": [
+  "routes/sign-in/login_.mfa": [
     {
       loader: (p) => (p.key === "anon" ? "login" : p.key === "pendingMfa" ? "ok" : "to:/"),
       action: {
@@ -106,7 +106,7 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/logout": [
+  "routes/sign-in/logout": [
     {
       loader: open("to:/"),
       action: {

@@ -14,7 +14,7 @@ import {
 /** Workspaces, and the tasks of all one's workspaces. */
 export const workspaceRoutes = (): Record<string, Case[]> => ({
   "routes/tasks._index": [{ loader: signedIn() }],
-  "routes/workspaces._index": [
+  "routes/workspaces/workspaces._index": [
     {
       loader: signedIn(),
       // Accepting someone else's invitation.
@@ -24,7 +24,7 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/workspaces.new": [
+  "routes/workspaces/workspaces.new": [
     {
       loader: signedIn(),
       // A US-only workspace: only US staff may create one (it would shut anyone else out).
@@ -40,25 +40,25 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
-  "routes/workspaces.$workspaceId": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
   })),
-  "routes/workspaces.$workspaceId._index": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId._index": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
   })),
-  "routes/workspaces.$workspaceId.activity": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.activity": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
   })),
-  "routes/workspaces.$workspaceId.search": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.search": perLabel((L) => ({
     params: wsParams(L),
     // A word of the page's title, not the codeword: asking for a secret is not being told it.
     query: "?q=refused",
     loader: members(L, "VIEWER"),
   })),
-  "routes/workspaces.$workspaceId.members": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.members": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
     action: {
@@ -66,7 +66,7 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "OWNER", `to:${wsPath(L, "/members")}`),
     },
   })),
-  "routes/workspaces.$workspaceId.pages._index": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.pages._index": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
     action: {
@@ -74,7 +74,7 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "EDITOR", `to:${wsPath(L, "/pages/*")}`),
     },
   })),
-  "routes/workspaces.$workspaceId.pages.$pageId._index": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.pages.$pageId._index": perLabel((L) => ({
     params: wsParams(L, (r) => ({ pageId: r.pageId })),
     loader: members(L, "VIEWER"),
     action: {
@@ -82,7 +82,7 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "VIEWER", `to:${wsPath(L, "/pages/*")}`),
     },
   })),
-  "routes/workspaces.$workspaceId.pages.$pageId.edit": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.pages.$pageId.edit": perLabel((L) => ({
     params: wsParams(L, (r) => ({ pageId: r.pageId })),
     loader: members(L, "EDITOR"),
     // From the first version (the page is at its second): editors are shown the conflict.
@@ -91,12 +91,12 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "EDITOR", "409"),
     },
   })),
-  "routes/workspaces.$workspaceId.pages.$pageId.history": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.pages.$pageId.history": perLabel((L) => ({
     params: wsParams(L, (r) => ({ pageId: r.pageId })),
     query: "?from=1&to=2",
     loader: members(L, "VIEWER"),
   })),
-  "routes/workspaces.$workspaceId.files._index": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.files._index": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
     action: {
@@ -104,11 +104,11 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "EDITOR", `to:${wsPath(L, "/files")}`),
     },
   })),
-  "routes/workspaces.$workspaceId.files.$fileId.$version": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.files.$fileId.$version": perLabel((L) => ({
     params: wsParams(L, (r) => ({ fileId: r.fileId, version: "1" })),
     loader: members(L, "VIEWER"),
   })),
-  "routes/workspaces.$workspaceId.discussion._index": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.discussion._index": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
     action: {
@@ -116,7 +116,7 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "VIEWER", `to:${wsPath(L, "/discussion/*")}`),
     },
   })),
-  "routes/workspaces.$workspaceId.discussion.$threadId": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.discussion.$threadId": perLabel((L) => ({
     params: wsParams(L, (r) => ({ threadId: r.threadId })),
     loader: members(L, "VIEWER"),
     action: {
@@ -124,7 +124,7 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "VIEWER", `to:${wsPath(L, "/discussion/*")}`),
     },
   })),
-  "routes/workspaces.$workspaceId.tasks": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.tasks": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
     action: {
@@ -132,7 +132,7 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "EDITOR", `to:${wsPath(L, "/tasks")}`),
     },
   })),
-  "routes/workspaces.$workspaceId.registrations._index": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.registrations._index": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),
     action: {
@@ -140,7 +140,7 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
       expect: members(L, "OWNER", `to:${wsPath(L, "/registrations/*")}`),
     },
   })),
-  "routes/workspaces.$workspaceId.registrations.$registrationId": perLabel((L) => ({
+  "routes/workspaces/workspaces.$workspaceId.registrations.$registrationId": perLabel((L) => ({
     params: wsParams(L, (r) => ({ registrationId: r.registrationId })),
     loader: members(L, "VIEWER"),
     // A registration never changes: members are told so, anyone else does not learn it exists.

@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
 // The workspaces label matrix (test/integration/workspaces/workspaces-authorization.test.ts): the
 // route modules of the area, one workspace with one of everything per label and the people who
 // call its routes, how a call is made and read, and the vocabulary of the matrix's entries.
@@ -16,26 +18,26 @@ import { roleMay, type WorkspaceAction } from "~/modules/workspaces/rules";
 import { createWorkspace } from "~/modules/workspaces/workspaces.server";
 import { answerInvitation, inviteMember } from "~/modules/workspaces/members.server";
 import { linkPlacementWorkspace } from "~/modules/workspaces/placement-access.server";
-import * as placementPage from "~/routes/placements.$placementId";
+import * as placementPage from "~/routes/placements/placements.$placementId";
 import * as myTasks from "~/routes/tasks._index";
-import * as wsLayout from "~/routes/workspaces.$workspaceId";
-import * as wsHome from "~/routes/workspaces.$workspaceId._index";
-import * as wsActivity from "~/routes/workspaces.$workspaceId.activity";
-import * as wsThread from "~/routes/workspaces.$workspaceId.discussion.$threadId";
-import * as wsDiscussion from "~/routes/workspaces.$workspaceId.discussion._index";
-import * as wsDownload from "~/routes/workspaces.$workspaceId.files.$fileId.$version";
-import * as wsFiles from "~/routes/workspaces.$workspaceId.files._index";
-import * as wsMembers from "~/routes/workspaces.$workspaceId.members";
-import * as wsPage from "~/routes/workspaces.$workspaceId.pages.$pageId._index";
-import * as wsPageEdit from "~/routes/workspaces.$workspaceId.pages.$pageId.edit";
-import * as wsPageHistory from "~/routes/workspaces.$workspaceId.pages.$pageId.history";
-import * as wsPages from "~/routes/workspaces.$workspaceId.pages._index";
-import * as wsRegistration from "~/routes/workspaces.$workspaceId.registrations.$registrationId";
-import * as wsRegistrations from "~/routes/workspaces.$workspaceId.registrations._index";
-import * as wsSearch from "~/routes/workspaces.$workspaceId.search";
-import * as wsTasks from "~/routes/workspaces.$workspaceId.tasks";
-import * as wsIndex from "~/routes/workspaces._index";
-import * as wsNew from "~/routes/workspaces.new";
+import * as wsLayout from "~/routes/workspaces/workspaces.$workspaceId";
+import * as wsHome from "~/routes/workspaces/workspaces.$workspaceId._index";
+import * as wsActivity from "~/routes/workspaces/workspaces.$workspaceId.activity";
+import * as wsThread from "~/routes/workspaces/workspaces.$workspaceId.discussion.$threadId";
+import * as wsDiscussion from "~/routes/workspaces/workspaces.$workspaceId.discussion._index";
+import * as wsDownload from "~/routes/workspaces/workspaces.$workspaceId.files.$fileId.$version";
+import * as wsFiles from "~/routes/workspaces/workspaces.$workspaceId.files._index";
+import * as wsMembers from "~/routes/workspaces/workspaces.$workspaceId.members";
+import * as wsPage from "~/routes/workspaces/workspaces.$workspaceId.pages.$pageId._index";
+import * as wsPageEdit from "~/routes/workspaces/workspaces.$workspaceId.pages.$pageId.edit";
+import * as wsPageHistory from "~/routes/workspaces/workspaces.$workspaceId.pages.$pageId.history";
+import * as wsPages from "~/routes/workspaces/workspaces.$workspaceId.pages._index";
+import * as wsRegistration from "~/routes/workspaces/workspaces.$workspaceId.registrations.$registrationId";
+import * as wsRegistrations from "~/routes/workspaces/workspaces.$workspaceId.registrations._index";
+import * as wsSearch from "~/routes/workspaces/workspaces.$workspaceId.search";
+import * as wsTasks from "~/routes/workspaces/workspaces.$workspaceId.tasks";
+import * as wsIndex from "~/routes/workspaces/workspaces._index";
+import * as wsNew from "~/routes/workspaces/workspaces.new";
 import { call, get, post, sessionCookieFor } from "#test/support/route-harness";
 import { must } from "#test/factories/results";
 import {
@@ -77,6 +79,17 @@ export const OTHER_FILES: Record<string, RouteModule> = {
   "placements.$placementId.tsx": placementPage,
 };
 export const ROUTES_DIR = new URL("../../../app/routes/", import.meta.url);
+/** The area's folder of route files. */
+export const AREA_DIR = new URL("workspaces/", ROUTES_DIR);
+
+/** Where a route file lives under app/routes (at the top, or in its area's folder). */
+export function routeFileUrl(file: string) {
+  const found = (readdirSync(ROUTES_DIR, { recursive: true }) as string[]).find(
+    (p) => path.basename(p) === file,
+  );
+  if (!found) throw new Error(`No route file ${file} under app/routes`);
+  return new URL(found, ROUTES_DIR);
+}
 
 // --- people and worlds --------------------------------------------------------------------------
 
