@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "~/generated/prisma/client";
 import type { ApplicationStatus, ClearanceLevel, WorkMode } from "~/generated/prisma/enums";
 import { sha256Hex } from "~/lib/files.server";
 import { zonedLocalToInstant } from "~/lib/time-zones";
-import { instantiateChecklist } from "~/modules/checklists/checklists.server";
+import { instantiateChecklist } from "~/modules/checklists/templates.server";
 import { pdfBytes } from "./postings";
 import type { Taxonomy } from "./taxonomy";
 import { clock } from "~/lib/clock";

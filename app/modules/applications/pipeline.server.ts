@@ -4,7 +4,7 @@ import type { EmailMessage } from "~/lib/email/render.server";
 import type { Actor } from "~/lib/permissions";
 import { forbidden, refused, stale, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { instantiateChecklist } from "~/modules/checklists/checklists.server";
+import { instantiateChecklist } from "~/modules/checklists/templates.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { canMovePosting, takesOffers } from "~/modules/postings/workflow";
 import { loadApplication, type LoadedApplication, type Tx } from "./access.server";

@@ -7,7 +7,7 @@ import { forbidden, notFound, refused, stale, type ServiceResult } from "~/lib/s
 import { recordAudit } from "~/modules/audit/audit.server";
 import { itemActors, loadPlacementFor } from "~/modules/placements/access.server";
 import { isPlacementEditable } from "~/modules/placements/workflow";
-import { checkDependencies } from "./checklists.server";
+import { checkDependencies } from "./templates.server";
 import { canMoveItem, effectiveStatuses, type ItemActor, type OwnerSide } from "./logic";
 import type { ChecklistItemInput, ItemMoveInput } from "./schema";
 

@@ -11,7 +11,7 @@ import {
   getTemplate,
   removeTemplateItem,
   saveTemplateItem,
-} from "~/modules/checklists/checklists.server";
+} from "~/modules/checklists/templates.server";
 import { ChecklistItemFields } from "~/modules/checklists/components/item-fields";
 import { OWNER_SIDE_LABELS } from "~/modules/checklists/logic";
 import { ChecklistItemSchema } from "~/modules/checklists/schema";

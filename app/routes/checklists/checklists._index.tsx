@@ -11,7 +11,7 @@ import {
   createTemplate,
   listTemplates,
   partnerInstitutes,
-} from "~/modules/checklists/checklists.server";
+} from "~/modules/checklists/templates.server";
 import { TemplateSchema } from "~/modules/checklists/schema";
 import { readFormData } from "~/lib/request.server";
 

@@ -5,7 +5,7 @@ import { exeBytes, pdfBytes } from "#test/factories/postings";
 import { dayAfter, daysAfter, midnightAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
-import { getTemplate, saveTemplateItem } from "~/modules/checklists/checklists.server";
+import { getTemplate, saveTemplateItem } from "~/modules/checklists/templates.server";
 import { downloadEvidence, uploadEvidence } from "~/modules/checklists/evidence.server";
 import {
   addChecklistItem,
