@@ -30,7 +30,7 @@ describe("JavaScript per page", () => {
       // The client entry, the root route and the page's own module, each a real file with code.
       expect(names.some((n) => n.startsWith("entry.client-"))).toBe(true);
       expect(names.some((n) => n.startsWith("root-"))).toBe(true);
-      expect(names.some((n) => n.startsWith(`${id.replace(/^routes\//, "")}-`))).toBe(true);
+      expect(names.some((n) => n.startsWith(`${path.posix.basename(id)}-`))).toBe(true);
       for (const file of route!.files) expect(file.gzip, file.file).toBeGreaterThan(0);
       // React DOM alone is over 40 KB gzipped: a total below that means modules went uncounted.
       expect(route!.gzip).toBeGreaterThan(40_000);

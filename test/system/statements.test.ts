@@ -81,7 +81,7 @@ describe.each(["pglite", "postgres"] as const)("on %s", (kind) => {
       expect(
         await statementsFor(
           editor,
-          `/workspaces/${workspaceId}/pages/${pageId}.data?_routes=${encodeURIComponent("root,routes/workspaces.$workspaceId,routes/workspaces.$workspaceId.pages.$pageId._index")}`,
+          `/workspaces/${workspaceId}/pages/${pageId}.data?_routes=${encodeURIComponent("root,routes/workspaces/workspaces.$workspaceId,routes/workspaces/workspaces.$workspaceId.pages.$pageId._index")}`,
         ),
       ).toBe(2);
 
