@@ -5,7 +5,7 @@ import {
   startReminderScheduler,
   stopReminderScheduler,
 } from "~/modules/checklists/reminders.server";
-import { startPostingCloser, stopPostingCloser } from "~/modules/postings/postings.server";
+import { startPostingCloser, stopPostingCloser } from "~/modules/postings/closer.server";
 import { loadEmailTemplates } from "~/modules/notifications/notifications.server";
 
 /** Loading the email templates waits this long after start, so the first pages come first. */

@@ -12,7 +12,7 @@ import {
   type ServiceResult,
 } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { applyRefusal } from "~/modules/postings/postings.server";
+import { applyRefusal } from "~/modules/postings/access.server";
 import { loadApplication } from "./access.server";
 import { afterMove } from "./pipeline.server";
 import type { ApplicationInput } from "./schema";

@@ -8,7 +8,7 @@ import {
   readPostingFacets,
   type OpenPostingsPage,
   type PostingFacets,
-} from "./postings.server";
+} from "./posting-list.server";
 import type { PostingFilter } from "./schema";
 import { clock } from "~/lib/clock";
 

@@ -11,7 +11,8 @@ import { formatDate, formatDateTime } from "~/lib/format";
 import { parseForm } from "~/lib/forms";
 import { STATUS_LABELS } from "~/modules/applications/workflow";
 import { suggestedPeopleForPosting } from "~/modules/postings/matching.server";
-import { getPosting, movePosting } from "~/modules/postings/postings.server";
+import { getPosting } from "~/modules/postings/posting-page.server";
+import { movePosting } from "~/modules/postings/postings.server";
 import { CLEARANCE_LABELS, PostingMoveSchema, WORK_MODE_LABELS } from "~/modules/postings/schema";
 import {
   POSTING_MOVE_LABELS,

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, PageHeader, Table } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
-import { listManagedPostings } from "~/modules/postings/postings.server";
+import { listManagedPostings } from "~/modules/postings/posting-list.server";
 import { POSTING_STATUS_LABELS } from "~/modules/postings/workflow";
 
 export const meta: MetaFunction = () => [{ title: "Manage postings | Exchange portal" }];

@@ -6,7 +6,8 @@ import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { PostingForm } from "~/modules/postings/components/posting-form";
-import { createPosting, getPostingForm } from "~/modules/postings/postings.server";
+import { getPostingForm } from "~/modules/postings/posting-page.server";
+import { createPosting } from "~/modules/postings/postings.server";
 import { POSTING_ARRAYS, PostingSchema } from "~/modules/postings/schema";
 import { readFormData } from "~/lib/request.server";
 

@@ -2,16 +2,10 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { postingInput } from "#test/factories/postings";
 import { dayAfter, localDateTimeAfter, TEST_NOW } from "#test/support/clock";
 import { db } from "~/lib/db.server";
-import {
-  closeExpiredPostings,
-  createPosting,
-  getPosting,
-  getPostingForm,
-  listManagedPostings,
-  listOpenPostings,
-  movePosting,
-  updatePosting,
-} from "~/modules/postings/postings.server";
+import { closeExpiredPostings } from "~/modules/postings/closer.server";
+import { listManagedPostings, listOpenPostings } from "~/modules/postings/posting-list.server";
+import { getPosting, getPostingForm } from "~/modules/postings/posting-page.server";
+import { createPosting, movePosting, updatePosting } from "~/modules/postings/postings.server";
 import { parsePostingFilter } from "~/modules/postings/schema";
 import { createPipelineWorld, openPosting, type World } from "#test/support/pipeline-world";
 
