@@ -1,8 +1,8 @@
-import type { PostingStatus } from "~/generated/prisma/enums";
 import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
 import { assertHrOf, type Actor } from "~/lib/permissions";
 import {
+  type OpenPostingRow,
   readOpenPostingsPage,
   readOpenPostingsTotals,
   readPostingFacetRows,
@@ -11,21 +11,11 @@ import type { PostingFilter } from "./schema";
 
 export const POSTINGS_PAGE_SIZE = 20;
 
-export type PostingListItem = {
-  id: string;
-  title: string;
-  team: string;
-  hostCode: string;
-  hostName: string;
-  workMode: string;
-  location: string;
-  durationMonths: number;
-  earliestStart: Date;
-  latestStart: Date;
-  deadline: Date;
-  status: PostingStatus;
-  expertise: string[];
-};
+/** A listed posting: its row without the page figures, its required expertise by name. */
+export type PostingListItem = Omit<
+  OpenPostingRow,
+  "requiredExpertiseIds" | "total" | "firstDeadline"
+> & { expertise: string[] };
 
 export type PostingFacets = {
   areas: { id: string; name: string }[];

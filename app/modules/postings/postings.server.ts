@@ -90,6 +90,16 @@ function deadlineError(input: PostingInput, timeZone: string, now: Date): FieldE
   return {};
 }
 
+/** The posting as its host HR change it; 404 for anyone else. */
+async function managedPosting(tx: Tx, actor: Actor, postingId: string) {
+  const posting = await tx.posting.findUnique({
+    where: { id: postingId },
+    select: { hostInstituteId: true, status: true, version: true, deadline: true },
+  });
+  if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
+  return posting;
+}
+
 /** A new posting, as a draft, at the actor's own institute (host HR only). */
 export async function createPosting(
   actor: Actor,
@@ -127,11 +137,7 @@ export async function updatePosting(
   now = clock.now(),
 ): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
-    const posting = await tx.posting.findUnique({
-      where: { id: postingId },
-      select: { hostInstituteId: true, status: true, version: true, deadline: true },
-    });
-    if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
+    const posting = await managedPosting(tx, actor, postingId);
     if (!isEditable(posting.status))
       return refused("A filled or cancelled posting can no longer be edited.");
     if (input.version !== posting.version) return stale(CHANGED);
@@ -168,11 +174,7 @@ export async function movePosting(
   now = clock.now(),
 ): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
-    const posting = await tx.posting.findUnique({
-      where: { id: postingId },
-      select: { hostInstituteId: true, status: true, version: true, deadline: true },
-    });
-    if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
+    const posting = await managedPosting(tx, actor, postingId);
     if (version !== posting.version) return stale(CHANGED);
     if (!canMovePosting(posting.status, to, "HOST_HR"))
       return refused("That action is not possible in this posting's state.");
