@@ -94,8 +94,7 @@ export function effectiveStatuses(items: readonly Item[]): Map<string, ItemStatu
 /**
  * Whether `actor` may move an item owned by `owner` from `from` (as shown) to `to`. Owners work their
  * own items; HR who settle the item (hrSettles) may do anything an owner may, and alone may waive
- * or reopen. Nothing moves while
- * blocked except a waiver.
+ * or reopen. Nothing moves while blocked except a waiver.
  */
 export function canMoveItem(
   from: ItemStatus,
