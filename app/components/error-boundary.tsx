@@ -53,8 +53,11 @@ const builtInHandlers: Record<number, StatusHandler> = {
       </p>
     </ErrorPage>
   ),
-  403: () => (
+  403: ({ error }) => (
     <ErrorPage title="You do not have permission to do this">
+      {responseMessage(error) && responseMessage(error) !== "Forbidden" ? (
+        <p className="text-gray-900">{responseMessage(error)}</p>
+      ) : null}
       <p className="text-gray-900">
         If you think you should have access, contact your institute&apos;s HR coordinator or a
         system administrator.

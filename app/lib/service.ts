@@ -44,9 +44,12 @@ export function notFound() {
   return new Response("Not found", { status: 404, headers: TEXT });
 }
 
-/** For `throw`: the actor knows the record, but their part in it does not allow this. */
-export function forbidden() {
-  return new Response("Forbidden", { status: 403, headers: TEXT });
+/**
+ * For `throw`: the actor knows the record, but their part in it does not allow this; `reason`,
+ * when given, is shown to them (say why, in words that leak nothing they cannot already see).
+ */
+export function forbidden(reason?: string) {
+  return new Response(reason ?? "Forbidden", { status: 403, headers: TEXT });
 }
 
 /** Throws an HTTP response (rendered by the error boundary) unless the condition holds. */

@@ -81,6 +81,11 @@ test("HR of both sides and the secondee complete the checklist; host HR activate
   const homeHr = await openPage({ label: "home HR" });
   await signIn(homeHr, users.checklistHomeHr);
   await visit(homeHr, url);
+  // The host's items are the host's to settle: home HR are offered nothing on them, and told why.
+  const hostItem = itemCard(homeHr, "Suitability determination (SF-85P)");
+  await expect(hostItem.getByRole("button")).toHaveCount(0);
+  await expect(hostItem.getByRole("link", { name: /attestation|Waive/ })).toHaveCount(0);
+  await expect(hostItem.getByText(/the host institute's to settle/)).toBeVisible();
   await uploadAndComplete(homeHr, "Home release letter");
   await homeHr.getByRole("button", { name: "Start clearance" }).click();
   await expect(homeHr.getByText("Clearing", { exact: true })).toBeVisible();

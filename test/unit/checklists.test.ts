@@ -5,6 +5,7 @@ import {
   dueDate,
   effectiveStatuses,
   findCycle,
+  hrSettles,
   progress,
   todayIn,
   unknownDependencies,
@@ -72,6 +73,20 @@ describe("checklist items", () => {
     // Spot checks, in words: a blocked item cannot be completed by anyone, even HR.
     for (const actor of ACTORS) expect(canMoveItem("BLOCKED", "DONE", "HOST", actor)).toBe(false);
     expect(canMoveItem("TODO", "DONE", "HOST", "HOME")).toBe(false);
+  });
+
+  test("HR settle their own institute's side and the secondee's, never the other institute's", () => {
+    const table = (["HOME", "HOST"] as const).flatMap((hr) =>
+      SIDES.map((owner) => `${hr} HR on ${owner}: ${hrSettles(hr, owner)}`),
+    );
+    expect(table).toEqual([
+      "HOME HR on HOME: true",
+      "HOME HR on HOST: false",
+      "HOME HR on SECONDEE: true",
+      "HOST HR on HOME: false",
+      "HOST HR on HOST: true",
+      "HOST HR on SECONDEE: true",
+    ]);
   });
 
   test("a dependency cycle is found and named; a chain is not a cycle", () => {

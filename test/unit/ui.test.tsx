@@ -10,6 +10,7 @@ import {
 } from "react-router-dom/server";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { forbidden } from "~/lib/service";
 import {
   Alert,
   Button,
@@ -377,6 +378,12 @@ describe("GeneralErrorBoundary", () => {
   test("403 has its own heading", async () => {
     const html = await renderError(new Response("nope", { status: 403 }));
     expect(h1(html)).toBe("You do not have permission to do this");
+  });
+
+  test("403 shows the reason a service gave, and no bare word when it gave none", async () => {
+    const reason = "This item is the host institute's to settle.";
+    expect(text(await renderError(forbidden(reason)))).toContain(reason);
+    expect(text(await renderError(forbidden()))).not.toContain("Forbidden");
   });
 
   test("an unanticipated status hides its body", async () => {

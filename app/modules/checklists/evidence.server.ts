@@ -1,13 +1,13 @@
 import { db } from "~/lib/db.server";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import type { Actor } from "~/lib/permissions";
-import { forbidden, notFound, refused, type ServiceResult } from "~/lib/service";
+import { notFound, refused, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { itemActors, loadPlacementFor } from "~/modules/placements/access.server";
+import { loadPlacementFor, requireItemStanding } from "~/modules/placements/access.server";
 import { isPlacementEditable } from "~/modules/placements/workflow";
-import { isSettled, type ItemActor } from "./logic";
+import { isSettled } from "./logic";
 
-/** Uploads (or replaces) the document evidence of an item, by its owner side or HR. */
+/** Uploads (or replaces) the document evidence of an item, by its owner side or HR who settle it. */
 export async function uploadEvidence(
   actor: Actor,
   itemId: string,
@@ -29,8 +29,7 @@ export async function uploadEvidence(
     });
     if (!item) throw notFound();
     const { placement, parties } = await loadPlacementFor(tx, actor, item.placementId);
-    const actors = itemActors(parties);
-    if (!actors.includes("HR") && !actors.includes(item.ownerSide as ItemActor)) throw forbidden();
+    requireItemStanding(parties, item.ownerSide);
     if (!isPlacementEditable(placement.status))
       return refused("This placement is finished; its checklist is a record now.");
     if (item.evidenceKind !== "DOCUMENT")

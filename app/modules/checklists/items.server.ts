@@ -5,16 +5,24 @@ import type { FieldErrors } from "~/lib/forms";
 import type { Actor } from "~/lib/permissions";
 import { forbidden, notFound, refused, stale, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { itemActors, loadPlacementFor } from "~/modules/placements/access.server";
+import {
+  hrItemSides,
+  hrOf,
+  loadPlacementFor,
+  requireItemStanding,
+} from "~/modules/placements/access.server";
 import { isPlacementEditable } from "~/modules/placements/workflow";
 import { checkDependencies } from "./templates.server";
-import { canMoveItem, effectiveStatuses, type ItemActor, type OwnerSide } from "./logic";
+import { canMoveItem, effectiveStatuses, type OwnerSide } from "./logic";
 import type { ChecklistItemInput, ItemMoveInput } from "./schema";
 
 const CHANGED =
   "This changed since you opened it. The page now shows its current state; try again.";
 
-/** Moves one checklist item, by its owner side or HR, with evidence or a reason as needed. */
+/**
+ * Moves one checklist item, by its owner side or HR who settle it (their own institute's side, or
+ * the secondee's), with evidence or a reason as needed.
+ */
 export async function moveChecklistItem(
   actor: Actor,
   itemId: string,
@@ -45,10 +53,9 @@ export async function moveChecklistItem(
     const shown = effectiveStatuses(siblings.map((s) => ({ ...s, dependsOn: s.dependsOnIds }))).get(
       item.id,
     )!;
-    const actors = itemActors(parties);
-    if (!actors.some((a) => canMoveItem(shown, input.to, item.ownerSide as OwnerSide, a))) {
-      const mayTouch = actors.includes("HR") || actors.includes(item.ownerSide as ItemActor);
-      if (!mayTouch) throw forbidden();
+    const owner = item.ownerSide as OwnerSide;
+    const actors = requireItemStanding(parties, owner);
+    if (!actors.some((a) => canMoveItem(shown, input.to, owner, a))) {
       if (input.version !== item.version) return stale(CHANGED);
       if (input.to === "WAIVED" || input.to === "TODO")
         return refused("Only HR can waive an item or reopen one.");
@@ -109,7 +116,7 @@ export async function moveChecklistItem(
   });
 }
 
-/** HR add an item to one placement's checklist. */
+/** HR add an item to one placement's checklist, for their own institute's side or the secondee's. */
 export async function addChecklistItem(
   actor: Actor,
   placementId: string,
@@ -117,7 +124,11 @@ export async function addChecklistItem(
 ): Promise<ServiceResult<{ itemId: string }>> {
   return db.$transaction(async (tx) => {
     const { placement, parties } = await loadPlacementFor(tx, actor, placementId);
-    if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
+    if (!hrOf(parties).length) throw forbidden();
+    if (!hrItemSides(parties).includes(input.ownerSide))
+      throw forbidden(
+        `Add items for your own institute's side or the secondee's; the ${input.ownerSide === "HOME" ? "home" : "host"} institute adds its own.`,
+      );
     if (!isPlacementEditable(placement.status))
       return refused("This placement is finished; its checklist is a record now.");
     const items = await tx.checklistItem.findMany({
@@ -156,16 +167,19 @@ export async function addChecklistItem(
   });
 }
 
-/** HR remove an item from one placement's checklist (and from other items' dependencies). */
+/**
+ * HR remove an item from one placement's checklist (and from other items' dependencies): an item
+ * of their own institute's side or the secondee's.
+ */
 export async function removeChecklistItem(actor: Actor, itemId: string): Promise<ServiceResult> {
   return db.$transaction(async (tx) => {
     const item = await tx.checklistItem.findUnique({
       where: { id: itemId },
-      select: { placementId: true, title: true },
+      select: { placementId: true, title: true, ownerSide: true },
     });
     if (!item) throw notFound();
     const { placement, parties } = await loadPlacementFor(tx, actor, item.placementId);
-    if (!parties.includes("HOME_HR") && !parties.includes("HOST_HR")) throw forbidden();
+    if (!requireItemStanding(parties, item.ownerSide).includes("HR")) throw forbidden();
     if (!isPlacementEditable(placement.status))
       return refused("This placement is finished; its checklist is a record now.");
     const dependants = await tx.checklistItem.findMany({

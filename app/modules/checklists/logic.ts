@@ -13,8 +13,20 @@ export type StoredItemStatus = (typeof STORED_ITEM_STATUSES)[number];
 /** What people see: BLOCKED is derived, never stored. */
 export type ItemStatus = StoredItemStatus | "BLOCKED";
 
-/** Who is acting on an item: one of the three sides, or HR (of either institute). */
+/** Who is acting on an item: one of the three sides, or HR who settle it (see hrSettles). */
 export type ItemActor = OwnerSide | "HR";
+
+/** The two institutes of a placement, as HR stand towards it. */
+export type InstituteSide = Exclude<OwnerSide, "SECONDEE">;
+
+/**
+ * Whether HR of one institute settle an item of `owner`'s side: their own side's, and the
+ * secondee's (HR of either side help their secondee). The other institute's items are that
+ * institute's alone, as each institute holds its own key to an application.
+ */
+export function hrSettles(hrOf: InstituteSide, owner: OwnerSide): boolean {
+  return owner === hrOf || owner === "SECONDEE";
+}
 
 export const MIN_DUE_OFFSET = -365;
 export const MAX_DUE_OFFSET = 365;
@@ -81,8 +93,8 @@ export function effectiveStatuses(items: readonly Item[]): Map<string, ItemStatu
 
 /**
  * Whether `actor` may move an item owned by `owner` from `from` (as shown) to `to`. Owners work their
- * own items; HR may do anything an owner may, and alone may waive or reopen. Nothing moves while
- * blocked except a waiver.
+ * own items; HR who settle the item (hrSettles) may do anything an owner may, and alone may waive
+ * or reopen. Nothing moves while blocked except a waiver.
  */
 export function canMoveItem(
   from: ItemStatus,

@@ -1,7 +1,12 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { isHrOf, type Actor } from "~/lib/permissions";
-import { notFound } from "~/lib/service";
-import type { ItemActor } from "~/modules/checklists/logic";
+import { forbidden, notFound } from "~/lib/service";
+import {
+  hrSettles,
+  type InstituteSide,
+  type ItemActor,
+  type OwnerSide,
+} from "~/modules/checklists/logic";
 import type { PlacementMover } from "./workflow";
 
 // Who the actor is to a placement, and so what they may see and do: every placement and checklist
@@ -38,14 +43,54 @@ export function partiesOf(actor: Actor, p: Loaded): PlacementParty[] {
   return parties;
 }
 
-/** How the actor may act on checklist items: as HR, or as one of the sides. */
-export function itemActors(parties: PlacementParty[]): ItemActor[] {
+/** The institute sides the actor is HR of on this placement. */
+export function hrOf(parties: PlacementParty[]): InstituteSide[] {
+  return [
+    ...(parties.includes("HOME_HR") ? (["HOME"] as const) : []),
+    ...(parties.includes("HOST_HR") ? (["HOST"] as const) : []),
+  ];
+}
+
+/** The owner sides whose items the actor, as HR, may add, remove and settle. */
+export function hrItemSides(parties: PlacementParty[]): OwnerSide[] {
+  const sides = hrOf(parties);
+  return (["HOME", "HOST", "SECONDEE"] as const).filter((owner) =>
+    sides.some((side) => hrSettles(side, owner)),
+  );
+}
+
+/**
+ * How the actor may act on one item of `owner`'s side: as HR who settle it, or as the side (the
+ * line manager for the home side, the host supervisor for the host's, the secondee for their own).
+ */
+export function itemActors(parties: PlacementParty[], owner: OwnerSide): ItemActor[] {
   const actors: ItemActor[] = [];
-  if (parties.includes("HOME_HR") || parties.includes("HOST_HR")) actors.push("HR");
+  if (hrItemSides(parties).includes(owner)) actors.push("HR");
   if (parties.includes("SECONDEE")) actors.push("SECONDEE");
   if (parties.includes("LINE_MANAGER")) actors.push("HOME");
   if (parties.includes("HOST_SUPERVISOR")) actors.push("HOST");
   return actors;
+}
+
+/**
+ * Why HR of the other institute may not act on an item of `owner`'s side: the words of their 403,
+ * and of the note the placement page shows in place of the item's actions.
+ */
+export function otherSideReason(owner: InstituteSide): string {
+  return owner === "HOME"
+    ? "This item is the home institute's to settle: its HR or the line manager can change it."
+    : "This item is the host institute's to settle: its HR or the host supervisor can change it.";
+}
+
+/**
+ * The actor's ways of acting on one item of `owner`'s side, when they have any standing on it; a
+ * 403 otherwise, saying why when they are HR of the other institute.
+ */
+export function requireItemStanding(parties: PlacementParty[], owner: OwnerSide): ItemActor[] {
+  const actors = itemActors(parties, owner);
+  if (actors.includes("HR") || actors.includes(owner)) return actors;
+  if (owner !== "SECONDEE" && hrOf(parties).length) throw forbidden(otherSideReason(owner));
+  throw forbidden();
 }
 
 export function movers(parties: PlacementParty[]): PlacementMover[] {

@@ -11,7 +11,15 @@ import {
   progress,
   todayIn,
 } from "~/modules/checklists/logic";
-import { eligibleSupervisors, itemActors, movers, partiesOf } from "./access.server";
+import {
+  eligibleSupervisors,
+  hrItemSides,
+  hrOf,
+  itemActors,
+  movers,
+  otherSideReason,
+  partiesOf,
+} from "./access.server";
 import { readPlacementPage } from "./queries.server";
 import { SUPERVISOR_CHOICES } from "./schema";
 import { isPlacementEditable, placementMovesFor } from "./workflow";
@@ -36,9 +44,11 @@ export async function getPlacement(
   const start = calendarDate(placement.startDate);
   const today = todayIn(placement.posting.hostInstitute.timeZone, now);
   const byId = new Map(items.map((i) => [i.id, i]));
-  const actors = itemActors(parties);
+  const hrSides = hrItemSides(parties);
   const view = items.map(({ dependsOnIds, dueOffsetDays, ...i }) => {
     const status = shown.get(i.id)!;
+    const actors = itemActors(parties, i.ownerSide);
+    const settledByHr = hrSides.includes(i.ownerSide);
     const due = start ? dueDate(start, dueOffsetDays) : null;
     return {
       ...i,
@@ -51,9 +61,15 @@ export async function getPlacement(
       moves: (["IN_PROGRESS", "DONE", "WAIVED", "TODO"] as const).filter((to) =>
         actors.some((a) => canMoveItem(status, to, i.ownerSide, a)),
       ),
+      mayRemove: settledByHr,
+      /** For HR of the other institute: why the item offers them nothing to do. */
+      notYours:
+        hrOf(parties).length && !settledByHr && i.ownerSide !== "SECONDEE"
+          ? otherSideReason(i.ownerSide)
+          : null,
     };
   });
-  const isHr = parties.includes("HOME_HR") || parties.includes("HOST_HR");
+  const isHr = hrOf(parties).length > 0;
   const picking = isHr && isPlacementEditable(placement.status) && supervisorSearch != null;
   const supervisorPicker = picking
     ? await supervisorCandidates(placement.hostInstituteId, supervisorSearch)
@@ -67,6 +83,8 @@ export async function getPlacement(
     moves: placementMovesFor(placement.status, movers(parties)),
     extensions,
     isHr,
+    /** The owner sides HR may add items for. */
+    addSides: hrSides,
     supervisorPicker,
   };
 }

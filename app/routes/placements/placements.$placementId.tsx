@@ -192,7 +192,6 @@ export default function PlacementPage() {
         items={view.items}
         openItem={openItem}
         editable={editable}
-        isHr={view.isHr}
         errorsFor={errorsFor}
         where={where}
       />
@@ -200,6 +199,7 @@ export default function PlacementPage() {
       {view.isHr && editable ? (
         <AddChecklistItem
           others={view.items.map((i) => ({ id: i.id, title: i.title }))}
+          sides={view.addSides}
           adding={adding}
           errors={errorsFor("add-item")}
         />

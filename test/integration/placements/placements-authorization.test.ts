@@ -195,13 +195,14 @@ function calls(): Call[] {
     },
     {
       name: "POST host item done (suitability)",
-      // The host supervisor, or HR; the secondee and the home side may not.
-      allowed: { hostSupervisor: "ok", homeHr: "skip", hostHr: "skip" },
+      // The host supervisor, or host HR; the secondee and the home side (HR too) may not.
+      allowed: { hostSupervisor: "ok", hostHr: "skip" },
       run: itemMove("Suitability determination (SF-85P)", "DONE"),
     },
     {
       name: "POST home item to in progress (release letter)",
-      allowed: { lineManager: "ok", homeHr: "skip", hostHr: "skip" },
+      // The line manager, or home HR; host HR settle only the host's side.
+      allowed: { lineManager: "ok", homeHr: "skip" },
       run: itemMove("Home release letter", "IN_PROGRESS"),
     },
     {
@@ -211,13 +212,13 @@ function calls(): Call[] {
     },
     {
       name: "POST HR start a host item (relocation briefing)",
-      allowed: { hostHr: "ok", homeHr: "skip", hostSupervisor: "skip" },
+      allowed: { hostHr: "ok", hostSupervisor: "skip" },
       run: itemMove("Relocation briefing", "IN_PROGRESS"),
     },
     {
       name: "POST waive an item (agreement, blocked)",
-      // Its owner side is told only HR may waive; HR may.
-      allowed: { hostSupervisor: "refused", hostHr: "ok", homeHr: "skip" },
+      // Its owner side is told only HR may waive; host HR may, home HR may not touch it.
+      allowed: { hostSupervisor: "refused", hostHr: "ok" },
       run: itemMove("IPA assignment agreement signed", "WAIVED", { reason: "Signed on paper" }),
     },
     {
@@ -235,8 +236,9 @@ function calls(): Call[] {
         ),
     },
     {
-      name: "POST add an item",
-      allowed: { homeHr: "ok", hostHr: "skip" },
+      name: "POST add an item (home side)",
+      // Each HR add items for their own side (or the secondee's).
+      allowed: { homeHr: "ok" },
       run: (c) =>
         call(
           placementPage.action,

@@ -47,14 +47,15 @@ describe("placement-driven access", () => {
     if (!moved.ok) throw new Error(`${to}: ${JSON.stringify(moved)}`);
   }
 
-  /** Through the gate: CLEARING, every required item waived by host HR, then ACTIVE. */
+  /** Through the gate: CLEARING, every required item waived by HR of its side, then ACTIVE. */
   async function activate(placementId: string) {
     await moveTo(placementId, "CLEARING");
     const rest = await db.checklistItem.findMany({
       where: { placementId, required: true, status: { notIn: ["DONE", "WAIVED"] } },
     });
     for (const item of rest) {
-      const moved = await moveChecklistItem(w.hostHr, item.id, {
+      const hr = item.ownerSide === "HOME" ? w.homeHr : w.hostHr;
+      const moved = await moveChecklistItem(hr, item.id, {
         to: "WAIVED",
         version: item.version,
         verifiedBy: "",

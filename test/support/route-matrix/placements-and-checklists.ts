@@ -40,11 +40,27 @@ export const placementAndChecklistRoutes = (): Record<string, Case[]> => ({
     {
       params: () => ({ placementId: w.placementId }),
       loader: only(PLACEMENT_PARTIES),
-      // Adding an item is HR's (of either side); the other parties may see but not add.
+      // Adding an item is HR's, for their own side: a host item is the host's (US) HR's to add;
+      // the home (UK) HR and the other parties may see the placement but not add it.
       action: {
         form: () => ({ intent: "add-item", ...checklistItemForm() }),
         expect: signedIn((p) =>
-          ["ukHr", "usHr"].includes(p.key)
+          p.key === "usHr"
+            ? `to:/placements/${w.placementId}`
+            : PLACEMENT_PARTIES.includes(p.key)
+              ? "403"
+              : "404",
+        ),
+      },
+    },
+    {
+      name: "home item",
+      params: () => ({ placementId: w.placementId }),
+      // A home item is the home (UK) HR's to add.
+      action: {
+        form: () => ({ intent: "add-item", ...checklistItemForm(), ownerSide: "HOME" }),
+        expect: signedIn((p) =>
+          p.key === "ukHr"
             ? `to:/placements/${w.placementId}`
             : PLACEMENT_PARTIES.includes(p.key)
               ? "403"

@@ -3,6 +3,7 @@ import { FormErrors } from "~/components/forms";
 import { StatusButton } from "~/components/ui";
 import { useIsPending } from "~/components/use-is-pending";
 import type { FieldErrors } from "~/lib/forms";
+import type { OwnerSide } from "../logic";
 import { ChecklistItemFields } from "./item-fields";
 
 /**
@@ -11,11 +12,14 @@ import { ChecklistItemFields } from "./item-fields";
  */
 export function AddChecklistItem({
   others,
+  sides,
   adding,
   errors,
 }: {
   /** The placement's items, which the new one may wait for. */
   others: { id: string; title: string }[];
+  /** The sides this HR may add items for: their own institute's and the secondee's. */
+  sides: readonly OwnerSide[];
   adding: boolean;
   errors?: FieldErrors;
 }) {
@@ -29,7 +33,7 @@ export function AddChecklistItem({
         <Form method="post" className="space-y-3">
           <input type="hidden" name="intent" value="add-item" />
           <FormErrors errors={errors?.[""]} />
-          <ChecklistItemFields others={others} errors={errors} focusFirst={adding} />
+          <ChecklistItemFields others={others} sides={sides} errors={errors} focusFirst={adding} />
           <StatusButton type="submit" pending={pending}>
             Add item
           </StatusButton>

@@ -35,6 +35,10 @@ export type ChecklistItemView = {
   waitingFor: string[];
   /** The moves open to the actor. */
   moves: StoredItemStatus[];
+  /** Whether the actor, as HR who settle this item, may remove it. */
+  mayRemove: boolean;
+  /** For HR of the other institute: why this item offers them no action. */
+  notYours: string | null;
 };
 
 /**
@@ -46,7 +50,6 @@ export function ChecklistItem({
   item,
   opened,
   editable,
-  isHr,
   moveErrors,
   evidenceErrors,
   where,
@@ -56,7 +59,6 @@ export function ChecklistItem({
   /** The person asked for this item's attestation and waiver fields (?item=). */
   opened: boolean;
   editable: boolean;
-  isHr: boolean;
   moveErrors?: FieldErrors;
   evidenceErrors?: FieldErrors;
   where: Locality;
@@ -215,7 +217,10 @@ export function ChecklistItem({
           ) : null}
         </div>
       ) : null}
-      {isHr && editable && item.status !== "DONE" ? (
+      {editable && item.notYours ? (
+        <p className="mt-2 text-sm text-slate-700">{item.notYours}</p>
+      ) : null}
+      {item.mayRemove && editable && item.status !== "DONE" ? (
         <Form method="post" className="mt-2">
           <input type="hidden" name="intent" value="remove-item" />
           <input type="hidden" name="itemId" value={item.id} />

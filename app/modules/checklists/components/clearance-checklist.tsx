@@ -8,7 +8,6 @@ export function ClearanceChecklist({
   items,
   openItem,
   editable,
-  isHr,
   errorsFor,
   where,
 }: {
@@ -17,7 +16,6 @@ export function ClearanceChecklist({
   /** The item whose attestation and waiver fields the person asked for (?item=). */
   openItem: string | null;
   editable: boolean;
-  isHr: boolean;
   /** The errors the action returned for this intent and item, if it was that one. */
   errorsFor: (intent: string, itemId: string) => FieldErrors | undefined;
   where: Locality;
@@ -35,7 +33,6 @@ export function ClearanceChecklist({
             item={item}
             opened={openItem === item.id}
             editable={editable}
-            isHr={isHr}
             moveErrors={errorsFor("item", item.id)}
             evidenceErrors={errorsFor("evidence", item.id)}
             where={where}

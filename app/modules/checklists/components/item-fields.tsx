@@ -1,6 +1,6 @@
 import { CheckboxGroup, Field, SelectField, TextareaField } from "~/components/ui";
 import type { FieldErrors } from "~/lib/forms";
-import { OWNER_SIDE_LABELS, OWNER_SIDES } from "../logic";
+import { OWNER_SIDE_LABELS, OWNER_SIDES, type OwnerSide } from "../logic";
 
 type Values = {
   title: string;
@@ -18,9 +18,12 @@ export function ChecklistItemFields({
   others,
   errors,
   focusFirst = false,
+  sides = OWNER_SIDES,
 }: {
   values?: Values;
   others: { id: string; title: string }[];
+  /** The sides the person may give the item to (HR on a placement: their own and the secondee's). */
+  sides?: readonly OwnerSide[];
   errors?: FieldErrors;
   /**
    * Focus the first field: for a form the person has just asked for, which replaces the link
@@ -42,8 +45,11 @@ export function ChecklistItemFields({
       />
       <SelectField
         label="Who does it"
-        selectProps={{ name: "ownerSide", defaultValue: values?.ownerSide ?? "HOST" }}
-        options={OWNER_SIDES.map((s) => ({ value: s, label: OWNER_SIDE_LABELS[s] }))}
+        selectProps={{
+          name: "ownerSide",
+          defaultValue: values?.ownerSide ?? (sides.includes("HOST") ? "HOST" : sides[0]),
+        }}
+        options={sides.map((s) => ({ value: s, label: OWNER_SIDE_LABELS[s] }))}
         errors={errors?.ownerSide}
       />
       <Field
