@@ -82,6 +82,23 @@ export function optionalDate(label: string) {
 // URL state (search pages): unknown or malformed values are dropped rather than answered with an
 // error, so a stale shared link still gives a sensible page.
 
+/** A YYYY-MM-DD filter from the URL: a real calendar day, or undefined (see urlDateErrors). */
+export const urlDate = z.string().trim().refine(isCalendarDate).optional().catch(undefined);
+
+/**
+ * The date filters in `params` that were given but dropped by urlDate, each with the message its
+ * field shows, so the person sees why the list is not filtered by the date they typed.
+ */
+export function urlDateErrors(params: URLSearchParams, names: readonly string[]) {
+  const errors: Record<string, string[]> = {};
+  for (const name of names) {
+    const value = params.get(name)?.trim();
+    if (value && !isCalendarDate(value))
+      errors[name] = ["This is not a real date (year-month-day), so it was not applied"];
+  }
+  return errors;
+}
+
 /** A repeated query parameter: valid values only, without repeats, at most `max`. */
 export function urlList(item: z.ZodType<string>, max = 20) {
   return z
