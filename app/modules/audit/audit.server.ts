@@ -230,12 +230,7 @@ export async function exportAuditEvents(
           erasedAt: row.erasedAt?.toISOString() ?? "",
           hash: row.hash,
         };
-        if (format === "csv")
-          chunk += csvLine(
-            EXPORT_COLUMNS.map((c) =>
-              c === "details" ? JSON.stringify(record.details) : record[c],
-            ),
-          );
+        if (format === "csv") chunk += csvLine(EXPORT_COLUMNS.map((c) => record[c]));
         else chunk += `${first ? "" : ","}\n${JSON.stringify(record)}`;
         first = false;
         after = row.seq;
