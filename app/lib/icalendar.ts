@@ -62,6 +62,8 @@ export function calendar(name: string, events: AllDayEvent[], now = clock.now())
     `X-WR-CALNAME:${escapeText(name)}`,
   ];
   for (const e of events) {
+    // A DATE has a four-digit year: a due date computed past 9999-12-31 cannot be written.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(e.date)) continue;
     lines.push(
       "BEGIN:VEVENT",
       `UID:${escapeText(e.uid)}`,
