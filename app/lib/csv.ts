@@ -3,8 +3,16 @@
 
 const FORMULA = /^[=+\-@\t\r]/;
 
+/** A cell's text: dates as ISO 8601, objects and arrays (JSON columns) as JSON, never "[object Object]". */
+function cellText(value: unknown) {
+  if (value == null) return "";
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
 export function csvCell(value: unknown) {
-  let s = value == null ? "" : value instanceof Date ? value.toISOString() : String(value);
+  let s = cellText(value);
   if (FORMULA.test(s)) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }

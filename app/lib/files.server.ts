@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { streamMultipart } from "@web3-storage/multipart-parser";
 import { getEnv } from "./env.server";
+import { streamMultipart } from "./multipart.server";
 import { readFormData } from "./request.server";
 
 // Text fields of an upload form are small; anything bigger is not a person typing.
@@ -29,7 +29,6 @@ export async function parseUploadForm(
   try {
     const boundaryText = boundary[1] ?? boundary[2]!;
     for await (const part of streamMultipart(request.body, boundaryText)) {
-      if (part.done) break;
       const limit = part.filename === undefined ? MAX_TEXT_FIELD_BYTES : maxPartSize;
       const chunks: Uint8Array[] = [];
       let size = 0;

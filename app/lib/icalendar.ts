@@ -3,13 +3,21 @@ import { clock } from "~/lib/clock";
 
 export type AllDayEvent = { uid: string; date: string; summary: string; description?: string };
 
-/** TEXT values: backslash, semicolon and comma escaped; line breaks as \n. */
+// eslint-disable-next-line no-control-regex -- TEXT may hold no control character but tab (§3.3.11)
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/**
+ * A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped; every line break (CRLF,
+ * LF or a lone CR, which a calendar would read as the end of the line) as \n; other control
+ * characters dropped.
+ */
 export function escapeText(value: string) {
   return value
     .replace(/\\/g, "\\\\")
     .replace(/;/g, "\\;")
     .replace(/,/g, "\\,")
-    .replace(/\r?\n/g, "\\n");
+    .replace(/\r\n|\r|\n/g, "\\n")
+    .replace(CONTROL, "");
 }
 
 /** Lines longer than 75 octets are folded: CRLF and a space, never inside a UTF-8 sequence. */
@@ -33,10 +41,12 @@ export function foldLine(line: string) {
 
 const compact = (date: string) => date.replace(/-/g, "");
 
-function nextDay(date: string) {
+/** DTEND, the day after: none after 9999-12-31 (a DATE has four digits of year; one day is implied). */
+function endLine(date: string) {
+  if (date >= "9999-12-31") return [];
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
+  return [`DTEND;VALUE=DATE:${compact(d.toISOString().slice(0, 10))}`];
 }
 
 export function calendar(name: string, events: AllDayEvent[], now = clock.now()) {
@@ -52,12 +62,14 @@ export function calendar(name: string, events: AllDayEvent[], now = clock.now())
     `X-WR-CALNAME:${escapeText(name)}`,
   ];
   for (const e of events) {
+    // A DATE has a four-digit year: a due date computed past 9999-12-31 cannot be written.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(e.date)) continue;
     lines.push(
       "BEGIN:VEVENT",
-      `UID:${e.uid}`,
+      `UID:${escapeText(e.uid)}`,
       `DTSTAMP:${stamp}`,
       `DTSTART;VALUE=DATE:${compact(e.date)}`,
-      `DTEND;VALUE=DATE:${compact(nextDay(e.date))}`,
+      ...endLine(e.date),
       `SUMMARY:${escapeText(e.summary)}`,
       ...(e.description ? [`DESCRIPTION:${escapeText(e.description)}`] : []),
       "END:VEVENT",

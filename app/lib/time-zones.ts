@@ -32,6 +32,18 @@ export function calendarDate(date: Date | null) {
   return date ? date.toISOString().slice(0, 10) : null;
 }
 
+/**
+ * A range of whole UTC days, `from` to `to` inclusive (YYYY-MM-DD, either may be absent), as
+ * instants: `start` <= t < `end`. The day after 9999-12-31 has a five-digit year that PostgreSQL
+ * refuses, and nothing is stored after it anyway, so that `to` gives no `end`.
+ */
+export function utcDayRange(from?: string, to?: string): { start?: Date; end?: Date } {
+  const start = from ? new Date(`${from}T00:00:00Z`) : undefined;
+  const end =
+    to && to < "9999-12-31" ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000) : undefined;
+  return { start, end };
+}
+
 /** The calendar date clocks in `timeZone` show at this instant, as YYYY-MM-DD. */
 export function dateIn(date: Date, timeZone: string) {
   const p = partsIn(date, timeZone);

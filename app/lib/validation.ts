@@ -6,11 +6,20 @@ import { z } from "zod";
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/u;
 const LINE_BREAK = /[\r\n\t]/;
 
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): invisible, and
+ * they reorder the text after them, so "invoice\u202Egpj.exe" shows as "invoiceexe.jpg". They are
+ * dropped from text people type and from markdown before it is shown. The marks U+200E/U+200F stay:
+ * they only steer the neutral characters next to them, and right-to-left writing needs them.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+export const withoutBidiControls = (s: string) => s.replace(BIDI_CONTROLS, "");
+
 /** A trimmed one-line text field. */
 export function singleLine(label: string, max: number, { required = true } = {}) {
   const base = z
     .string({ message: `Enter ${label}` })
-    .transform((s) => s.trim())
+    .transform((s) => withoutBidiControls(s).trim())
     .refine((s) => !CONTROL.test(s) && !LINE_BREAK.test(s), {
       message: `${capitalise(label)} contains characters that are not allowed`,
     })
@@ -24,7 +33,7 @@ export function singleLine(label: string, max: number, { required = true } = {})
 export function multiLine(label: string, max: number, { required = false } = {}) {
   const base = z
     .string()
-    .transform((s) => s.replace(/\r\n/g, "\n").trim())
+    .transform((s) => withoutBidiControls(s).replace(/\r\n/g, "\n").trim())
     .refine((s) => !CONTROL.test(s), {
       message: `${capitalise(label)} contains characters that are not allowed`,
     })
@@ -39,9 +48,12 @@ export const emailField = z
   .transform((s) => s.trim().toLowerCase())
   .refine((s) => s.length > 0, { message: "Enter an email address" })
   .refine((s) => s.length <= 254, { message: "Email address must be 254 characters or fewer" })
-  .refine((s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) && !CONTROL.test(s), {
-    message: "Enter an email address in the right format, like name@example.gov",
-  });
+  .refine(
+    (s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s) && !CONTROL.test(s) && s === withoutBidiControls(s),
+    {
+      message: "Enter an email address in the right format, like name@example.gov",
+    },
+  );
 
 /**
  * The shape of every record id (cuid). Anything else (a NUL byte, which PostgreSQL text cannot
@@ -82,6 +94,23 @@ export function optionalDate(label: string) {
 // URL state (search pages): unknown or malformed values are dropped rather than answered with an
 // error, so a stale shared link still gives a sensible page.
 
+/** A YYYY-MM-DD filter from the URL: a real calendar day, or undefined (see urlDateErrors). */
+export const urlDate = z.string().trim().refine(isCalendarDate).optional().catch(undefined);
+
+/**
+ * The date filters in `params` that were given but dropped by urlDate, each with the message its
+ * field shows, so the person sees why the list is not filtered by the date they typed.
+ */
+export function urlDateErrors(params: URLSearchParams, names: readonly string[]) {
+  const errors: Record<string, string[]> = {};
+  for (const name of names) {
+    const value = params.get(name)?.trim();
+    if (value && !isCalendarDate(value))
+      errors[name] = ["This is not a real date (year-month-day), so it was not applied"];
+  }
+  return errors;
+}
+
 /** A repeated query parameter: valid values only, without repeats, at most `max`. */
 export function urlList(item: z.ZodType<string>, max = 20) {
   return z
@@ -95,7 +124,7 @@ export function urlList(item: z.ZodType<string>, max = 20) {
 export const urlSearchText = z
   .string()
   .transform((s) =>
-    s
+    withoutBidiControls(s)
       // eslint-disable-next-line no-control-regex -- stripping control characters is the point
       .replace(/[\u0000-\u001F\u007F\uFFFD]/g, " ")
       .trim()

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Button, Field, PageHeader, SelectField } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
+import { urlDateErrors } from "~/lib/validation";
 import { STATUS_LABELS } from "~/modules/applications/workflow";
 import { OWNER_SIDE_LABELS } from "~/modules/checklists/logic";
 import { BarChart } from "~/modules/dashboards/components/bar-chart";
@@ -13,12 +14,17 @@ export const meta: MetaFunction = () => [{ title: "HR dashboard | Exchange porta
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "HR");
-  const filter = DashboardFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return { dashboard: await cachedDashboard(user, filter), institute: user.institute.name };
+  const params = new URL(request.url).searchParams;
+  const filter = DashboardFilterSchema.parse(Object.fromEntries(params));
+  return {
+    dashboard: await cachedDashboard(user, filter),
+    institute: user.institute.name,
+    dateErrors: urlDateErrors(params, ["from", "to"]),
+  };
 }
 
 export default function Dashboard() {
-  const { dashboard: d, institute } = useLoaderData<typeof loader>();
+  const { dashboard: d, institute, dateErrors } = useLoaderData<typeof loader>();
   const median = d.timeToDecision.medianDays;
   return (
     <div className="max-w-5xl">
@@ -33,10 +39,12 @@ export default function Dashboard() {
       >
         <Field
           label="Submitted from"
+          errors={dateErrors.from}
           inputProps={{ name: "from", type: "date", defaultValue: d.filter.from ?? "" }}
         />
         <Field
           label="Submitted to"
+          errors={dateErrors.to}
           inputProps={{ name: "to", type: "date", defaultValue: d.filter.to ?? "" }}
         />
         <SelectField

@@ -33,3 +33,8 @@ describe("headings under a page's own title", () => {
     expect(html).toContain("&lt;h1&gt;raw&lt;/h1&gt;");
   });
 });
+
+test("bidirectional overrides stored in markdown do not reach the page", () => {
+  const html = renderMarkdown("See invoice\u202Egpj.exe and \u2066this\u2069 **\u202Dnow**");
+  expect(html).toBe("<p>See invoicegpj.exe and this <strong>now</strong></p>");
+});

@@ -6,7 +6,7 @@ import { crossSiteProblem, securityHeaders } from "~/lib/http-security.server";
 import { commonPasswords, passwordProblem } from "~/lib/password.server";
 import { passwordLength, passwordSchema } from "~/lib/password-policy";
 import { currentStep, matchTotp, totpCodeAt } from "~/lib/totp.server";
-import { emailField, idField, multiLine, singleLine } from "~/lib/validation";
+import { emailField, idField, multiLine, singleLine, urlSearchText } from "~/lib/validation";
 
 const SITE = "https://exchange.example.org";
 
@@ -327,6 +327,18 @@ describe("text field validation", () => {
     expect(decoded).toBe("Ad\uFFFDa");
     expect(name.safeParse(decoded).success).toBe(false);
     expect(emailField.safeParse(`a\uFFFD@example.org`).success).toBe(false);
+  });
+
+  test("drops bidirectional overrides and isolates, which would show a name reversed", () => {
+    // "invoice\u202Egpj.exe" displays as "invoiceexe.jpg".
+    expect(singleLine("a file title", 100).parse("invoice\u202Egpj.exe")).toBe("invoicegpj.exe");
+    expect(name.parse("\u2066Ada\u2069\u202A\u202B\u202C\u202D\u2067\u2068")).toBe("Ada");
+    expect(multiLine("a note", 100).parse("one\u202E\ntwo\u2069")).toBe("one\ntwo");
+    expect(urlSearchText.parse("gpj.exe\u202E")).toBe("gpj.exe");
+    // Right-to-left writing keeps its marks and letters.
+    expect(name.parse("\u200Fשלום\u200E")).toBe("\u200Fשלום\u200E");
+    // An address with one is a different address: refused, not silently changed.
+    expect(emailField.safeParse("ada\u202E@example.org").success).toBe(false);
   });
 
   test("refuses overlong values and accepts exactly the limit", () => {

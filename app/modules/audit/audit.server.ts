@@ -7,6 +7,7 @@ import { chainHash, expectedHash, GENESIS_HASH, personalDigest, personalIntact }
 import { readDistinctActions } from "./queries.server";
 import type { AuditFilterParams } from "./schema";
 import { clock } from "~/lib/clock";
+import { utcDayRange } from "~/lib/time-zones";
 
 type Tx = Prisma.TransactionClient;
 
@@ -109,9 +110,7 @@ export const AUDIT_PAGE_SIZE = 50;
 
 /** The audit log's filters as a query: whole UTC days, "to" inclusive. */
 function auditWhere(params: AuditFilterParams): Prisma.AuditEventWhereInput {
-  const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
-  const from = params.from ? dayStart(params.from) : undefined;
-  const to = params.to ? new Date(dayStart(params.to).getTime() + 86_400_000) : undefined;
+  const { start: from, end: to } = utcDayRange(params.from, params.to);
   return {
     ...(params.action ? { action: { startsWith: likeLiteral(params.action) } } : {}),
     ...(params.actor
@@ -231,12 +230,7 @@ export async function exportAuditEvents(
           erasedAt: row.erasedAt?.toISOString() ?? "",
           hash: row.hash,
         };
-        if (format === "csv")
-          chunk += csvLine(
-            EXPORT_COLUMNS.map((c) =>
-              c === "details" ? JSON.stringify(record.details) : record[c],
-            ),
-          );
+        if (format === "csv") chunk += csvLine(EXPORT_COLUMNS.map((c) => record[c]));
         else chunk += `${first ? "" : ","}\n${JSON.stringify(record)}`;
         first = false;
         after = row.seq;

@@ -1,5 +1,6 @@
 import { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
+import { utcDayRange } from "~/lib/time-zones";
 import type { DashboardFilter } from "./schema";
 
 /** Time from submission to decision, in buckets: each decision falls in the first that holds it. */
@@ -15,13 +16,10 @@ const DAY_MS = 86_400_000;
 
 /** Applications `a` submitted within the filter's dates (none of them drafts). */
 function submittedWithin(filter: DashboardFilter) {
-  const from = filter.from ? new Date(`${filter.from}T00:00:00Z`) : undefined;
-  const to = filter.to
-    ? new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + DAY_MS)
-    : undefined;
+  const { start, end } = utcDayRange(filter.from, filter.to);
   return Prisma.sql`a.status <> 'DRAFT'
-    ${from ? Prisma.sql`AND a."submittedAt" >= ${from}` : Prisma.empty}
-    ${to ? Prisma.sql`AND a."submittedAt" < ${to}` : Prisma.empty}`;
+    ${start ? Prisma.sql`AND a."submittedAt" >= ${start}` : Prisma.empty}
+    ${end ? Prisma.sql`AND a."submittedAt" < ${end}` : Prisma.empty}`;
 }
 
 /** The label of the bucket `days` falls in: the first whose maximum it does not exceed. */

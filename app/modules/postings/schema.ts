@@ -4,6 +4,7 @@ import {
   isCalendarDate,
   multiLine,
   singleLine,
+  urlDate,
   urlList,
   urlSearchText,
 } from "~/lib/validation";
@@ -20,7 +21,6 @@ export {
   type WorkMode,
 } from "./labels";
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dateField = (label: string) =>
   z
     .string({ message: `Enter ${label}` })
@@ -102,8 +102,8 @@ export const PostingFilterSchema = z.object({
   expertise: urlList(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)),
   duration: urlList(z.enum(DURATIONS), 3),
   workMode: urlList(z.enum(WORK_MODES), 3),
-  startFrom: z.string().regex(DATE).catch(""),
-  startTo: z.string().regex(DATE).catch(""),
+  startFrom: urlDate.transform((d) => d ?? ""),
+  startTo: urlDate.transform((d) => d ?? ""),
   page: z.coerce.number().int().min(1).max(500).catch(1),
 });
 export type PostingFilter = z.output<typeof PostingFilterSchema>;

@@ -3,6 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { Button, Field, PageHeader, Pagination, SelectField, Table } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
+import { urlDateErrors } from "~/lib/validation";
 import { auditActions, listAuditEvents } from "~/modules/audit/audit.server";
 import { AuditFilterSchema } from "~/modules/audit/schema";
 
@@ -10,7 +11,8 @@ export const meta: MetaFunction = () => [{ title: "Audit log | Exchange portal" 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "ADMIN");
-  const filter = AuditFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = new URL(request.url).searchParams;
+  const filter = AuditFilterSchema.parse(Object.fromEntries(params));
   const [result, actions] = await Promise.all([
     listAuditEvents(actor, filter),
     auditActions(actor),
@@ -19,12 +21,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ...result,
     actions,
     filter,
+    dateErrors: urlDateErrors(params, ["from", "to"]),
     where: { locale: actor.institute.locale, timeZone: actor.institute.timeZone },
   };
 }
 
 export default function AuditLog() {
-  const { events, total, page, pageCount, actions, filter, where } = useLoaderData<typeof loader>();
+  const { events, total, page, pageCount, actions, filter, dateErrors, where } =
+    useLoaderData<typeof loader>();
   const query = Object.fromEntries(
     Object.entries(filter).filter(([k, v]) => k !== "page" && v),
   ) as Record<string, string>;
@@ -53,10 +57,12 @@ export default function AuditLog() {
         />
         <Field
           label="From (UTC date)"
+          errors={dateErrors.from}
           inputProps={{ name: "from", type: "date", defaultValue: filter.from ?? "" }}
         />
         <Field
           label="To (UTC date)"
+          errors={dateErrors.to}
           inputProps={{ name: "to", type: "date", defaultValue: filter.to ?? "" }}
         />
         <div>

@@ -1,20 +1,31 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Badge, Button, FilterGroup, PageHeader, Pagination, SearchBox } from "~/components/ui";
+import {
+  Badge,
+  Button,
+  Field,
+  FilterGroup,
+  PageHeader,
+  Pagination,
+  SearchBox,
+} from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { postingsListPage } from "~/modules/postings/list-cache.server";
 import { DURATION_LABELS, WORK_MODE_LABELS, WORK_MODES } from "~/modules/postings/labels";
+import { urlDateErrors } from "~/lib/validation";
 import { parsePostingFilter } from "~/modules/postings/schema";
 
 export const meta: MetaFunction = () => [{ title: "Secondment postings | Exchange portal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const filter = parsePostingFilter(new URL(request.url).searchParams);
+  const params = new URL(request.url).searchParams;
+  const filter = parsePostingFilter(params);
   const { result, suggested } = await postingsListPage(user, filter);
   return {
     filter,
+    dateErrors: urlDateErrors(params, ["startFrom", "startTo"]),
     result,
     suggested,
     where: { locale: user.institute.locale, timeZone: user.institute.timeZone },
@@ -23,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Postings() {
-  const { filter, result, suggested, where, isHr } = useLoaderData<typeof loader>();
+  const { filter, dateErrors, result, suggested, where, isHr } = useLoaderData<typeof loader>();
   const makeHref = (page: number) => {
     const params = new URLSearchParams();
     if (filter.q) params.set("q", filter.q);
@@ -105,25 +116,26 @@ export default function Postings() {
             />
             <fieldset className="mb-4">
               <legend className="mb-1 font-semibold">Could start between</legend>
-              <label htmlFor="startFrom" className="block text-sm">
-                From
-              </label>
-              <input
-                id="startFrom"
-                type="date"
-                name="startFrom"
-                defaultValue={filter.startFrom}
-                className="mb-2 block rounded border-2 border-gray-600 px-2 py-1"
+              <Field
+                label="From"
+                className="mb-2"
+                errors={dateErrors.startFrom}
+                inputProps={{
+                  id: "startFrom",
+                  type: "date",
+                  name: "startFrom",
+                  defaultValue: filter.startFrom,
+                }}
               />
-              <label htmlFor="startTo" className="block text-sm">
-                To
-              </label>
-              <input
-                id="startTo"
-                type="date"
-                name="startTo"
-                defaultValue={filter.startTo}
-                className="block rounded border-2 border-gray-600 px-2 py-1"
+              <Field
+                label="To"
+                errors={dateErrors.startTo}
+                inputProps={{
+                  id: "startTo",
+                  type: "date",
+                  name: "startTo",
+                  defaultValue: filter.startTo,
+                }}
               />
             </fieldset>
             <Button type="submit" variant="secondary" size="sm">

@@ -124,7 +124,12 @@ describe("placements and checklist status (HR)", () => {
 describe("audit log export (admins)", () => {
   test("CSV and JSON hold exactly the events the filters select, oldest first", async () => {
     await recordAuditNow({ actorEmail: "=cmd|' /C calc'!A0", action: "export.test.one" });
-    await recordAuditNow({ actorEmail: "b@example.gov", action: "export.test.two" });
+    await recordAuditNow({
+      actorEmail: "b@example.gov",
+      action: "export.test.two",
+      details: { format: "csv", count: 2 },
+      personal: { name: "Ann Example", reason: 'moved, "urgent"' },
+    });
     await recordAuditNow({ actorEmail: "c@example.gov", action: "other.event" });
     const expected = await db.auditEvent.findMany({
       where: { action: { startsWith: "export.test" } },
@@ -157,6 +162,14 @@ describe("audit log export (admins)", () => {
     expect(rows.slice(1).map((r) => [r[0], r[3], r[11]])).toEqual(
       expected.map((e) => [e.seq.toString(), e.action, e.hash]),
     );
+    // JSON columns are readable JSON, not "[object Object]".
+    expect(csv.text).not.toContain("[object Object]");
+    const personal = rows[0]!.indexOf("personal");
+    expect(JSON.parse(rows[2]![personal]!)).toEqual({
+      name: "Ann Example",
+      reason: 'moved, "urgent"',
+    });
+    expect(JSON.parse(rows[2]![rows[0]!.indexOf("details")]!)).toEqual({ format: "csv", count: 2 });
     // A cell a spreadsheet would run as a formula stays text.
     expect(rows[1]![2]).toBe("'=cmd|' /C calc'!A0");
 

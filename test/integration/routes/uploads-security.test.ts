@@ -373,3 +373,42 @@ describe("downloads", () => {
     expect(fallbackName(ics)).toBe("placement.ics");
   });
 });
+
+describe("file names with ; and =", () => {
+  const NAME = "results;v=2.csv";
+
+  test("a workspace file named results;v=2.csv is listed and downloads under that name", async () => {
+    const sent = await statusOf(() =>
+      call(
+        workspaceFiles.action,
+        multipart(
+          `/workspaces/${workspaceId}/files`,
+          staffCookie,
+          {},
+          { field: "file", name: NAME, bytes: new TextEncoder().encode("run,score\n2,0.91\n") },
+        ),
+        { workspaceId },
+      ),
+    );
+    expect(sent.status).toBe(302);
+    const listed = (await call(
+      workspaceFiles.loader,
+      get(`/workspaces/${workspaceId}/files`, staffCookie),
+      { workspaceId },
+    )) as { files: { id: string; name: string }[] };
+    const file = listed.files.find((f) => f.name === NAME);
+    expect(listed.files.map((f) => f.name)).toContain(NAME);
+
+    const headers = await download(
+      fileDownload.loader,
+      `/workspaces/${workspaceId}/files/${file!.id}/1`,
+      staffCookie,
+      { workspaceId, fileId: file!.id, version: "1" },
+    );
+    // The exact name travels in filename* (";" and "=" percent-encoded); the plain fallback
+    // replaces ";" for parsers that split on it even inside quotes.
+    const extended = /filename\*=UTF-8''([^;]+)$/.exec(headers["content-disposition"]!)![1]!;
+    expect(decodeURIComponent(extended)).toMatch(/(^|OFFICIAL )results;v=2\.csv$/);
+    expect(extended).toContain("results%3Bv%3D2.csv");
+  });
+});
