@@ -64,3 +64,21 @@ export async function spendRateLimit(
   const retryAt = await spendFromWindow(`rate:${name}:${subject}`, limit, windowMs, client);
   return retryAt ? rateLimited(name, retryAt) : null;
 }
+
+/**
+ * For loaders and downloads, which answer with a file rather than a form: spends one use, or
+ * throws a 429 with Retry-After and the refusal's message.
+ */
+export async function requireRateLimit(name: RateLimitName, subject: string) {
+  const refusal = await spendRateLimit(name, subject);
+  if (!refusal) return;
+  throw new Response(refusal.errors[""]![0], {
+    status: 429,
+    headers: {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Retry-After": String(
+        Math.max(1, Math.ceil((refusal.lockedUntil!.getTime() - clock.ms()) / 1000)),
+      ),
+    },
+  });
+}
