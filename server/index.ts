@@ -10,7 +10,12 @@ import { getEnv } from "../app/lib/env.server";
 import { crossSiteProblem, securityHeaders } from "../app/lib/http-security.server";
 import { accessLogLine, bodyLimit, declaredBodyTooLarge } from "../app/lib/access-log.server";
 import { admissionMiddleware } from "../app/lib/admission";
-import { newRequestScope, runInRequestScope, serverTiming } from "../app/lib/request-scope.server";
+import {
+  newRequestScope,
+  runDeferred,
+  runInRequestScope,
+  serverTiming,
+} from "../app/lib/request-scope.server";
 import { clock } from "../app/lib/clock";
 
 // The HTTP shell around the Remix app: security headers, cross-site checks, static files.
@@ -139,6 +144,8 @@ app.use(
     // After admission (which may resume a queued request from another request's callbacks), so
     // the scope is this request's own: its loaders share the session lookup through it.
     const scope = newRequestScope(req.method);
+    // Work the request deferred (afterResponse) starts once the answer has gone, or was abandoned.
+    res.on("close", () => void runDeferred(scope));
     if (env.SERVER_TIMING) {
       // Statements and database time per request, for the benchmark and developer tools; off by
       // default, since it tells anyone how much work a page was.

@@ -19,9 +19,15 @@ export type RequestScope = {
   writes?: true;
   /** What this request's loaders share, by key (memoPerRequest); made on first use. */
   shared?: Map<string, unknown>;
+  /** Work to do once the response has been sent (afterResponse). */
+  deferred?: (() => Promise<void>)[];
 };
 
 const KEY = Symbol.for("exchange-portal.request-scope");
+const PENDING = Symbol.for("exchange-portal.deferred-work");
+const pending: Set<Promise<void>> = ((globalThis as Record<symbol, unknown>)[PENDING] ??= new Set<
+  Promise<void>
+>()) as Set<Promise<void>>;
 const storage: AsyncLocalStorage<RequestScope> = ((globalThis as Record<symbol, unknown>)[KEY] ??=
   new AsyncLocalStorage<RequestScope>()) as AsyncLocalStorage<RequestScope>;
 
@@ -70,4 +76,38 @@ export function noteStatement(ms: number) {
  */
 export function serverTiming(scope: RequestScope): string {
   return `db;dur=${scope.databaseMs.toFixed(1)};desc="${scope.statements} statement${scope.statements === 1 ? "" : "s"}"`;
+}
+
+/**
+ * Runs `task` once this request's response has been sent, so that the answer neither waits for the
+ * work nor shows by its timing how much there was (a password reset does more for a known address
+ * than for an unknown one). Outside a request (tests, scripts) the task runs now. A failure is
+ * logged, never shown to the client.
+ */
+export async function afterResponse(task: () => Promise<void>): Promise<void> {
+  const scope = storage.getStore();
+  if (scope) {
+    (scope.deferred ??= []).push(task);
+    return;
+  }
+  await task();
+}
+
+/** Runs what a request deferred: the HTTP server calls it when the response is over. */
+export async function runDeferred(scope: RequestScope) {
+  const tasks = scope.deferred ?? [];
+  scope.deferred = undefined;
+  for (const task of tasks) {
+    const run = storage
+      .exit(task)
+      .catch((error: unknown) => console.error("Deferred work failed:", error));
+    pending.add(run);
+    await run;
+    pending.delete(run);
+  }
+}
+
+/** Waits for deferred work still running (before the database closes at shutdown). */
+export async function settleDeferred() {
+  await Promise.all([...pending]);
 }

@@ -1,3 +1,4 @@
+import { clock } from "./clock";
 import type { FieldErrors } from "./forms";
 
 // The words every service speaks: one result type, and one way each to refuse (404/403), to reject
@@ -13,7 +14,7 @@ export type Refusal = {
   errors: FieldErrors;
   /** The record changed since the actor read it (an optimistic version check failed). */
   conflict?: true;
-  /** Sign-in throttling: when the next attempt may be made. */
+  /** Throttled or over a rate limit (app/lib/rate-limits.server.ts): when to try again; 429. */
   lockedUntil?: Date;
 };
 
@@ -29,9 +30,20 @@ export function stale(message: string): Refusal & { conflict: true } {
   return { ok: false, conflict: true, errors: { "": [message] } };
 }
 
-/** The HTTP status for a refusal: 409 for a stale version, 400 for anything else. */
-export function refusalStatus(refusal: Pick<Refusal, "conflict">) {
-  return refusal.conflict ? 409 : 400;
+/** The HTTP status for a refusal: 409 for a stale version, 429 over a limit, else 400. */
+export function refusalStatus(refusal: Pick<Refusal, "conflict" | "lockedUntil">) {
+  return refusal.conflict ? 409 : refusal.lockedUntil ? 429 : 400;
+}
+
+/** Status and headers for a route's answer to a refusal: a limit's answer says when to retry. */
+export function refusalInit(
+  refusal: Pick<Refusal, "conflict" | "lockedUntil">,
+  now = clock.ms(),
+): { status: number; headers?: Record<string, string> } {
+  const status = refusalStatus(refusal);
+  if (!refusal.lockedUntil) return { status };
+  const seconds = Math.max(1, Math.ceil((refusal.lockedUntil.getTime() - now) / 1000));
+  return { status, headers: { "Retry-After": String(seconds) } };
 }
 
 const TEXT = { "Content-Type": "text/plain; charset=utf-8" };

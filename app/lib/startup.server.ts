@@ -1,6 +1,7 @@
 import { connectDatabase, disconnectDatabase } from "./db.server";
 import { startOutboxWorker, stopOutboxWorker } from "./email/outbox.server";
 import { getEnv } from "./env.server";
+import { settleDeferred } from "./request-scope.server";
 import {
   startReminderScheduler,
   stopReminderScheduler,
@@ -26,5 +27,6 @@ export async function stopApp() {
   stopPostingCloser();
   stopReminderScheduler();
   await stopOutboxWorker();
+  await settleDeferred();
   await disconnectDatabase();
 }

@@ -1,3 +1,4 @@
+import type { Prisma } from "~/generated/prisma/client";
 import { db } from "./db.server";
 import { clock } from "~/lib/clock";
 
@@ -6,6 +7,9 @@ import { clock } from "~/lib/clock";
  * same counts. A key is locked once its failures within the window reach the limit; each further
  * failure doubles the lock, up to a ceiling.
  */
+/** The database client, or a transaction's, so that a count rolls back with the work it allows. */
+export type ThrottleClient = Pick<Prisma.TransactionClient, "$queryRaw" | "throttle">;
+
 export type ThrottleRule = {
   limit: number;
   windowMs: number;
@@ -57,4 +61,31 @@ export async function recordFailure(
 
 export async function clearFailures(key: string) {
   await db.throttle.deleteMany({ where: { key } });
+}
+
+/**
+ * Spends one of `limit` uses of a key within a fixed window, atomically across processes. Returns
+ * null when the use is allowed (and counted), or the time the window ends when it is not; a refused
+ * use is not counted.
+ */
+export async function spendFromWindow(
+  key: string,
+  limit: number,
+  windowMs: number,
+  client: ThrottleClient = db,
+  now = clock.now(),
+): Promise<Date | null> {
+  const windowStart = new Date(now.getTime() - windowMs);
+  const counted = await client.$queryRaw<{ failures: number }[]>`
+    INSERT INTO "Throttle" ("key", "failures", "windowStart", "updatedAt")
+    VALUES (${key}, 1, ${now}, ${now})
+    ON CONFLICT ("key") DO UPDATE SET
+      "failures" = CASE WHEN "Throttle"."windowStart" < ${windowStart} THEN 1 ELSE "Throttle"."failures" + 1 END,
+      "windowStart" = CASE WHEN "Throttle"."windowStart" < ${windowStart} THEN ${now} ELSE "Throttle"."windowStart" END,
+      "updatedAt" = ${now}
+    WHERE "Throttle"."windowStart" < ${windowStart} OR "Throttle"."failures" < ${limit}
+    RETURNING "failures"`;
+  if (counted.length > 0) return null;
+  const row = await client.throttle.findUnique({ where: { key }, select: { windowStart: true } });
+  return new Date((row?.windowStart.getTime() ?? now.getTime()) + windowMs);
 }

@@ -361,6 +361,11 @@ test("failed sign-ins from one address on different processes add up to one addr
     );
     figures.throttledAttempts++;
   }
+  // Someone with a second factor behind the same address goes on to the code step: the
+  // address's lock keeps out only password-only sign-ins (the code step has the account's own).
+  const withCode = await attempt(2, state.hr.email, state.password);
+  expect(withCode.status, withCode.text.slice(0, 300)).toBe(302);
+  expect(withCode.location).toMatch(/^\/login\/mfa/);
   // The same person from another address is not affected.
   const elsewhere = await attempt(1, person.email, state.password, "203.0.113.30");
   expect(elsewhere.status).toBe(302);

@@ -5,7 +5,8 @@ import type { EmailMessage } from "~/lib/email/render.server";
 import { getEnv } from "~/lib/env.server";
 import { hashPassword, passwordProblem } from "~/lib/password.server";
 import { refused, type RequestInfo, type ServiceResult } from "~/lib/service";
-import { lockedUntil, recordFailure, type ThrottleRule } from "~/lib/throttle.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
+import { afterResponse } from "~/lib/request-scope.server";
 import { generateToken, hashToken } from "~/lib/tokens.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { notify } from "~/modules/notifications/notifications.server";
@@ -37,32 +38,37 @@ export function newOneTimeLink(purpose: TokenPurpose) {
 }
 
 /**
- * Each reset request sends an email: at most RESET_REQUESTS.perAccount.limit to one account and
- * RESET_REQUESTS.perAddress.limit from one client address an hour. Past that, the request is
- * audited and dropped; the page says the same either way, so nobody learns which accounts exist.
+ * Asks for a reset link. What the answer waits for is the same whatever the address: the limits
+ * per client address and per typed address (RATE_LIMITS), both counted whether or not an account
+ * uses it, so a refusal tells nothing either. Looking the account up, making the link and queuing
+ * the email happen after the response has gone (afterResponse), so its timing tells nothing.
  */
-export const RESET_REQUESTS = {
-  perAccount: { limit: 3, windowMs: 60 * 60_000, baseLockMs: 60 * 60_000, maxLockMs: 60 * 60_000 },
-  perAddress: { limit: 20, windowMs: 60 * 60_000, baseLockMs: 60 * 60_000, maxLockMs: 60 * 60_000 },
-} satisfies Record<string, ThrottleRule>;
-
-/** Always answers the same way; mails a link only to an active account. */
-export async function requestPasswordReset(email: string, req: RequestInfo) {
-  const user = await db.user.findUnique({
-    where: { email: email.toLowerCase() },
-    select: { id: true, email: true, displayName: true, instituteId: true, deactivatedAt: true },
-  });
-  const keys = [`reset:ip:${req.ipAddress}`, ...(user ? [`reset:user:${user.id}`] : [])];
-  if (await lockedUntil(keys)) {
+export async function requestPasswordReset(
+  email: string,
+  req: RequestInfo,
+): Promise<ServiceResult> {
+  const typed = email.toLowerCase();
+  const refusal =
+    (await spendRateLimit("passwordResetsPerAddress", req.ipAddress)) ??
+    (await spendRateLimit("passwordResetsPerAccount", typed));
+  if (refusal) {
     await recordAuditNow({
-      actorEmail: email,
+      actorEmail: typed,
       action: "auth.password_reset.throttled",
       ipAddress: req.ipAddress,
     });
-    return;
+    return refusal;
   }
-  await recordFailure(keys[0]!, RESET_REQUESTS.perAddress);
-  if (user) await recordFailure(`reset:user:${user.id}`, RESET_REQUESTS.perAccount);
+  await afterResponse(() => sendResetLink(typed, req));
+  return { ok: true };
+}
+
+/** Mails a link to an active account with that address; audits the request either way. */
+async function sendResetLink(email: string, req: RequestInfo) {
+  const user = await db.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, displayName: true, instituteId: true, deactivatedAt: true },
+  });
   if (!user || user.deactivatedAt) {
     await recordAuditNow({
       actorEmail: email,

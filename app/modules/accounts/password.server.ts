@@ -10,7 +10,8 @@ import { lockedMessage, passwordKeys, recordFailedAttempt } from "./sign-in-thro
 /**
  * Re-authentication before a change to how the person signs in: their current password, counted
  * against the same account and address limits as sign-in, so a stolen session cannot be used to
- * guess it. Refusals are audited under the given action names.
+ * guess it. Only the account's lock refuses unseen: the person is signed in already, and an
+ * address other people locked must not stop them. Refusals are audited under the given names.
  */
 export async function proveCurrentPassword(
   actor: Actor,
@@ -19,7 +20,7 @@ export async function proveCurrentPassword(
   audit: { failed: string; throttled: string },
 ): Promise<ServiceResult> {
   const keys = passwordKeys(actor.email.toLowerCase(), req.ipAddress);
-  const locked = await lockedUntil(keys);
+  const locked = await lockedUntil([keys[0]]);
   if (locked) {
     await recordAuditNow({ actor, action: audit.throttled, ipAddress: req.ipAddress });
     return { ok: false, errors: { current: [lockedMessage(locked)] }, lockedUntil: locked };

@@ -22,7 +22,7 @@ export function codeKeys(userId: string, ipAddress: string): AttemptKeys {
   return [`mfa:user:${userId}`, `mfa:ip:${ipAddress}`];
 }
 
-function rules() {
+export function signInRules() {
   const env = getEnv();
   const account: ThrottleRule = {
     limit: env.SIGNIN_MAX_FAILURES_ACCOUNT,
@@ -41,7 +41,7 @@ function rules() {
 
 /** Counts one failed attempt against both keys; returns the lock it brought on, if any. */
 export async function recordFailedAttempt([account, address]: AttemptKeys) {
-  const r = rules();
+  const r = signInRules();
   const [a, b] = await Promise.all([
     recordFailure(account, r.account),
     recordFailure(address, r.ip),

@@ -4,7 +4,7 @@ import { verifyAgainstDummy, verifyPassword } from "~/lib/password.server";
 import type { Actor } from "~/lib/permissions";
 import type { RequestInfo } from "~/lib/service";
 import { createSession, invalidateSession, invalidateUserSessions } from "~/lib/session.server";
-import { clearFailures, lockedUntil } from "~/lib/throttle.server";
+import { clearFailures, lockedUntil, recordFailure } from "~/lib/throttle.server";
 import { recordAuditNow } from "~/modules/audit/audit.server";
 import { consumeSecondFactor } from "./mfa.server";
 import {
@@ -12,6 +12,7 @@ import {
   lockedMessage,
   passwordKeys,
   recordFailedAttempt,
+  signInRules,
 } from "./sign-in-throttle.server";
 
 const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
@@ -20,6 +21,12 @@ const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
  * Password step. Every failure looks the same to the client, whatever its cause. A session the
  * browser already had (`replacing`: half signed in, or someone else's) ends when the new one starts,
  * so that no session id survives a sign-in.
+ *
+ * A locked account is refused outright. A locked address is not, because many people can share
+ * one (an office's NAT): the password is still checked, wrong guesses count against the account,
+ * and a right password for an account with a second factor goes on to the code step, which only
+ * the account's own limit guards. A right password without a second factor gets the same lock
+ * answer as a wrong one, so the locked address learns nothing from it.
  */
 export async function signIn(
   input: { email: string; password: string },
@@ -28,15 +35,21 @@ export async function signIn(
 ) {
   const email = input.email.toLowerCase();
   const keys = passwordKeys(email, req.ipAddress);
-  const locked = await lockedUntil(keys);
-  if (locked) {
+  const [accountKey, addressKey] = keys;
+  const accountLock = await lockedUntil([accountKey]);
+  if (accountLock) {
     await recordAuditNow({
       actorEmail: email,
       action: "auth.signin.throttled",
       ipAddress: req.ipAddress,
     });
-    return { ok: false as const, errors: { "": [lockedMessage(locked)] }, lockedUntil: locked };
+    return {
+      ok: false as const,
+      errors: { "": [lockedMessage(accountLock)] },
+      lockedUntil: accountLock,
+    };
   }
+  const addressLock = await lockedUntil([addressKey]);
   const user = await db.user.findUnique({
     where: { email },
     select: {
@@ -53,7 +66,11 @@ export async function signIn(
     : await verifyAgainstDummy(input.password);
   if (!user || !valid || user.deactivatedAt) {
     const reason = !user ? "unknown_account" : !valid ? "bad_password" : "deactivated";
-    const lock = await recordFailedAttempt(keys);
+    // While the address is locked its count stands still, so that a wrong guess and a right one
+    // (refused below) get the same lock in their answer.
+    const lock = addressLock
+      ? later(addressLock, await recordFailure(accountKey, signInRules().account))
+      : await recordFailedAttempt(keys);
     await recordAuditNow({
       actorEmail: email,
       action: "auth.signin.failed",
@@ -61,7 +78,7 @@ export async function signIn(
       targetId: user?.id ?? "",
       instituteId: user?.instituteId ?? null,
       ipAddress: req.ipAddress,
-      details: { reason },
+      details: { reason, ...(addressLock ? { addressLocked: true } : {}) },
     });
     return {
       ok: false as const,
@@ -69,8 +86,23 @@ export async function signIn(
       lockedUntil: lock ?? undefined,
     };
   }
-  await clearFailures(keys[0]);
   const mfaEnabled = Boolean(user.mfa?.confirmedAt);
+  if (addressLock && !mfaEnabled) {
+    await recordAuditNow({
+      actor: user,
+      action: "auth.signin.throttled",
+      targetType: "User",
+      targetId: user.id,
+      ipAddress: req.ipAddress,
+      details: { reason: "address_locked_without_second_factor" },
+    });
+    return {
+      ok: false as const,
+      errors: { "": [lockedMessage(addressLock)] },
+      lockedUntil: addressLock,
+    };
+  }
+  await clearFailures(accountKey);
   if (replacing) await invalidateSession(replacing);
   const session = await createSession(user.id, { mfaVerified: !mfaEnabled, ...req });
   await recordAuditNow({
@@ -79,11 +111,20 @@ export async function signIn(
     targetType: "User",
     targetId: user.id,
     ipAddress: req.ipAddress,
+    ...(addressLock ? { details: { addressLocked: true } } : {}),
   });
   return { ok: true as const, ...session, needsMfa: mfaEnabled };
 }
 
-/** Second step: a TOTP code (each accepted once) or an unused recovery code. A new token follows. */
+function later(a: Date, b: Date | null) {
+  return b && b > a ? b : a;
+}
+
+/**
+ * Second step: a TOTP code (each accepted once) or an unused recovery code. A new token follows.
+ * Only the account's own lock refuses a code unseen: whoever reaches this step has the password,
+ * and a locked address must not keep the other people behind it out.
+ */
 export async function completeMfaSignIn(
   pending: { sessionId: string; user: Actor },
   code: string,
@@ -91,7 +132,7 @@ export async function completeMfaSignIn(
 ) {
   const { user } = pending;
   const keys = codeKeys(user.id, req.ipAddress);
-  const locked = await lockedUntil(keys);
+  const locked = await lockedUntil([keys[0]]);
   if (locked) {
     await recordAuditNow({ actor: user, action: "auth.mfa.throttled", ipAddress: req.ipAddress });
     return { ok: false as const, errors: { code: [lockedMessage(locked)] }, lockedUntil: locked };

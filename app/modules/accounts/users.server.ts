@@ -2,6 +2,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import type { Role } from "~/generated/prisma/enums";
 import { clock } from "~/lib/clock";
 import { db, likeLiteral } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import type { EmailMessage } from "~/lib/email/render.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import {
@@ -66,7 +67,9 @@ export async function inviteUser(
     },
   };
   try {
-    const userId = await db.$transaction(async (tx) => {
+    const created = await db.$transaction(async (tx) => {
+      const limited = await spendRateLimit("accountInvitationsPerPerson", actor.id, tx);
+      if (limited) return limited;
       const user = await tx.user.create({
         data: {
           email: input.email,
@@ -93,7 +96,8 @@ export async function inviteUser(
       });
       return user.id;
     });
-    return { ok: true, userId };
+    if (typeof created !== "string") return created;
+    return { ok: true, userId: created };
   } catch (error) {
     if (isUniqueViolation(error))
       return refused("A user with this email address already exists.", "email");

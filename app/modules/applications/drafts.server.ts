@@ -1,5 +1,6 @@
 import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import type { FieldErrors } from "~/lib/forms";
 import type { Actor } from "~/lib/permissions";
@@ -51,6 +52,8 @@ export async function startApplication(
   if (refusal) return refused(refusal);
   try {
     const created = await db.$transaction(async (tx) => {
+      const limited = await spendRateLimit("applicationDraftsPerPerson", actor.id, tx);
+      if (limited) return limited;
       const app = await tx.application.create({
         data: { postingId, applicantId: actor.id },
         select: { id: true },
@@ -62,9 +65,10 @@ export async function startApplication(
         targetId: app.id,
         details: { postingId },
       });
-      return app;
+      return app.id;
     });
-    return { ok: true, applicationId: created.id };
+    if (typeof created !== "string") return created;
+    return { ok: true, applicationId: created };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const again = await db.application.findUniqueOrThrow({
@@ -135,6 +139,8 @@ export async function saveApplication(
 
       let cvFileId = app.cvFileId;
       if (cv && checked?.kind) {
+        const limited = await spendRateLimit("uploadsPerPerson", actor.id, tx);
+        if (limited) return limited;
         const file = await tx.storedFile.create({
           data: {
             ownerId: actor.id,

@@ -1,5 +1,6 @@
 import { csvCell } from "~/lib/csv";
 import { db } from "~/lib/db.server";
+import { requireRateLimit } from "~/lib/rate-limits.server";
 import { hasRole, isHrOf, type Actor } from "~/lib/permissions";
 import { notFound } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -109,6 +110,7 @@ export async function exportApplicationsCsv(actor: Actor, postingId: string) {
     select: { title: true, hostInstituteId: true },
   });
   if (!posting || !isHrOf(actor, posting.hostInstituteId)) throw notFound();
+  await requireRateLimit("exportsPerPerson", actor.id);
   const apps = await db.application.findMany({
     where: { postingId, status: { not: "DRAFT" } },
     orderBy: [{ submittedAt: "asc" }, { id: "asc" }],

@@ -1,5 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { db, likeLiteral } from "~/lib/db.server";
+import { requireRateLimit } from "~/lib/rate-limits.server";
 import { csvLine } from "~/lib/csv";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { randomBytes } from "node:crypto";
@@ -187,6 +188,7 @@ export async function exportAuditEvents(
   ipAddress = "",
 ): Promise<ReadableStream<Uint8Array>> {
   assertAdmin(actor);
+  await requireRateLimit("exportsPerPerson", actor.id);
   await recordAuditNow({
     actor,
     action: "audit.export",

@@ -1,6 +1,7 @@
 import { clock } from "~/lib/clock";
 import { csvLine } from "~/lib/csv";
 import { db } from "~/lib/db.server";
+import { requireRateLimit } from "~/lib/rate-limits.server";
 import type { Actor } from "~/lib/permissions";
 import { recordAuditNow } from "~/modules/audit/audit.server";
 import { assertHr, institutePlacements } from "~/modules/placements/access.server";
@@ -10,6 +11,7 @@ import { calendarDate } from "~/lib/time-zones";
 /** HR: every checklist item of their institute's placements, with status and due date, as CSV. */
 export async function exportChecklistCsv(actor: Actor, now = clock.now()) {
   assertHr(actor);
+  await requireRateLimit("exportsPerPerson", actor.id);
   const placements = await db.placement.findMany({
     where: institutePlacements(actor),
     orderBy: [{ startDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],

@@ -1,4 +1,5 @@
 import { db } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import { checkDocument, safeFilename, sha256Hex } from "~/lib/files.server";
 import type { Actor } from "~/lib/permissions";
 import { notFound, refused, type ServiceResult } from "~/lib/service";
@@ -35,6 +36,8 @@ export async function uploadEvidence(
     if (item.evidenceKind !== "DOCUMENT")
       return refused("This item takes an attestation, not a document.", "evidence");
     if (isSettled(item.status)) return refused("This item is already done or waived.", "evidence");
+    const limited = await spendRateLimit("uploadsPerPerson", actor.id, tx);
+    if (limited) return limited;
     const stored = await tx.storedFile.create({
       data: {
         ownerId: actor.id,

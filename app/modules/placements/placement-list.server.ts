@@ -1,6 +1,7 @@
 import type { PlacementStatus } from "~/generated/prisma/enums";
 import { csvLine } from "~/lib/csv";
 import { db } from "~/lib/db.server";
+import { requireRateLimit } from "~/lib/rate-limits.server";
 import type { Actor } from "~/lib/permissions";
 import { recordAuditNow } from "~/modules/audit/audit.server";
 import { assertHr, institutePlacements } from "./access.server";
@@ -45,6 +46,7 @@ export async function listPlacements(actor: Actor, status?: PlacementStatus) {
 /** HR: every placement their institute hosts or sends, one row each, as CSV. Audited. */
 export async function exportPlacementsCsv(actor: Actor) {
   assertHr(actor);
+  await requireRateLimit("exportsPerPerson", actor.id);
   const placements = await db.placement.findMany({
     where: institutePlacements(actor),
     orderBy: [{ startDate: { sort: "asc", nulls: "last" } }, { id: "asc" }],

@@ -1,4 +1,5 @@
 import { db, likeLiteral } from "~/lib/db.server";
+import { requireRateLimit } from "~/lib/rate-limits.server";
 import { assertAdmin, type Actor } from "~/lib/permissions";
 import { notFound, refused, type ServiceResult } from "~/lib/service";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -21,6 +22,7 @@ import { calendarDate } from "~/lib/time-zones";
  * not their colleagues'. The export is audited.
  */
 export async function exportMyData(actor: Actor, ipAddress = "", now = clock.now()) {
+  await requireRateLimit("exportsPerPerson", actor.id);
   return db.$transaction(async (tx) => {
     const userId = actor.id;
     const [account, sessions, profile, applications, placements, memberships, notifications] =

@@ -1,5 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import type { Actor } from "~/lib/permissions";
 import { notFound, refused, type ServiceResult } from "~/lib/service";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -106,6 +107,8 @@ export async function createThread(
       if (!page) return refused("That page is not in this workspace.", "pageId");
       pageTitle = page.title;
     }
+    const limited = await spendRateLimit("discussionPostsPerPerson", actor.id, tx);
+    if (limited) return limited;
     const thread = await tx.discussionThread.create({
       data: {
         workspaceId,
@@ -144,6 +147,8 @@ export async function addComment(
       select: { id: true, title: true },
     });
     if (!thread) throw notFound();
+    const limited = await spendRateLimit("discussionPostsPerPerson", actor.id, tx);
+    if (limited) return limited;
     await tx.comment.create({ data: { threadId, workspaceId, authorId: actor.id, body } });
     await touchWorkspace(tx, workspaceId);
     await logActivity(

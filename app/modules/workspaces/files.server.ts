@@ -1,4 +1,5 @@
 import { db } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import { checkWorkspaceFile, sha256Hex } from "~/lib/files.server";
 import type { Actor } from "~/lib/permissions";
 import { notFound, refused, type ServiceResult } from "~/lib/service";
@@ -63,6 +64,8 @@ export async function uploadFile(
   if (checked.error !== undefined) return refused(checked.error, "file");
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "edit");
+    const limited = await spendRateLimit("uploadsPerPerson", actor.id, tx);
+    if (limited) return limited;
     const stored = await tx.storedFile.create({
       data: {
         ownerId: actor.id,

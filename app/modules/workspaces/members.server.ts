@@ -1,6 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { WorkspaceRole } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { getEnv } from "~/lib/env.server";
 import type { Actor } from "~/lib/permissions";
@@ -103,6 +104,8 @@ export async function inviteMember(
     ]);
     if (member) return refused(`${invitee.displayName} is already a member`, "email");
     if (pending) return refused(`${invitee.displayName} has already been invited`, "email");
+    const limited = await spendRateLimit("workspaceInvitationsPerPerson", actor.id, tx);
+    if (limited) return limited;
     await tx.workspaceInvitation.create({
       data: { workspaceId, inviteeId: invitee.id, role: input.role, invitedById: actor.id },
     });

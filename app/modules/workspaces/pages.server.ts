@@ -1,5 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import type { Actor } from "~/lib/permissions";
 import { notFound, stale, type Refusal, type ServiceResult } from "~/lib/service";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -40,6 +41,8 @@ export async function createPage(
 ): Promise<ServiceResult<{ pageId: string }>> {
   return db.$transaction(async (tx) => {
     await access(tx, actor, workspaceId, "edit");
+    const limited = await spendRateLimit("pagesPerPerson", actor.id, tx);
+    if (limited) return limited;
     const page = await tx.workspacePage.create({
       data: {
         workspaceId,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Prisma } from "~/generated/prisma/client";
 import { db } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import type { Actor } from "~/lib/permissions";
 import { notFound, refused, type ServiceResult } from "~/lib/service";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -50,6 +51,8 @@ export async function registerFindings(
     });
     if (pages.length !== wanted.length)
       return refused("Choose pages of this workspace only", "pageIds");
+    const limited = await spendRateLimit("registrationsPerPerson", actor.id, tx);
+    if (limited) return limited;
     const snapshot: SnapshotPage[] = pages.map((p) => ({
       pageId: p.id,
       title: p.title,

@@ -1,6 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import type { TaskStatus } from "~/generated/prisma/enums";
 import { db } from "~/lib/db.server";
+import { spendRateLimit } from "~/lib/rate-limits.server";
 import type { Actor } from "~/lib/permissions";
 import { forbidden, notFound, refused, stale, type ServiceResult } from "~/lib/service";
 import { TASK_STATUS_LABELS } from "./rules";
@@ -59,6 +60,8 @@ export async function createTask(
       });
       if (!member) return refused("Assign the task to a member of this workspace", "assigneeId");
     }
+    const limited = await spendRateLimit("tasksPerPerson", actor.id, tx);
+    if (limited) return limited;
     await tx.workspaceTask.create({
       data: {
         workspaceId,

@@ -11,6 +11,7 @@ import { readFormData, requestInfo } from "~/lib/request.server";
 import { invitationChoices, inviteUser } from "~/modules/accounts/users.server";
 import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
 import { InviteUserSchema } from "~/modules/accounts/schema";
+import { refusalInit } from "~/lib/service";
 
 export const meta: MetaFunction = () => [{ title: "Invite a user | Exchange portal" }];
 
@@ -24,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request), InviteUserSchema, { arrays: ["roles"] });
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await inviteUser(actor, parsed.data, requestInfo(request, context));
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   return redirectWithFlash(`/admin/users/${result.userId}`, {
     tone: "success",
     message: `Invitation sent to ${parsed.data.email}.`,

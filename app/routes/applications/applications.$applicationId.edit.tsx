@@ -13,7 +13,7 @@ import {
   TextareaField,
 } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
-import { refusalStatus } from "~/lib/service";
+import { refusalInit } from "~/lib/service";
 import { getEnv } from "~/lib/env.server";
 import { parseUploadForm } from "~/lib/files.server";
 import { idParam } from "~/lib/request.server";
@@ -59,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     cv = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
   }
   const result = await saveApplication(user, id, parsed.data, cv);
-  if (!result.ok) return data({ errors: result.errors }, { status: refusalStatus(result) });
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   if (result.submitted)
     return redirectWithFlash(`/applications/${id}`, {
       tone: "success",

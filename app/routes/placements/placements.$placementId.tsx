@@ -10,7 +10,7 @@ import { formId, idParam } from "~/lib/request.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import type { FieldErrors } from "~/lib/forms";
 import { runIntent, withParsedForm } from "~/lib/intents.server";
-import { refusalStatus, refused } from "~/lib/service";
+import { refusalInit, refused } from "~/lib/service";
 import { AddChecklistItem } from "~/modules/checklists/components/add-checklist-item";
 import { ClearanceChecklist } from "~/modules/checklists/components/clearance-checklist";
 import { uploadEvidence } from "~/modules/checklists/evidence.server";
@@ -88,7 +88,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { formData, tooLarge } = await parseUploadForm(request);
   const intent = String(formData.get("intent") ?? (tooLarge ? "evidence" : ""));
   const itemId = formId(formData, "itemId");
-  const fail = (errors: FieldErrors, status = 400) => data({ intent, itemId, errors }, { status });
+  const fail = (errors: FieldErrors, init: ResponseInit = { status: 400 }) =>
+    data({ intent, itemId, errors }, init);
   if (tooLarge) return fail({ evidence: ["The file is too large"] });
   const result = await runIntent(intent, {
     details: () =>
@@ -123,7 +124,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         unlinkPlacementWorkspace(user, id, i.workspaceId),
       ),
   });
-  if (!result.ok) return fail(result.errors, refusalStatus(result));
+  if (!result.ok) return fail(result.errors, refusalInit(result));
   return redirectWithFlash(`/placements/${id}`, { tone: "success", message: MESSAGES[intent]! });
 }
 

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { useZodForm } from "~/components/forms";
+import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { Alert, Field, PageHeader, StatusButton } from "~/components/ui";
 import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo } from "~/lib/request.server";
+import { refusalInit } from "~/lib/service";
 import { requestPasswordReset } from "~/modules/accounts/one-time-links.server";
 import { ForgotPasswordSchema } from "~/modules/accounts/schema";
 
@@ -14,14 +15,15 @@ export const meta: MetaFunction = () => [{ title: "Reset your password | Exchang
 export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request), ForgotPasswordSchema);
   if (!parsed.success) return data({ errors: parsed.errors, sent: false }, { status: 400 });
-  await requestPasswordReset(parsed.data.email, requestInfo(request, context));
+  const result = await requestPasswordReset(parsed.data.email, requestInfo(request, context));
+  if (!result.ok) return data({ errors: result.errors, sent: false }, refusalInit(result));
   // The same answer whether or not the address has an account.
   return { errors: null, sent: true };
 }
 
 export default function ForgotPassword() {
   const actionData = useActionData<typeof action>();
-  const { register, onSubmit, errorsFor } = useZodForm(ForgotPasswordSchema, {
+  const { register, onSubmit, errorsFor, formErrors } = useZodForm(ForgotPasswordSchema, {
     serverErrors: actionData?.errors,
   });
   const pending = useIsPending();
@@ -31,6 +33,7 @@ export default function ForgotPassword() {
         title="Reset your password"
         description="We will email you a link to choose a new password."
       />
+      <FormErrors errors={formErrors} title="No link was sent" />
       {actionData?.sent ? (
         <Alert tone="success" title="Check your email">
           If an account uses that address, we have sent it a link to reset the password. The link

@@ -9,6 +9,7 @@ import { ThreadView } from "~/modules/workspaces/components/discussion";
 import { addComment, getThread } from "~/modules/workspaces/discussion.server";
 import { CommentSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";
+import { refusalInit } from "~/lib/service";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.view.thread.title ?? "Discussion"} | Exchange portal` },
@@ -29,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request), CommentSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await addComment(user, id, threadId, parsed.data.body);
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   return redirectWithFlash(`/workspaces/${id}/discussion/${threadId}`, {
     tone: "success",
     message: "Comment added.",

@@ -10,6 +10,7 @@ import { NewThreadForm } from "~/modules/workspaces/components/discussion";
 import { createThread, listThreads } from "~/modules/workspaces/discussion.server";
 import { ThreadSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";
+import { refusalInit } from "~/lib/service";
 
 export const meta: MetaFunction = () => [{ title: "Discussion | Exchange portal" }];
 
@@ -28,7 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   // Threads on a page are started from the page; here they belong to the workspace.
   const result = await createThread(user, id, { ...parsed.data, pageId: "" });
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   return redirectWithFlash(`/workspaces/${id}/discussion/${result.threadId}`, {
     tone: "success",
     message: "Discussion started.",

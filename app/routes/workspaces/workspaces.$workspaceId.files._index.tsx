@@ -12,6 +12,7 @@ import { formatDateTime } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
 import { listFiles, uploadFile } from "~/modules/workspaces/files.server";
 import { roleMay } from "~/modules/workspaces/rules";
+import { refusalInit } from "~/lib/service";
 
 export const meta: MetaFunction = () => [{ title: "Files | Exchange portal" }];
 
@@ -29,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params, "workspaceId");
   const { formData, tooLarge } = await parseUploadForm(request);
-  const fail = (errors: FieldErrors) => data({ errors }, { status: 400 });
+  const fail = (errors: FieldErrors, init = { status: 400 }) => data({ errors }, init);
   if (tooLarge) return fail({ file: ["The file is too large"] });
   const file = formData.get("file");
   if (!(file instanceof File) || (!file.name && file.size === 0))
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     name: file.name,
     bytes: new Uint8Array(await file.arrayBuffer()),
   });
-  if (!result.ok) return fail(result.errors);
+  if (!result.ok) return fail(result.errors, refusalInit(result));
   return redirectWithFlash(`/workspaces/${id}/files`, {
     tone: "success",
     message: result.version > 1 ? `New version (${result.version}) uploaded.` : "File uploaded.",

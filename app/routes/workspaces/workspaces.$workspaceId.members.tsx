@@ -8,7 +8,7 @@ import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import type { FieldErrors } from "~/lib/forms";
 import { runIntent, withParsedForm } from "~/lib/intents.server";
-import { refusalStatus } from "~/lib/service";
+import { refusalInit } from "~/lib/service";
 import { WorkspaceFields } from "~/modules/workspaces/components/workspace-fields";
 import { ROLE_LABELS, ROLES } from "~/modules/workspaces/rules";
 import {
@@ -74,8 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         updateWorkspaceSettings(user, id, i),
       ),
   });
-  if (!result.ok)
-    return data({ intent, subject, errors: result.errors }, { status: refusalStatus(result) });
+  if (!result.ok) return data({ intent, subject, errors: result.errors }, refusalInit(result));
   const to = intent === "leave" ? "/workspaces" : `/workspaces/${id}/members`;
   return redirectWithFlash(to, { tone: "success", message: MESSAGES[intent]! });
 }

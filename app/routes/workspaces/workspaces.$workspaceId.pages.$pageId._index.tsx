@@ -7,7 +7,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
 import { runIntent, withParsedForm } from "~/lib/intents.server";
-import { refusalStatus } from "~/lib/service";
+import { refusalInit } from "~/lib/service";
 import { MarkdownView } from "~/modules/workspaces/components/content-views";
 import { NewThreadForm, ThreadView } from "~/modules/workspaces/components/discussion";
 import { addComment, createThread } from "~/modules/workspaces/discussion.server";
@@ -41,8 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     comment: () =>
       withParsedForm(formData, CommentSchema, (i) => addComment(user, id, threadId, i.body)),
   });
-  if (!result.ok)
-    return data({ intent, threadId, errors: result.errors }, { status: refusalStatus(result) });
+  if (!result.ok) return data({ intent, threadId, errors: result.errors }, refusalInit(result));
   return redirectWithFlash(`/workspaces/${id}/pages/${pageId}`, {
     tone: "success",
     message: intent === "thread" ? "Discussion started." : "Comment added.",

@@ -12,6 +12,7 @@ import { createPage, listPages } from "~/modules/workspaces/pages.server";
 import { roleMay } from "~/modules/workspaces/rules";
 import { PageSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";
+import { refusalInit } from "~/lib/service";
 
 export const meta: MetaFunction = () => [{ title: "Pages | Exchange portal" }];
 
@@ -29,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request), PageSchema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await createPage(user, id, parsed.data);
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   return redirectWithFlash(`/workspaces/${id}/pages/${result.pageId}`, {
     tone: "success",
     message: "Page created.",

@@ -12,6 +12,7 @@ import { getRegistrations, registerFindings } from "~/modules/workspaces/registr
 import { roleMay } from "~/modules/workspaces/rules";
 import { RegistrationSchema } from "~/modules/workspaces/schema";
 import { idParam, readFormData } from "~/lib/request.server";
+import { refusalInit } from "~/lib/service";
 
 export const meta: MetaFunction = () => [{ title: "Registered findings | Exchange portal" }];
 
@@ -31,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await registerFindings(user, id, parsed.data);
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   return redirectWithFlash(`/workspaces/${id}/registrations/${result.registrationId}`, {
     tone: "success",
     message: "Findings registered. This snapshot can no longer be changed.",

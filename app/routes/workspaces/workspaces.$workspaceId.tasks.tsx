@@ -9,7 +9,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDate } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";
 import { runIntent, withParsedForm } from "~/lib/intents.server";
-import { refusalStatus } from "~/lib/service";
+import { refusalInit } from "~/lib/service";
 import { createTask, listTasks, moveTask } from "~/modules/workspaces/tasks.server";
 import { roleMay, TASK_STATUS_LABELS, TASK_STATUSES } from "~/modules/workspaces/rules";
 import { TaskSchema, TaskStatusSchema } from "~/modules/workspaces/schema";
@@ -36,8 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     create: () => withParsedForm(formData, TaskSchema, (i) => createTask(user, id, i)),
     move: () => withParsedForm(formData, TaskStatusSchema, (i) => moveTask(user, id, i)),
   });
-  if (!result.ok)
-    return data({ intent, taskId, errors: result.errors }, { status: refusalStatus(result) });
+  if (!result.ok) return data({ intent, taskId, errors: result.errors }, refusalInit(result));
   return redirectWithFlash(`/workspaces/${id}/tasks`, {
     tone: "success",
     message: intent === "create" ? "Task added." : "Task updated.",

@@ -1,10 +1,10 @@
 import { describe, expect, test, vi } from "vitest";
 import { db } from "~/lib/db.server";
+import { RATE_LIMITS } from "~/lib/rate-limits.server";
 import { validateSessionToken } from "~/lib/session.server";
 import {
   inspectOneTimeToken,
   requestPasswordReset,
-  RESET_REQUESTS,
   setPasswordWithToken,
 } from "~/modules/accounts/one-time-links.server";
 import { signIn } from "~/modules/accounts/sign-in.server";
@@ -61,15 +61,31 @@ describe("password reset", () => {
     expect(await db.outboxEmail.count()).toBe(before.outbox + 1);
   });
 
-  test("reset emails are limited per account and per address, with the same answer when dropped", async () => {
+  test("reset requests are limited per typed address and per client address; a refusal says so, sends nothing and is the same for an unknown address", async () => {
+    const { limit } = RATE_LIMITS.passwordResetsPerAccount;
     const user = await newUser();
+    const nobody = uniqueEmail("nobody");
     const emails = () => db.outboxEmail.count({ where: { to: user.email } });
-    const answers = [];
-    // Each request from a new address: only the account's limit applies.
-    for (let i = 0; i < RESET_REQUESTS.perAccount.limit + 2; i++)
-      answers.push(await requestPasswordReset(user.email, freshIp()));
-    expect(await emails()).toBe(RESET_REQUESTS.perAccount.limit);
-    expect(new Set(answers.map((a) => JSON.stringify(a ?? null))).size).toBe(1);
+    const known = [];
+    const unknown = [];
+    freezeClock();
+    // Each request from a new address: only the per-account limit applies.
+    for (let i = 0; i < limit + 2; i++) {
+      known.push(await requestPasswordReset(user.email, freshIp()));
+      unknown.push(await requestPasswordReset(nobody, freshIp()));
+    }
+    expect(await emails()).toBe(limit);
+    expect(known.slice(0, limit).every((a) => a.ok)).toBe(true);
+    const refusals = known.slice(limit);
+    for (const refusal of refusals) {
+      expect(refusal.ok).toBe(false);
+      if (!refusal.ok) {
+        expect(refusal.lockedUntil).toBeInstanceOf(Date);
+        expect(refusal.errors[""]![0]).toMatch(/limit of 3 password reset links in an hour/);
+      }
+    }
+    expect(unknown.map((a) => a.ok)).toEqual(known.map((a) => a.ok));
+    expect(unknown.at(-1)).toStrictEqual(known.at(-1));
     expect(
       await auditRows({ action: "auth.password_reset.throttled", actorEmail: user.email }),
     ).toHaveLength(2);
@@ -77,10 +93,12 @@ describe("password reset", () => {
     // One address asking for many accounts (known or not) is stopped at its own limit.
     const ip = freshIp();
     const others = await Promise.all([1, 2, 3].map(() => newUser()));
-    for (let i = 0; i < RESET_REQUESTS.perAddress.limit - 2; i++)
+    for (let i = 0; i < RATE_LIMITS.passwordResetsPerAddress.limit - 2; i++)
       await requestPasswordReset(uniqueEmail("nobody"), ip);
     const before = await db.outboxEmail.count();
-    for (const other of others) await requestPasswordReset(other.email, ip);
+    const answers = [];
+    for (const other of others) answers.push(await requestPasswordReset(other.email, ip));
+    expect(answers.map((a) => a.ok)).toEqual([true, true, false]);
     expect(await db.outboxEmail.count()).toBe(before + 2);
   });
 

@@ -1,7 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { requireUser } from "~/lib/auth.server";
+import { validateSessionToken } from "~/lib/session.server";
+import { lockedUntil } from "~/lib/throttle.server";
+import { totpCodeAt } from "~/lib/totp.server";
 import { db } from "~/lib/db.server";
-import { signIn } from "~/modules/accounts/sign-in.server";
+import { completeMfaSignIn, signIn } from "~/modules/accounts/sign-in.server";
 import { uniqueEmail } from "#test/factories";
 import {
   ACCOUNT_LIMIT,
@@ -196,5 +199,48 @@ describe("sign-in throttling", () => {
     expect((await signIn({ email: bystander.email, password: world.password }, freshIp())).ok).toBe(
       true,
     );
+  });
+
+  test("a locked shared address still lets a colleague in with the right password and second factor", async () => {
+    const colleague = await newUser({ roles: ["HR"], mfaKey: true });
+    const office = freshIp();
+    // An attacker behind the office NAT sprays far past the address limit.
+    for (let i = 0; i < Math.max(30, IP_LIMIT * 4); i++)
+      await signIn({ email: uniqueEmail("spray"), password: `spray guess ${i}` }, office);
+    expect(await lockedUntil([`signin:ip:${office.ipAddress}`])).toBeInstanceOf(Date);
+
+    const password = await signIn({ email: colleague.email, password: world.password }, office);
+    expect(password).toMatchObject({ ok: true, needsMfa: true });
+    if (!password.ok) return;
+    const session = await validateSessionToken(password.token);
+    const done = await completeMfaSignIn(
+      { sessionId: session!.id, user: session!.user },
+      totpCodeAt(colleague.mfaKey!),
+      office,
+    );
+    expect(done.ok).toBe(true);
+    if (!done.ok) return;
+    expect(await requireUser(requestWith(done.token))).toMatchObject({ id: colleague.id });
+  });
+
+  test("behind a locked address, wrong guesses still lock the account and a right password alone answers like a wrong one", async () => {
+    const victim = await newUser({ roles: ["HR"], mfaKey: true });
+    const noSecondFactor = await newUser();
+    const office = freshIp();
+    for (let i = 0; i < IP_LIMIT; i++)
+      await signIn({ email: uniqueEmail("spray"), password: `spray guess ${i}` }, office);
+
+    const wrong = await signIn({ email: noSecondFactor.email, password: "a wrong guess" }, office);
+    const right = await signIn({ email: noSecondFactor.email, password: world.password }, office);
+    expect(right).toStrictEqual(wrong);
+    expect(right.ok).toBe(false);
+    if (!right.ok) expect(right.errors[""]![0]).toMatch(/Too many attempts/);
+    expect(await db.session.count({ where: { userId: noSecondFactor.id } })).toBe(0);
+
+    for (let i = 0; i < ACCOUNT_LIMIT; i++)
+      await signIn({ email: victim.email, password: `guess ${i} at the victim` }, office);
+    const afterGuesses = await signIn({ email: victim.email, password: world.password }, office);
+    expect(afterGuesses.ok).toBe(false);
+    expect(await db.session.count({ where: { userId: victim.id } })).toBe(0);
   });
 });

@@ -1,6 +1,12 @@
 import { expect, inject, test } from "vitest";
 import { db } from "~/lib/db.server";
-import { lockDuration, lockedUntil, recordFailure, type ThrottleRule } from "~/lib/throttle.server";
+import {
+  lockDuration,
+  lockedUntil,
+  recordFailure,
+  spendFromWindow,
+  type ThrottleRule,
+} from "~/lib/throttle.server";
 import { openAnotherPool } from "#test/support/another-pool";
 
 const rule: ThrottleRule = {
@@ -55,3 +61,28 @@ test.runIf(inject("dbKind") === "postgres")(
     await other.close();
   },
 );
+
+test("a rate limit allows exactly its limit of concurrent uses, and counts no refused one", async () => {
+  const key = `rate:test:${Math.random()}`;
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, () => spendFromWindow(key, 5, 60 * 60_000)),
+  );
+  expect(answers.filter((a) => a === null)).toHaveLength(5);
+  expect((await db.throttle.findUniqueOrThrow({ where: { key } })).failures).toBe(5);
+  // A later window starts afresh.
+  expect(await spendFromWindow(key, 5, 60 * 60_000, db, new Date(Date.now() + 61 * 60_000))).toBe(
+    null,
+  );
+});
+
+test.runIf(inject("dbKind") === "postgres")("two processes share one rate limit", async () => {
+  const other = await openAnotherPool(2);
+  const key = `rate:test:${Math.random()}`;
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      spendFromWindow(key, 4, 60 * 60_000, i % 2 ? other.prisma : db),
+    ),
+  );
+  expect(answers.filter((a) => a === null)).toHaveLength(4);
+  await other.close();
+});
