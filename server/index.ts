@@ -1,14 +1,22 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { getEnv } from "../app/lib/env.server";
 import { crossSiteProblem, securityHeaders } from "../app/lib/http-security.server";
-import { accessLogLine, bodyLimit, declaredBodyTooLarge } from "../app/lib/access-log.server";
+import { accessLogLine } from "../app/lib/access-log.server";
+import {
+  bodyLimit,
+  createBodyBudget,
+  declaredBodyTooLarge,
+  MAX_MULTIPART_PARTS,
+  multipartParts,
+  readBody,
+} from "../app/lib/request-body.server";
 import { admissionMiddleware } from "../app/lib/admission";
 import {
   newRequestScope,
@@ -17,6 +25,7 @@ import {
   serverTiming,
 } from "../app/lib/request-scope.server";
 import { clock } from "../app/lib/clock";
+import { remixHandler } from "./remix-handler";
 
 // The HTTP shell around the Remix app: security headers, cross-site checks, static files.
 // The app's own start-up (database, migrations, outbox worker) lives inside the Remix build,
@@ -56,6 +65,8 @@ app.disable("x-powered-by");
 if (env.TRUST_PROXY) app.set("trust proxy", 1);
 
 const appOrigin = new URL(env.APP_URL).origin;
+// The app's forms and links use only these; anything else (TRACE, PUT, ...) is refused up front.
+const METHODS = ["GET", "HEAD", "POST"];
 
 app.use((req, res, next) => {
   const begun = performance.now();
@@ -69,13 +80,24 @@ app.use((req, res, next) => {
     });
     if (line) console.log(line);
   });
+  if (!METHODS.includes(req.method)) {
+    res.setHeader("Allow", METHODS.join(", "));
+    res.status(405).type("text/plain").send("This method is not supported here.");
+    return;
+  }
   const limit = bodyLimit(req.get("content-type"), env.UPLOAD_MAX_BYTES);
   if (declaredBodyTooLarge(req.get("content-length"), limit)) {
-    res.status(413).type("text/plain").send("This request is too large.");
+    tooLarge(res);
     return;
   }
   next();
 });
+
+function tooLarge(res: express.Response, message = "This request is too large.") {
+  // The rest of the body is not read: close the connection rather than wait for it.
+  res.setHeader("Connection", "close");
+  res.status(413).type("text/plain").send(message);
+}
 
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");
@@ -118,6 +140,31 @@ if (vite) {
   );
 }
 
+// The whole body before any work slot: a client sending slowly waits on its own (and Node's
+// request timeout ends it), while everyone else's requests go on. Capped as it streams, so a
+// chunked body without a Content-Length stops at the same size as a declared one; and the bodies
+// held at once share one budget, so many large ones are refused (503) rather than fill memory.
+const bodyBudget = createBodyBudget(env.REQUEST_BODIES_MAX_BYTES);
+app.use((req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD") return next();
+  const contentType = req.get("content-type");
+  void readBody(req, bodyLimit(contentType, env.UPLOAD_MAX_BYTES), bodyBudget).then((result) => {
+    if (result.kind === "gone") return;
+    if (result.kind === "too-large") return tooLarge(res);
+    if (result.kind === "busy") {
+      res.setHeader("Connection", "close");
+      res.setHeader("Retry-After", "5");
+      res.status(503).type("text/plain").send("The portal is very busy. Please try again shortly.");
+      return;
+    }
+    res.once("close", result.release);
+    if (multipartParts(contentType, result.body) > MAX_MULTIPART_PARTS)
+      return tooLarge(res, "This form has too many parts.");
+    res.locals.body = result.body;
+    next();
+  });
+});
+
 const ROUTE_REPLACES = new Set(["cache-control", "x-content-type-options"]);
 
 // Pages, data and actions take turns beyond a few at once (app/lib/admission.ts); static files
@@ -157,9 +204,10 @@ app.use(
     }
     runInRequestScope(scope, next);
   },
-  createRequestHandler({
+  remixHandler({
     build: vite ? loadBuild : initialBuild,
     mode: env.NODE_ENV,
+    origin: appOrigin,
     getLoadContext: (req, res) => ({
       cspNonce: res.locals.cspNonce as string,
       clientAddress: req.ip ?? "unknown",
@@ -180,7 +228,17 @@ app.use(
   },
 );
 
-const server = app.listen(env.PORT, env.HOST, () => {
+const server = http.createServer(
+  {
+    // A client gets this long for its headers, and for the whole request with its body; Node
+    // answers 408 and closes the connection after that, checking every second.
+    headersTimeout: Math.min(env.HEADERS_TIMEOUT_SECONDS, env.REQUEST_TIMEOUT_SECONDS) * 1000,
+    requestTimeout: env.REQUEST_TIMEOUT_SECONDS * 1000,
+    connectionsCheckingInterval: 1000,
+  },
+  app,
+);
+server.listen(env.PORT, env.HOST, () => {
   const ms = Math.round(performance.now() - started);
   console.log(
     `Exchange portal ready at ${env.APP_URL} (database: ${databaseKind}, started in ${ms} ms)`,

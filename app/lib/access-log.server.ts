@@ -32,21 +32,3 @@ export function accessLogLine(record: AccessRecord): string | null {
     ms: Math.round(record.durationMs),
   });
 }
-
-/**
- * Declared body sizes above these are refused (413) before any of the body is read, so that no
- * action buffers an arbitrary amount. Uploads get room for a file up to twice the limit, so that
- * one slightly too large still reaches the form, which says so next to the field; other forms
- * get room for the longest text a form takes (a 100,000-character page, percent-encoded).
- */
-export function bodyLimit(contentType: string | undefined, uploadMaxBytes: number) {
-  const multipart = (contentType ?? "").toLowerCase().startsWith("multipart/");
-  return multipart ? 2 * uploadMaxBytes + MIB : 2 * MIB;
-}
-const MIB = 1024 * 1024;
-
-export function declaredBodyTooLarge(contentLength: string | undefined, limit: number) {
-  if (!contentLength) return false;
-  const n = Number(contentLength);
-  return !Number.isFinite(n) || n > limit;
-}

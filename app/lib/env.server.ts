@@ -4,6 +4,8 @@ const bool = z
   .enum(["true", "false", "1", "0"], { message: 'must be "true" or "false"' })
   .transform((v) => v === "true" || v === "1");
 
+const MIB = 1024 * 1024;
+
 /** Every environment variable the portal reads. Documented in .env.example. */
 export const EnvSchema = z
   .object({
@@ -71,10 +73,22 @@ export const EnvSchema = z
     // PostgreSQL (a request waiting on the database leaves the thread free). 0: no limit.
     MAX_ACTIVE_REQUESTS: z.coerce.number().int().min(0).max(10_000).optional(),
     MAX_QUEUED_REQUESTS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Time a client has to send its request headers. */
+    HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+    /** Time a client has to send its whole request, body included (an upload on a slow line). */
+    REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+    // Request bodies held in memory at once, all requests together; beyond it, 503. Unset: room
+    // for four of the largest uploads, what four working slots held before bodies were read first.
+    REQUEST_BODIES_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .optional(),
   })
   .transform((env) => ({
     ...env,
     MAX_ACTIVE_REQUESTS: env.MAX_ACTIVE_REQUESTS ?? (env.DATABASE_URL ? 16 : 4),
+    REQUEST_BODIES_MAX_BYTES: env.REQUEST_BODIES_MAX_BYTES ?? 4 * (2 * env.UPLOAD_MAX_BYTES + MIB),
     APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
     SECURE_COOKIES: env.SECURE_COOKIES ?? env.NODE_ENV === "production",
   }));

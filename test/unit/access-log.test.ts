@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { accessLogLine, bodyLimit, declaredBodyTooLarge } from "~/lib/access-log.server";
+import { accessLogLine } from "~/lib/access-log.server";
 
 const base = {
   method: "GET",
@@ -41,23 +41,6 @@ describe("the access log", () => {
     expect(line.split("\n")).toHaveLength(1);
     expect(line).not.toContain("someone@example.org");
     expect(JSON.parse(line).event).toBe("request.refused");
-  });
-});
-
-describe("request body limits", () => {
-  const tenMb = 10 * 1024 * 1024;
-  test("uploads get room for a file up to twice the limit; other forms 2 MiB", () => {
-    expect(bodyLimit("multipart/form-data; boundary=x", tenMb)).toBe(21 * 1024 * 1024);
-    expect(bodyLimit("application/x-www-form-urlencoded", tenMb)).toBe(2 * 1024 * 1024);
-    expect(bodyLimit(undefined, tenMb)).toBe(2 * 1024 * 1024);
-  });
-
-  test("a declared size over the limit, or one that is not a number, is too large", () => {
-    expect(declaredBodyTooLarge(undefined, 100)).toBe(false);
-    expect(declaredBodyTooLarge("100", 100)).toBe(false);
-    expect(declaredBodyTooLarge("101", 100)).toBe(true);
-    expect(declaredBodyTooLarge("1e12", 100)).toBe(true);
-    expect(declaredBodyTooLarge("abc", 100)).toBe(true);
   });
 });
 
