@@ -302,14 +302,14 @@ describe("page differences", () => {
 
   test("a run only one line longer than the context is shown, not folded into '1 unchanged line'", () => {
     const diff = pageDiff("x\n1\n2\n3\n4\n5\n6\n7\ny", "X\n1\n2\n3\n4\n5\n6\n7\nY");
-    expect(diff.filter((l) => l.kind === "skipped")).toEqual([]);
-    expect(diff.filter((l) => l.kind === "same")).toHaveLength(7);
+    expect(diff!.filter((l) => l.kind === "skipped")).toEqual([]);
+    expect(diff!.filter((l) => l.kind === "same")).toHaveLength(7);
   });
 
   test("identical texts show nothing changed", () => {
     const text = lines(10).join("\n");
     const diff = pageDiff(text, text);
-    expect(diff.every((l) => l.kind === "same" || l.kind === "skipped")).toBe(true);
+    expect(diff!.every((l) => l.kind === "same" || l.kind === "skipped")).toBe(true);
     expect(diff).toEqual([{ kind: "skipped", text: "10 unchanged lines" }]);
   });
 });

@@ -222,6 +222,16 @@ export async function getPageHistory(
   );
 }
 
+/**
+ * The difference between two versions; when they are too different to compare line by line
+ * (diff null), both texts instead, for the reader to compare themselves.
+ */
+function comparison(before: string | null | undefined, after: string | null | undefined) {
+  if (before == null || after == null) return { diff: [], texts: null };
+  const diff = pageDiff(before, after);
+  return { diff, texts: diff ? null : { from: before, to: after } };
+}
+
 /** The history page from its one statement (pageHistoryRows): the list, and the comparison. */
 async function readPageHistory(
   workspaceId: string,
@@ -261,6 +271,6 @@ async function readPageHistory(
     from,
     to,
     titleChange: a && b && a.title !== b.title ? { from: a.title!, to: b.title! } : null,
-    diff: a?.body != null && b?.body != null ? pageDiff(a.body, b.body) : [],
+    ...comparison(a?.body, b?.body),
   };
 }

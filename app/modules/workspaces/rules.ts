@@ -63,9 +63,43 @@ export function higherRole(a: WorkspaceRole, b: WorkspaceRole) {
 
 /** The text outside code: fenced blocks and inline code spans may show markup as an example. */
 function outsideCode(markdown: string) {
-  return markdown
-    .replace(/^(```|~~~)[^\n]*\n[\s\S]*?(^\1[^\n]*$|(?![\s\S]))/gm, " ")
-    .replace(/(`+)[\s\S]*?\1/g, " ");
+  return withoutCodeSpans(
+    markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?(^\1[^\n]*$|(?![\s\S]))/gm, " "),
+  );
+}
+
+/**
+ * The text with each inline code span (a run of backticks up to the next run of the same length)
+ * replaced by a space, in one pass: a regular expression matching "(`+)[\s\S]*?\1" retries every
+ * shorter run at every position, which takes seconds on a few thousand backticks.
+ */
+function withoutCodeSpans(text: string) {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== "`") continue;
+    starts.push(i);
+    while (text[i + 1] === "`") i++;
+    ends.push(i + 1);
+  }
+  const next = new Int32Array(starts.length).fill(-1);
+  const laterOfLength = new Map<number, number>();
+  for (let r = starts.length - 1; r >= 0; r--) {
+    const length = ends[r]! - starts[r]!;
+    next[r] = laterOfLength.get(length) ?? -1;
+    laterOfLength.set(length, r);
+  }
+  const kept: string[] = [];
+  let from = 0;
+  for (let r = 0; r < starts.length; r++) {
+    const close = next[r]!;
+    if (close === -1) continue;
+    kept.push(text.slice(from, starts[r]), " ");
+    from = ends[close]!;
+    r = close;
+  }
+  kept.push(text.slice(from));
+  return kept.join("");
 }
 
 // In HTML a tag starts with "<" directly followed by a letter, "/", "!" or "?": "a < b" is prose.

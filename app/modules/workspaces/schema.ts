@@ -67,7 +67,8 @@ export const InvitationAnswerSchema = z.object({
   answer: z.enum(["accept", "decline"], { message: "Accept or decline the invitation" }),
 });
 
-const PAGE_BODY_MAX = 100_000;
+/** The longest page body, in characters. */
+export const PAGE_BODY_MAX = 100_000;
 
 export const PageSchema = z.object({
   title: plainTitle("a title"),

@@ -1,6 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Alert, Button, Field, PageHeader, Pagination, Table } from "~/components/ui";
+import {
+  Alert,
+  Button,
+  Field,
+  PageHeader,
+  Pagination,
+  Table,
+  TextareaField,
+} from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
 import { DiffView } from "~/modules/workspaces/components/content-views";
@@ -113,6 +121,18 @@ export default function PageHistory() {
           lines={history.diff}
           caption={`Changes from version ${history.from} to version ${history.to}`}
         />
+        {history.texts ? (
+          <div className="mt-4 grid gap-4 lg:grid-cols-2">
+            <TextareaField
+              label={`Version ${history.from} in full (read only)`}
+              textareaProps={{ readOnly: true, value: history.texts.from, rows: 20 }}
+            />
+            <TextareaField
+              label={`Version ${history.to} in full (read only)`}
+              textareaProps={{ readOnly: true, value: history.texts.to, rows: 20 }}
+            />
+          </div>
+        ) : null}
       </section>
       <section aria-labelledby="versions-heading">
         <h2 id="versions-heading" className="mb-2 text-xl font-semibold">

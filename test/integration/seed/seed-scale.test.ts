@@ -152,7 +152,7 @@ test(
       to: 0,
     });
     expect(history.versions.length).toBeGreaterThanOrEqual(50);
-    expect(history.diff.length).toBeGreaterThan(0);
+    expect(history.diff!.length).toBeGreaterThan(0);
 
     const sam = await actor("sam.okafor@us-aisi.example");
     // Sam gets 1% of them (several hundred at full scale).

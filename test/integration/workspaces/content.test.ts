@@ -133,9 +133,32 @@ describe("pages", () => {
     const latest = await getPageHistory(w.jpStaff, id, pageId, { from: 0, to: 0 });
     expect([latest.from, latest.to]).toEqual([2, 3]);
     expect(latest.titleChange).toEqual({ from: "Plan", to: "Plan v3" });
-    expect(latest.diff.filter((l) => l.kind !== "same")).toEqual([
+    expect(latest.diff!.filter((l) => l.kind !== "same")).toEqual([
       { kind: "added", text: "delta" },
     ]);
+  });
+
+  test("versions too different to compare line by line: history shows both, a stale save says so", async () => {
+    const id = await newWorkspace(w.usStaff, "JOINT");
+    await join(w.usStaff, id, w.jpStaff, "VIEWER");
+    const lines = (tag: string) =>
+      Array.from({ length: 2_000 }, (_, i) => `${tag} ${i}`).join("\n");
+    const pageId = await page(w.usStaff, id, "Data", lines("old"));
+    await savePage(w.usStaff, id, pageId, { title: "Data", body: lines("new"), baseVersion: 1 });
+    const history = await getPageHistory(w.jpStaff, id, pageId, { from: 1, to: 2 });
+    expect(history.diff).toBeNull();
+    expect(history.texts).toEqual({ from: lines("old"), to: lines("new") });
+    // An ordinary comparison carries no texts.
+    const same = await getPageHistory(w.jpStaff, id, pageId, { from: 2, to: 2 });
+    expect(same.texts).toBeNull();
+
+    const stale = await savePage(w.usStaff, id, pageId, {
+      title: "Data",
+      body: lines("mine"),
+      baseVersion: 1,
+    });
+    expect(stale).toMatchObject({ ok: false, conflict: true, diff: null });
+    expect(await db.pageVersion.count({ where: { pageId } })).toBe(2);
   });
 
   test("a page, file, thread, task or registration of another workspace cannot be reached through one's own", async () => {

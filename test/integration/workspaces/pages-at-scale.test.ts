@@ -98,7 +98,7 @@ describe("reading a workspace's pages at scale", () => {
     const compare = async (from: number, to: number) => {
       const h = await getPageHistory(w.usStaff, id, pageId, { from, to });
       expect(h.versions.map((v) => v.version)).toEqual([6, 5, 4, 3, 2, 1]);
-      return [h.from, h.to, h.diff.map((l) => `${l.kind} ${l.text}`).join(", ")];
+      return [h.from, h.to, h.diff!.map((l) => `${l.kind} ${l.text}`).join(", ")];
     };
     expect(await compare(2, 5)).toEqual([2, 5, "removed v2, added v5"]);
     expect(await compare(5, 2)).toEqual([5, 2, "removed v5, added v2"]);
@@ -135,7 +135,7 @@ describe("reading a workspace's pages at scale", () => {
         first: numbers[0],
         last: numbers.at(-1),
         count: numbers.length,
-        compared: [h.from, h.to, h.diff.map((l) => `${l.kind} ${l.text}`).join(", ")],
+        compared: [h.from, h.to, h.diff!.map((l) => `${l.kind} ${l.text}`).join(", ")],
       };
     };
     const latest = [119, 120, "removed v119, added v120"];

@@ -19,8 +19,17 @@ const LINE_STYLE: Record<DiffLine["kind"], { className: string; sign: string; sp
   skipped: { className: "bg-gray-100 italic text-gray-700", sign: "…", spoken: "" },
 };
 
-/** A line diff: a sign and a spoken prefix say what colour alone would not. */
-export function DiffView({ lines, caption }: { lines: DiffLine[]; caption: string }) {
+/**
+ * A line diff: a sign and a spoken prefix say what colour alone would not. No lines (null): the
+ * versions were too different to compare line by line (pageDiff), and the page shows both.
+ */
+export function DiffView({ lines, caption }: { lines: DiffLine[] | null; caption: string }) {
+  if (!lines)
+    return (
+      <p className="rounded border border-gray-300 bg-gray-50 px-3 py-2">
+        These versions are too different to compare line by line.
+      </p>
+    );
   if (!lines.length) return <p>No differences.</p>;
   return (
     <figure className="overflow-x-auto rounded border border-gray-300">
