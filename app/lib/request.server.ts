@@ -76,6 +76,15 @@ export async function readFormData(request: Request): Promise<FormData> {
   return formData;
 }
 
+/**
+ * For an action that takes no fields (sign out, start an application): refuses a possibly forged
+ * request as readFormData does. Its form holds only the token; a request with no body (a client
+ * that says its Origin and posts nothing) is an empty form, not a 415.
+ */
+export async function assertNotForgedAction(request: Request) {
+  assertNotForged(request, await request.formData().catch(() => new FormData()));
+}
+
 /** A record id from the URL: one that cannot name a record is "not found" (see RECORD_ID). */
 export function idParam(params: Record<string, string | undefined>, name: string): string {
   const value = params[name] ?? "";

@@ -8,7 +8,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import { getOutboxEmail, retryOutboxEmail } from "~/modules/notifications/outbox.server";
 import { OUTBOX_STATUS_TONE } from "~/modules/notifications/components/status";
-import { idParam, readFormData } from "~/lib/request.server";
+import { assertNotForgedAction, idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Email | Exchange portal" }];
 
@@ -19,8 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  // The form holds nothing but its anti-forgery token, which reading it checks.
-  await readFormData(request);
+  await assertNotForgedAction(request);
   const actor = await requireRole(request, "ADMIN");
   const id = idParam(params, "emailId");
   const result = await retryOutboxEmail(actor, id);

@@ -3,13 +3,12 @@ import { redirect } from "@remix-run/node";
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { startApplication } from "~/modules/applications/drafts.server";
-import { idParam, readFormData } from "~/lib/request.server";
+import { assertNotForgedAction, idParam } from "~/lib/request.server";
 import { notFound } from "~/lib/service";
 
 // Starting twice (a double click, a replayed POST) opens the same draft.
 export async function action({ request, params }: ActionFunctionArgs) {
-  // The form holds nothing but its anti-forgery token, which reading it checks.
-  await readFormData(request);
+  await assertNotForgedAction(request);
   const user = await requireUser(request);
   const postingId = idParam(params, "postingId");
   const result = await startApplication(user, postingId);

@@ -182,3 +182,13 @@ test("every action refuses a tokenless POST with neither header, before writing 
   expect(answers.filter((a) => !a.startsWith("403 {}"))).toEqual([]);
   expect(answers.length).toBeGreaterThan(30);
 });
+
+test("an action that takes no fields (sign out): a bodyless POST needs Origin or the token too", async () => {
+  const cookie = await sessionCookieFor(world.people.usStaff.id);
+  const bare = (headers: Record<string, string>) =>
+    new Request(BASE + "/logout", { method: "POST", headers: { Cookie: cookie, ...headers } });
+  expect(await run("logout.tsx", bare({}))).toEqual({ status: 403, writes: {} });
+  const signedOut = await run("logout.tsx", bare({ Origin: BASE }));
+  expect(signedOut.status).toBe(302);
+  expect(signedOut.writes).toHaveProperty("Session");
+});
