@@ -93,6 +93,26 @@ export default tseslint.config(
     },
   },
   {
+    // Every form that posts must carry the anti-forgery token, or a browser that sends neither
+    // Origin nor Sec-Fetch-Site is refused (app/lib/csrf.server.ts): the app's Form adds it.
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/components/form.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@remix-run/react",
+              importNames: ["Form"],
+              message: "Use Form from ~/components/form, which adds the anti-forgery token.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Configuration reaches the running portal through one validated schema (app/lib/env.server.ts),
     // which says clearly what is missing or wrong at start-up. app/routes.ts runs in the build.
     files: ["app/**/*.{ts,tsx}", "server/**/*.ts"],

@@ -1,7 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import {
-  Form,
   Link,
   Links,
   Meta,
@@ -14,9 +13,11 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { Form } from "~/components/form";
 import { useNonce } from "~/components/nonce";
 import { Alert } from "~/components/ui";
 import { getOptionalUser, getSession } from "~/lib/auth.server";
+import { csrfTokenFor } from "~/lib/csrf.server";
 import { readFlash } from "~/lib/flash.server";
 import stylesheet from "~/tailwind.css?url";
 
@@ -27,6 +28,10 @@ export const meta: MetaFunction = () => [{ title: "Exchange portal" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
   const { flash, clear } = await readFlash(request);
+  const csrf = csrfTokenFor(request);
+  const headers = new Headers();
+  if (clear) headers.append("Set-Cookie", clear);
+  if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
   return data(
     {
       user: user && {
@@ -38,8 +43,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
         unread: (await getSession(request))!.unreadNotifications,
       },
       flash,
+      /** Every form that posts carries it (components/form.tsx). */
+      csrf: csrf.token,
     },
-    clear ? { headers: { "Set-Cookie": clear } } : undefined,
+    { headers },
   );
 }
 

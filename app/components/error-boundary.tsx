@@ -42,6 +42,11 @@ function responseMessage(error: ErrorResponse): string | undefined {
   return undefined;
 }
 
+function forbiddenMessage(error: ErrorResponse): string | undefined {
+  const message = responseMessage(error);
+  return message === "Forbidden" ? undefined : message;
+}
+
 const builtInHandlers: Record<number, StatusHandler> = {
   400: ({ error }) => (
     <ErrorPage title="There is a problem with your request">
@@ -59,8 +64,9 @@ const builtInHandlers: Record<number, StatusHandler> = {
         <p className="text-gray-900">{responseMessage(error)}</p>
       ) : null}
       <p className="text-gray-900">
-        If you think you should have access, contact your institute&apos;s HR coordinator or a
-        system administrator.
+        {/* A refusal that says why (a form without its anti-forgery token) says what to do. */}
+        {forbiddenMessage(error) ??
+          "If you think you should have access, contact your institute's HR coordinator or a system administrator."}
       </p>
       <p>
         <Link to="/">Go to the home page</Link>

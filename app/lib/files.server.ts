@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { getEnv } from "./env.server";
+import { assertNotForged } from "./csrf.server";
 import { streamMultipart } from "./multipart.server";
 import { readFormData } from "./request.server";
 
@@ -34,7 +35,11 @@ export async function parseUploadForm(
       let size = 0;
       for await (const chunk of part.data) {
         size += chunk.byteLength;
-        if (size > limit) return { formData: new FormData(), tooLarge: part.name };
+        if (size > limit) {
+          // The token comes first in the app's forms, so it has been read by now.
+          assertNotForged(request, formData);
+          return { formData: new FormData(), tooLarge: part.name };
+        }
         chunks.push(chunk);
       }
       const bytes = Buffer.concat(chunks);
@@ -52,6 +57,7 @@ export async function parseUploadForm(
     // A body that is not the multipart it claims to be.
     throw unreadable();
   }
+  assertNotForged(request, formData);
   return { formData, tooLarge: null };
 }
 

@@ -1,3 +1,4 @@
+import { assertNotForged } from "./csrf.server";
 import { getEnv } from "./env.server";
 import { notFound, type RequestInfo } from "./service";
 import { RECORD_ID } from "./validation";
@@ -54,11 +55,13 @@ const FORM_TYPES = ["multipart/form-data", "application/x-www-form-urlencoded"];
 /**
  * The posted form. A body that is not a form (another content type, a broken or cut-off multipart
  * body) is the client's error: a 415 or 400 with a plain message, never a crash. Upload forms go
- * through parseUploadForm, which answers the same way.
+ * through parseUploadForm, which answers the same way. A form that may have been forged on another
+ * site is refused with a 403 (csrf.server.ts), so every action that reads its form is covered.
  */
 export async function readFormData(request: Request): Promise<FormData> {
+  let formData: FormData;
   try {
-    return await request.formData();
+    formData = await request.formData();
   } catch {
     const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (!FORM_TYPES.includes(type))
@@ -69,6 +72,17 @@ export async function readFormData(request: Request): Promise<FormData> {
       status: 400,
     });
   }
+  assertNotForged(request, formData);
+  return formData;
+}
+
+/**
+ * For an action that takes no fields (sign out, start an application): refuses a possibly forged
+ * request as readFormData does. Its form holds only the token; a request with no body (a client
+ * that says its Origin and posts nothing) is an empty form, not a 415.
+ */
+export async function assertNotForgedAction(request: Request) {
+  assertNotForged(request, await request.formData().catch(() => new FormData()));
 }
 
 /** A record id from the URL: one that cannot name a record is "not found" (see RECORD_ID). */

@@ -1,9 +1,13 @@
+import { E2E_BASE_URL } from "./env";
 import { e2eState, expect, expectNoAxeViolations, signIn, test, visit } from "./fixtures";
 
 // Hostile or broken input straight at the server (no browser-side checks to hide behind):
 // every answer is a clear 4xx with the message by the field, never a 5xx.
 
-const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
+// Sent as a browser sends a form from the portal's own page: with its Origin (page.request sends
+// none, and a POST with neither Origin nor the form's token is refused before it is read).
+const SITE = { Origin: new URL(E2E_BASE_URL).origin };
+const FORM = { ...SITE, "Content-Type": "application/x-www-form-urlencoded" };
 
 test("sign-in rejects non-UTF-8, control characters, overlong and missing fields with a message", async ({
   page,
@@ -27,6 +31,7 @@ test("sign-in rejects non-UTF-8, control characters, overlong and missing fields
   expect(await control.text()).toContain("Enter an email address in the right format");
 
   const overlong = await page.request.post("/login", {
+    headers: SITE,
     form: { email: `${"a".repeat(300)}@x.example`, password: "p".repeat(5000) },
     maxRedirects: 0,
   });
@@ -53,6 +58,7 @@ test("reset links: garbage, reused and unknown tokens give a clear page, never a
     const response = await page.request.get(`/reset-password/${token}`, { maxRedirects: 0 });
     expect(response.status(), token).toBeLessThan(500);
     const posted = await page.request.post(`/reset-password/${token}`, {
+      headers: SITE,
       form: { password: "a long enough new password", confirm: "a long enough new password" },
       maxRedirects: 0,
     });
@@ -71,12 +77,14 @@ test("a signed-in user's password change refuses bad input and keeps the old pas
   await visit(page, "/account/password");
   const tooLong = "x".repeat(300);
   const response = await page.request.post("/account/password", {
+    headers: SITE,
     form: { current: e2eState().password, password: tooLong, confirm: tooLong },
     maxRedirects: 0,
   });
   expect(response.status()).toBe(400);
   expect(await response.text()).toContain("Use at most 256 characters");
   const wrongCurrent = await page.request.post("/account/password", {
+    headers: SITE,
     form: {
       current: "not my password",
       password: "another long password here",
@@ -140,6 +148,7 @@ test("CV uploads: oversize, empty and disguised files are refused by the server 
   ];
   for (const { cv, message } of cases) {
     const response = await page.request.post(editUrl, {
+      headers: SITE,
       multipart: { ...fields, cv },
       maxRedirects: 0,
     });

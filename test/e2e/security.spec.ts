@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { e2eState, expect, signIn, test, visit } from "./fixtures";
 
 test("pages carry CSP with a nonce, frame-ancestors 'none', nosniff and no-store", async ({
@@ -94,4 +95,70 @@ test("a tampered session cookie signs the user out instead of failing", async ({
 
   await visit(page, "/account");
   await expect(page).toHaveURL("/login?redirectTo=%2Faccount");
+});
+
+/** Every form on the page that posts, and the anti-forgery token each carries ("" if none). */
+async function postingForms(page: Page) {
+  return page.locator("form[method=post]").evaluateAll((forms) =>
+    forms.map((f) => ({
+      action: f.getAttribute("action") ?? "",
+      token:
+        (f.querySelector("input[type=hidden][name=csrf]") as HTMLInputElement | null)?.value ?? "",
+    })),
+  );
+}
+
+test("without JavaScript, every form carries its token, and a POST with no Origin goes through only with it", async ({
+  openPage,
+}) => {
+  // Six pages, each checked with axe in a scratch context (JavaScript is off in this one).
+  test.slow();
+  const page = await openPage({ javaScriptEnabled: false });
+  const { staffSecurity } = e2eState().users;
+
+  // Signed out: the sign-in and forgot-password forms carry a token from a cookie of their own.
+  for (const url of ["/login", "/forgot-password"]) {
+    await visit(page, url);
+    const forms = await postingForms(page);
+    expect(forms.length, url).toBeGreaterThan(0);
+    for (const form of forms) expect(form.token, `${url} ${form.action}`).toMatch(/^[\w-]{43}$/);
+  }
+  const signedOutToken = (await postingForms(page))[0]!.token;
+  // page.request shares the browser's cookies but sends no Origin and no Sec-Fetch-Site.
+  const email = { email: "nobody@us-aisi.example" };
+  const untokened = await page.request.post("/forgot-password", { form: email, maxRedirects: 0 });
+  expect(untokened.status()).toBe(403);
+  expect(await untokened.text()).toContain("may have come from another site");
+  const tokened = await page.request.post("/forgot-password", {
+    form: { ...email, csrf: signedOutToken },
+    maxRedirects: 0,
+  });
+  expect(tokened.status()).toBeLessThan(400);
+
+  // Signed in: another token, tied to this session, in every form of a few key pages.
+  await signIn(page, staffSecurity);
+  let signedInToken = "";
+  for (const url of ["/", "/account/password", "/workspaces/new"]) {
+    await visit(page, url);
+    const forms = await postingForms(page);
+    expect(forms.length, url).toBeGreaterThan(0);
+    for (const form of forms) {
+      expect(form.token, `${url} ${form.action}`).toMatch(/^[\w-]{43}$/);
+      expect(form.token, `${url} ${form.action}`).not.toBe(signedOutToken);
+    }
+    signedInToken = forms[0]!.token;
+  }
+
+  const refused = await page.request.post("/logout", { maxRedirects: 0 });
+  expect(refused.status()).toBe(403);
+  await visit(page, "/");
+  await expect(
+    page.getByRole("heading", { level: 1, name: `Welcome, ${staffSecurity.displayName}` }),
+  ).toBeVisible();
+  const accepted = await page.request.post("/logout", {
+    form: { csrf: signedInToken },
+    maxRedirects: 0,
+  });
+  expect(accepted.status()).toBe(302);
+  expect(accepted.headers()["location"]).toBe("/login");
 });

@@ -22,7 +22,12 @@ export function post(
   const body = new FormData();
   for (const [k, v] of Object.entries(fields))
     for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  return new Request(BASE + path, { method: "POST", body, headers: { Cookie: cookie } });
+  // What a browser sends with a form from the portal's own page.
+  return new Request(BASE + path, {
+    method: "POST",
+    body,
+    headers: { Cookie: cookie, "Sec-Fetch-Site": "same-origin" },
+  });
 }
 
 type RouteFn = (args: {

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Badge, Button, PageHeader, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";

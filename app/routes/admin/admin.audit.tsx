@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Button, Field, PageHeader, Pagination, SelectField, Table } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Alert, Badge, Button, PageHeader } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
 import { getOutboxEmail, retryOutboxEmail } from "~/modules/notifications/outbox.server";
 import { OUTBOX_STATUS_TONE } from "~/modules/notifications/components/status";
-import { idParam } from "~/lib/request.server";
+import { assertNotForgedAction, idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Email | Exchange portal" }];
 
@@ -18,6 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  await assertNotForgedAction(request);
   const actor = await requireRole(request, "ADMIN");
   const id = idParam(params, "emailId");
   const result = await retryOutboxEmail(actor, id);

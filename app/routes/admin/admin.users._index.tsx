@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Badge, Button, Field, PageHeader, Pagination, SelectField, Table } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { listUsers } from "~/modules/accounts/users.server";

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
+import { Link, useLoaderData, useSubmit } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Badge, Button, FilterGroup, PageHeader, Pagination, SearchBox } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { cachedSearchDirectory } from "~/modules/directory/search-cache.server";

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Badge, Button, PageHeader, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { formatDate } from "~/lib/format";

@@ -3,11 +3,12 @@ import { redirect } from "@remix-run/node";
 import { requireUser } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { startApplication } from "~/modules/applications/drafts.server";
-import { idParam } from "~/lib/request.server";
+import { assertNotForgedAction, idParam } from "~/lib/request.server";
 import { notFound } from "~/lib/service";
 
 // Starting twice (a double click, a replayed POST) opens the same draft.
 export async function action({ request, params }: ActionFunctionArgs) {
+  await assertNotForgedAction(request);
   const user = await requireUser(request);
   const postingId = idParam(params, "postingId");
   const result = await startApplication(user, postingId);

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useSearchParams } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { FormErrors, useZodForm } from "~/components/forms";
 import { Field, PageHeader, StatusButton } from "~/components/ui";
 import { getSession, requireAnonymous } from "~/lib/auth.server";

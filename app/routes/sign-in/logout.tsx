@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getOptionalUser, getSession } from "~/lib/auth.server";
-import { requestInfo } from "~/lib/request.server";
+import { assertNotForgedAction, requestInfo } from "~/lib/request.server";
 import { clearSessionCookie } from "~/lib/session.server";
 import { signOut } from "~/modules/accounts/sign-in.server";
 
@@ -10,6 +10,7 @@ export async function loader() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  await assertNotForgedAction(request);
   const session = await getSession(request);
   if (session)
     await signOut(session.id, await getOptionalUser(request), requestInfo(request, context));

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { Field, PageHeader, StatusButton, Table, TextareaField } from "~/components/ui";

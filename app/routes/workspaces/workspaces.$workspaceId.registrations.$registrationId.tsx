@@ -7,7 +7,7 @@ import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/format";
 import { MarkdownView } from "~/modules/workspaces/components/content-views";
 import { getRegistration } from "~/modules/workspaces/registrations.server";
-import { idParam } from "~/lib/request.server";
+import { assertNotForgedAction, idParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Registration: ${data?.registration.title ?? ""} | Exchange portal` },
@@ -27,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** Nothing can be posted to a registration: members are told why, anyone else gets a 404. */
 export async function action({ request, params }: ActionFunctionArgs) {
+  await assertNotForgedAction(request);
   const user = await requireUser(request);
   await getRegistration(user, idParam(params, "workspaceId"), idParam(params, "registrationId"));
   return data(

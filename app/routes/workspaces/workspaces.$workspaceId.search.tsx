@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Button, Field, PageHeader } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { Highlighted } from "~/modules/workspaces/components/content-views";

@@ -77,7 +77,11 @@ function request(
   if (!form) return new Request(APP_URL + pathname, { headers });
   return new Request(APP_URL + pathname, {
     method: "POST",
-    headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      ...headers,
+      "Content-Type": "application/x-www-form-urlencoded",
+      "Sec-Fetch-Site": "same-origin",
+    },
     body: new URLSearchParams(form),
   });
 }

@@ -40,13 +40,17 @@ describe("inputs that once crashed an action", () => {
     const cookie = await sessionCookieFor(world.people.usStaff.id);
     const plain = new Request("http://localhost/workspaces/new", {
       method: "POST",
-      headers: { Cookie: cookie, "Content-Type": "text/plain" },
+      headers: { Cookie: cookie, "Content-Type": "text/plain", "Sec-Fetch-Site": "same-origin" },
       body: "name=x",
     });
     expect(await run("workspaces.new.tsx", plain)).toEqual({ status: 415, writes: {} });
     const cut = new Request("http://localhost/workspaces/new", {
       method: "POST",
-      headers: { Cookie: cookie, "Content-Type": "multipart/form-data; boundary=b" },
+      headers: {
+        Cookie: cookie,
+        "Content-Type": "multipart/form-data; boundary=b",
+        "Sec-Fetch-Site": "same-origin",
+      },
       body: '--b\r\nContent-Disposition: form-data; name="na',
     });
     expect(await run("workspaces.new.tsx", cut)).toEqual({ status: 400, writes: {} });

@@ -117,7 +117,11 @@ function multipart(path: string, cookie: string, fields: Record<string, string>,
   return new Request(`http://localhost${path}`, {
     method: "POST",
     body: Buffer.concat(chunks),
-    headers: { Cookie: cookie, "Content-Type": `multipart/form-data; boundary=${boundary}` },
+    headers: {
+      Cookie: cookie,
+      "Content-Type": `multipart/form-data; boundary=${boundary}`,
+      "Sec-Fetch-Site": "same-origin",
+    },
   });
 }
 

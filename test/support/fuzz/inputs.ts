@@ -517,6 +517,8 @@ export async function buildRequest(opts: {
 }): Promise<Request> {
   const headers = new Headers();
   if (opts.cookie) headers.set("Cookie", opts.cookie);
+  // A browser's form from the portal's own page (the anti-forgery check has tests of its own).
+  headers.set("Sec-Fetch-Site", "same-origin");
   const url = BASE + opts.path;
   const entries: [string, string | File][] = [];
   for (const f of opts.fields)

@@ -64,7 +64,12 @@ export async function invoke(
     const body = new FormData();
     for (const [k, v] of Object.entries(fields))
       for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-    request = new Request(BASE + url, { method: "POST", body, headers });
+    // What a browser sends with a form from the portal's own page.
+    request = new Request(BASE + url, {
+      method: "POST",
+      body,
+      headers: { ...headers, "Sec-Fetch-Site": "same-origin" },
+    });
   } else request = new Request(BASE + url, { headers });
   let value: unknown;
   try {

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { Field, PageHeader, StatusButton } from "~/components/ui";

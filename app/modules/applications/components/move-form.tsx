@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Alert, Button, TextareaField } from "~/components/ui";
 import type { FieldErrors } from "~/lib/forms";
 import { MOVE_LABELS, needsReason, type ApplicationStatus } from "../workflow";

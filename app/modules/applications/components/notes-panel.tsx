@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { StatusButton, TextareaField } from "~/components/ui";
 import { formatDateTime, type Locality } from "~/lib/format";
 import type { FieldErrors } from "~/lib/forms";

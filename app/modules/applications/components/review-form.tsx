@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { FormErrors } from "~/components/forms";
 import { Button, SelectField, StatusButton, TextareaField } from "~/components/ui";
 import type { FieldErrors } from "~/lib/forms";

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Button, Field, SelectField, StatusButton } from "~/components/ui";
 import type { FieldErrors } from "~/lib/forms";
 import type { ApplicationView } from "../application-page.server";

@@ -1,4 +1,5 @@
-import { Form, Link } from "@remix-run/react";
+import { Link } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { FormErrors } from "~/components/forms";
 import { Badge, Button, Field, StatusButton } from "~/components/ui";
 import { useIsPending } from "~/components/use-is-pending";

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Field, SelectField, StatusButton } from "~/components/ui";
 import { useIsPending } from "~/components/use-is-pending";
 import type { FieldErrors } from "~/lib/forms";

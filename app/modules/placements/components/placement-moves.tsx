@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Alert, Button } from "~/components/ui";
 import { useIsPending } from "~/components/use-is-pending";
 import type { PlacementStatus } from "../workflow";

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { Button, Field, SelectField, StatusButton } from "~/components/ui";
 import type { ListOfErrors } from "~/components/ui";
 

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { CheckboxGroup, Field, SelectField, StatusButton, TextareaField } from "~/components/ui";

@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form } from "~/components/form";
 import { FormErrors } from "~/components/forms";
 import { Field, StatusButton, TextareaField } from "~/components/ui";
 import { useIsPending } from "~/components/use-is-pending";
