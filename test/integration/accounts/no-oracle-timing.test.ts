@@ -43,7 +43,10 @@ function form(path: string, fields: Record<string, string>) {
   return new Request(`http://localhost${path}`, {
     method: "POST",
     body: new URLSearchParams(fields),
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "Sec-Fetch-Site": "same-origin",
+    },
   });
 }
 

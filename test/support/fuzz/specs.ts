@@ -327,6 +327,12 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
       actors: ["anonymous"],
       path: () => "/forgot-password",
       form: { email: oneOf(p.resetUser.email, p.resetUser.email.toUpperCase(), "nobody@x.org") },
+      prepare: async () => {
+        await throttleReset();
+        return {};
+      },
+      // Requests over the reset limit are refused with 429, audited and counted.
+      refusalMayWrite: ["AuditEvent", "Throttle"],
     },
     "invitation.$token.tsx": {
       actors: ["anonymous"],
