@@ -465,6 +465,8 @@ export class HttpClient {
   readonly cookies = new Map<string, string>();
   /** Sent with every request (e.g. X-Forwarded-For, for a server started with TRUST_PROXY=true). */
   readonly defaultHeaders: Record<string, string> = {};
+  /** The site's public origin, sent as Origin on posts: by default the server's own address. */
+  origin: string | undefined;
   constructor(
     public baseUrl: string,
     readonly timeoutMs = 15_000,
@@ -526,7 +528,7 @@ export class HttpClient {
       }
       body = data;
     }
-    const origin = new URL(this.baseUrl).origin;
+    const origin = this.origin ?? new URL(this.baseUrl).origin;
     const response = await fetch(new URL(pathname, this.baseUrl), {
       method: "POST",
       headers: this.headers({ Origin: origin, "Sec-Fetch-Site": "same-origin" }),

@@ -56,6 +56,8 @@ const sinks: SmtpSink[] = [];
 let reminderCli: ScriptResult[] = [];
 let digestRecipients: { owner: string[]; escalation: string[] } = { owner: [], escalation: [] };
 let tmp = "";
+/** The balancer's public address, which every process has as APP_URL. */
+let appUrl = "";
 const figures = {
   sessionChecks: 0,
   throttledAttempts: 0,
@@ -67,6 +69,12 @@ const figures = {
 
 const names = ["A", "B", "C", "D", "E"];
 const server = (i: number) => servers[i % servers.length]!;
+/** A browser talking to process `i` behind the balancer: its forms say they come from appUrl. */
+const browserOn = (i: number) => {
+  const client = new HttpClient(server(i).baseUrl);
+  client.origin = appUrl;
+  return client;
+};
 const label = (s: ServerProcess) => names[servers.indexOf(s)] ?? "?";
 
 async function query<T>(text: string, params: unknown[] = []) {
@@ -213,7 +221,7 @@ beforeAll(async () => {
   for (let i = 0; i < PROCESSES; i++) sinks.push(await startSmtpSink());
   const ports = await Promise.all(sinks.map(() => freePort()));
   // Behind one balancer: one public address for all of them.
-  const appUrl = `http://127.0.0.1:${ports[0]}`;
+  appUrl = `http://127.0.0.1:${ports[0]}`;
 
   // The processes start together (migrations, outbox workers, reminder schedulers, which check at
   // start-up whether today's digest has gone) while `npm run jobs:reminders` runs twice beside them.
@@ -256,11 +264,11 @@ afterAll(async () => {
 
 test("a session made on one process is valid on the others; signing out on one ends it on all", async () => {
   const person = state.applicants[0]!;
-  const anonymous = await new HttpClient(server(1).baseUrl).get("/account");
+  const anonymous = await browserOn(1).get("/account");
   expect(anonymous.status, "the page must need a session").toBe(302);
   expect(anonymous.location).toMatch(/^\/login/);
 
-  const browser = new HttpClient(server(0).baseUrl);
+  const browser = browserOn(0);
   expect(await browser.signIn(person.email, state.password)).toBe("/");
   const token = browser.cookies.get("session");
   expect(token).toBeTruthy();
@@ -278,7 +286,7 @@ test("a session made on one process is valid on the others; signing out on one e
   expect(out.location).toBe("/login");
   expect(await query(`SELECT 1 FROM "Session" WHERE "userId" = $1`, [person.id])).toHaveLength(0);
   // The old cookie, replayed on every process after signing out on B.
-  const replay = new HttpClient(server(0).baseUrl);
+  const replay = browserOn(0);
   replay.cookies.set("session", token!);
   for (const s of servers) {
     replay.baseUrl = s.baseUrl;
@@ -292,7 +300,7 @@ test("a session made on one process is valid on the others; signing out on one e
 
 test("a sign-in with MFA: the password on one process, the code on another, used on a third", async () => {
   const hr = state.hr;
-  const browser = new HttpClient(server(0).baseUrl);
+  const browser = browserOn(0);
   const first = await browser.post("/login", { email: hr.email, password: state.password });
   expect(first.status).toBe(302);
   expect(first.location).toMatch(/^\/login\/mfa/);
@@ -319,7 +327,7 @@ test("a sign-in with MFA: the password on one process, the code on another, used
 test("failed sign-ins on different processes add up to one account lock, seen by all", async () => {
   const person = state.applicants[1]!;
   const attempt = async (i: number, password: string) => {
-    const client = new HttpClient(server(i).baseUrl);
+    const client = browserOn(i);
     client.defaultHeaders["X-Forwarded-For"] = "203.0.113.10";
     return client.post("/login", { email: person.email, password });
   };
@@ -344,7 +352,7 @@ test("failed sign-ins on different processes add up to one account lock, seen by
 
 test("failed sign-ins from one address on different processes add up to one address lock", async () => {
   const attempt = async (i: number, email: string, password: string, from = "203.0.113.20") => {
-    const client = new HttpClient(server(i).baseUrl);
+    const client = browserOn(i);
     client.defaultHeaders["X-Forwarded-For"] = from;
     return client.post("/login", { email, password });
   };
@@ -383,7 +391,7 @@ test("a file uploaded through one process downloads, byte for byte, through the 
     ]);
   const versions = [png(300_000), png(180_000)];
 
-  const browser = new HttpClient(server(0).baseUrl);
+  const browser = browserOn(0);
   await browser.signIn(editor.email, state.password);
   // Version 1 through A, version 2 through B.
   for (const [i, bytes] of versions.entries()) {
@@ -440,7 +448,7 @@ test("emails queued on every process while every worker polls are each delivered
   // may ask for only so many reset emails an hour).
   const answers = await Promise.all(
     people.map((p, i) => {
-      const client = new HttpClient(server(i).baseUrl);
+      const client = browserOn(i);
       client.defaultHeaders["X-Forwarded-For"] = `198.51.100.${i + 1}`;
       return client.post("/forgot-password", { email: p.email });
     }),

@@ -37,6 +37,10 @@ import {
   pageLoop,
 } from "#test/support/crash-safety/load";
 import { checkAndResync, sabotage, sqlOf } from "#test/support/crash-safety/check";
+import { RATE_LIMITS } from "~/lib/rate-limits.server";
+
+const APPLICANT_LOOPS = 2;
+const STARTS_PER_APPLICANT = RATE_LIMITS.applicationDraftsPerPerson.limit;
 
 // ---------------------------------------------------------------- one database
 
@@ -145,7 +149,7 @@ export async function crashRun(database: "pglite" | "postgres"): Promise<Figures
         stateFile: path.join(work, "state.json"),
         // Few writers, so that each answers quickly and every kind completes between kills.
         env: {
-          SYSTEM_APPLICANTS: "2",
+          SYSTEM_APPLICANTS: "8",
           SYSTEM_POSTINGS: "200",
           SYSTEM_PLACEMENTS: "2",
           SYSTEM_EDITORS: "2",
@@ -178,10 +182,23 @@ export async function crashRun(database: "pglite" | "postgres"): Promise<Figures
     for (let kill = 1; kill <= KILLS; kill++) {
       const control: Control = { stopping: false };
       const loops = [
-        ...state.applicants.map((a, i) =>
-          guarded(control, ledger, "applicant", () =>
-            applicantLoop(control, ledger, applicants[i]!, a.id, state.postingIds),
-          ),
+        // Two applicant loops, each taking its accounts in turn: one person may start only so many
+        // applications a day, so each account applies to a slice of the postings of that size.
+        ...Array.from({ length: APPLICANT_LOOPS }, (_, loop) =>
+          guarded(control, ledger, "applicant", async () => {
+            for (
+              let i = loop;
+              i < state.applicants.length && !control.stopping;
+              i += APPLICANT_LOOPS
+            )
+              await applicantLoop(
+                control,
+                ledger,
+                applicants[i]!,
+                state.applicants[i]!.id,
+                state.postingIds.slice(i * STARTS_PER_APPLICANT, (i + 1) * STARTS_PER_APPLICANT),
+              );
+          }),
         ),
         ...state.placements.map((p) =>
           guarded(control, ledger, "checklist", () =>
