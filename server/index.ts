@@ -107,11 +107,9 @@ app.use((req, res, next) => {
   )) {
     res.setHeader(name, value);
   }
-  const requestOrigin = `${req.protocol}://${req.get("host")}`;
-  const problem = crossSiteProblem(req.method, { get: (n) => req.get(n) ?? null }, [
-    appOrigin,
-    requestOrigin,
-  ]);
+  // The site is APP_URL: a form from any other origin, even this server's own address when
+  // reached another way, is not one of ours.
+  const problem = crossSiteProblem(req.method, { get: (n) => req.get(n) ?? null }, [appOrigin]);
   if (problem) {
     res.status(403).type("text/plain").send("This request came from another site and was refused.");
     return;

@@ -55,6 +55,11 @@ function fetchRequest(req: express.Request, res: express.Response, origin: strin
     if (value === undefined) continue;
     for (const one of [value].flat()) headers.append(name, one);
   }
+  // Remix refuses an action whose Origin differs from Host (or X-Forwarded-Host), with a 500. Both
+  // headers are the client's to write; the app's host is APP_URL's, and server/index.ts has
+  // already refused any other Origin with a 403.
+  headers.set("host", url.host);
+  headers.delete("x-forwarded-host");
   // Loaders and actions stop once nobody can receive their answer.
   const controller = new AbortController();
   res.on("close", () => {

@@ -265,6 +265,21 @@ describe.each(["pglite", "postgres"] as const)("on %s", (kind) => {
       });
       expect(double.status, label).toBeLessThan(500);
       expect(double.headers.location ?? "", label).not.toMatch(/^(https?:)?\/\/evil/);
+      // A form from this site is judged by its Origin alone: a wrong password is a 400 page,
+      // not Remix's "host does not match origin" 500.
+      const body = "email=nobody%40test.example&password=not-the-password";
+      const post = await rawRequest(server.baseUrl, {
+        method: "POST",
+        path: "/login",
+        headers: {
+          ...headers,
+          Origin: new URL(server.baseUrl).origin,
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": String(body.length),
+        },
+        body,
+      });
+      expect(post.status, label).toBe(400);
     }
   });
 });
