@@ -87,16 +87,28 @@ app.use((req, res, next) => {
   }
   const limit = bodyLimit(req.get("content-type"), env.UPLOAD_MAX_BYTES);
   if (declaredBodyTooLarge(req.get("content-length"), limit)) {
-    tooLarge(res);
+    tooLarge(req, res);
     return;
   }
   next();
 });
 
-function tooLarge(res: express.Response, message = "This request is too large.") {
-  // The rest of the body is not read: close the connection rather than wait for it.
-  res.setHeader("Connection", "close");
+function tooLarge(
+  req: express.Request,
+  res: express.Response,
+  message = "This request is too large.",
+) {
+  refuseBody(req);
   res.status(413).type("text/plain").send(message);
+}
+
+/**
+ * The rest of a refused body is read and dropped, not left unread: a socket closed with unread
+ * data is reset, and the client can lose the answer on its way. A sender that never stops is ended
+ * by the request timeout.
+ */
+function refuseBody(req: express.Request) {
+  req.resume();
 }
 
 app.use((req, res, next) => {
@@ -148,16 +160,16 @@ app.use((req, res, next) => {
   const contentType = req.get("content-type");
   void readBody(req, bodyLimit(contentType, env.UPLOAD_MAX_BYTES), bodyBudget).then((result) => {
     if (result.kind === "gone") return;
-    if (result.kind === "too-large") return tooLarge(res);
+    if (result.kind === "too-large") return tooLarge(req, res);
     if (result.kind === "busy") {
-      res.setHeader("Connection", "close");
+      refuseBody(req);
       res.setHeader("Retry-After", "5");
       res.status(503).type("text/plain").send("The portal is very busy. Please try again shortly.");
       return;
     }
     res.once("close", result.release);
     if (multipartParts(contentType, result.body) > MAX_MULTIPART_PARTS)
-      return tooLarge(res, "This form has too many parts.");
+      return tooLarge(req, res, "This form has too many parts.");
     res.locals.body = result.body;
     next();
   });

@@ -267,7 +267,7 @@ describe.each(["pglite", "postgres"] as const)("on %s", (kind) => {
       expect(double.headers.location ?? "", label).not.toMatch(/^(https?:)?\/\/evil/);
       // A form from this site is judged by its Origin alone: a wrong password is a 400 page,
       // not Remix's "host does not match origin" 500.
-      const body = "email=nobody%40test.example&password=not-the-password";
+      const body = `email=nobody${spoofs.indexOf(headers)}%40test.example&password=not-the-password`;
       const post = await rawRequest(server.baseUrl, {
         method: "POST",
         path: "/login",
