@@ -71,7 +71,12 @@ async function compare(
   const difference = Math.abs(median(known) - median(unknown));
   // The narrower spread: a path that sometimes does more work widens its own.
   const spread = Math.min(quartileSpread(known), quartileSpread(unknown));
-  return { difference, spread, known: median(known), unknown: median(unknown) };
+  const slower = Math.max(median(known), median(unknown));
+  // What a loaded test machine can show between two equal paths: half the spread, or a quarter of
+  // the answer time (the path without an oracle moved 9 ms of 47 under two test workers). The old
+  // forgot-password, which did the account's work before answering, took 86 ms against 34: 52 apart.
+  const allowed = Math.max(0.5 * spread, 0.25 * slower, 2);
+  return { difference, spread, allowed, known: median(known), unknown: median(unknown) };
 }
 
 describe("no account oracle in response times", () => {
@@ -90,7 +95,7 @@ describe("no account oracle in response times", () => {
     expect(
       result.difference,
       `medians ${result.known.toFixed(1)} ms (known) and ${result.unknown.toFixed(1)} ms (unknown), spread ${result.spread.toFixed(1)} ms`,
-    ).toBeLessThan(Math.max(0.5 * result.spread, 2));
+    ).toBeLessThan(result.allowed);
   }, 120_000);
 
   test("sign-in answers a wrong password for a known address and any password for an unknown one in the same time", async () => {
@@ -109,6 +114,6 @@ describe("no account oracle in response times", () => {
     expect(
       result.difference,
       `medians ${result.known.toFixed(1)} ms (known) and ${result.unknown.toFixed(1)} ms (unknown), spread ${result.spread.toFixed(1)} ms`,
-    ).toBeLessThan(Math.max(0.5 * result.spread, 2));
+    ).toBeLessThan(result.allowed);
   }, 120_000);
 });
