@@ -1,12 +1,12 @@
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma } from "~/generated/prisma/client";
 import { db } from "./db.server";
 import { clock } from "~/lib/clock";
 
-/**
- * Failure counting for sign-in and MFA, kept in the database so that every app process sees the
- * same counts. A key is locked once its failures within the window reach the limit; each further
- * failure doubles the lock, up to a ceiling.
- */
+// Counts kept in the database (the Throttle table), so that every app process sees the same ones:
+// failures for sign-in and MFA, where a key is locked once its failures within the window reach
+// the limit and each further failure doubles the lock, up to a ceiling; and uses of the rate
+// limits of app/lib/rate-limits.server.ts, where a use past the limit is refused.
+
 /** The database client, or a transaction's, so that a count rolls back with the work it allows. */
 export type ThrottleClient = Pick<Prisma.TransactionClient, "$queryRaw" | "throttle">;
 
@@ -35,23 +35,42 @@ export async function lockedUntil(keys: string[], now = clock.now()): Promise<Da
   return times.length ? new Date(Math.max(...times)) : null;
 }
 
-/** Counts one failure against a key, atomically across processes; returns the new lock if any. */
-export async function recordFailure(
+/**
+ * Counts one use of `key` within its window, in one statement so that two processes counting at
+ * once cannot lose one; the window starts again once it has passed. With `limit`, a use that would
+ * go past it is not counted, and the answer is null.
+ */
+async function countUse(
+  client: ThrottleClient,
   key: string,
-  rule: ThrottleRule,
-  now = clock.now(),
-): Promise<Date | null> {
-  const windowStart = new Date(now.getTime() - rule.windowMs);
-  // One statement, so two processes counting at once cannot lose an increment.
-  const rows = await db.$queryRaw<{ failures: number }[]>`
+  windowMs: number,
+  now: Date,
+  limit?: number,
+): Promise<number | null> {
+  const windowStart = new Date(now.getTime() - windowMs);
+  const underLimit =
+    limit === undefined
+      ? Prisma.empty
+      : Prisma.sql`WHERE "Throttle"."windowStart" < ${windowStart} OR "Throttle"."failures" < ${limit}`;
+  const rows = await client.$queryRaw<{ failures: number }[]>`
     INSERT INTO "Throttle" ("key", "failures", "windowStart", "updatedAt")
     VALUES (${key}, 1, ${now}, ${now})
     ON CONFLICT ("key") DO UPDATE SET
       "failures" = CASE WHEN "Throttle"."windowStart" < ${windowStart} THEN 1 ELSE "Throttle"."failures" + 1 END,
       "windowStart" = CASE WHEN "Throttle"."windowStart" < ${windowStart} THEN ${now} ELSE "Throttle"."windowStart" END,
       "updatedAt" = ${now}
+    ${underLimit}
     RETURNING "failures"`;
-  const failures = Number(rows[0]?.failures ?? 1);
+  return rows.length ? Number(rows[0]!.failures) : null;
+}
+
+/** Counts one failure against a key; returns the new lock if any. */
+export async function recordFailure(
+  key: string,
+  rule: ThrottleRule,
+  now = clock.now(),
+): Promise<Date | null> {
+  const failures = (await countUse(db, key, rule.windowMs, now)) ?? 1;
   const ms = lockDuration(failures, rule);
   if (ms === 0) return null;
   const until = new Date(now.getTime() + ms);
@@ -75,17 +94,7 @@ export async function spendFromWindow(
   client: ThrottleClient = db,
   now = clock.now(),
 ): Promise<Date | null> {
-  const windowStart = new Date(now.getTime() - windowMs);
-  const counted = await client.$queryRaw<{ failures: number }[]>`
-    INSERT INTO "Throttle" ("key", "failures", "windowStart", "updatedAt")
-    VALUES (${key}, 1, ${now}, ${now})
-    ON CONFLICT ("key") DO UPDATE SET
-      "failures" = CASE WHEN "Throttle"."windowStart" < ${windowStart} THEN 1 ELSE "Throttle"."failures" + 1 END,
-      "windowStart" = CASE WHEN "Throttle"."windowStart" < ${windowStart} THEN ${now} ELSE "Throttle"."windowStart" END,
-      "updatedAt" = ${now}
-    WHERE "Throttle"."windowStart" < ${windowStart} OR "Throttle"."failures" < ${limit}
-    RETURNING "failures"`;
-  if (counted.length > 0) return null;
+  if ((await countUse(client, key, windowMs, now, limit)) !== null) return null;
   const row = await client.throttle.findUnique({ where: { key }, select: { windowStart: true } });
   return new Date((row?.windowStart.getTime() ?? now.getTime()) + windowMs);
 }
