@@ -133,6 +133,17 @@ describe.each(["pglite", "postgres"] as const)("on %s", (kind) => {
       // Both versions are there in full, for the reader to compare.
       expect(history.answer.text).toContain(`a0\na1\na2`);
       expect(history.answer.text).toContain(`b0\nb1\nb2`);
+      // ... and each downloads whole, from the links the page gives.
+      for (const [version, body] of [
+        [2, first],
+        [3, second],
+      ] as const) {
+        const href = `${page}/versions/${version}`;
+        expect(history.answer.text).toContain(`href="${href}"`);
+        const download = await editor.get(href);
+        expect(download.status).toBe(200);
+        expect(download.text).toBe(body);
+      }
       expect(history.ms, `ordinary page: ${slack} ms`).toBeLessThan(ANSWER_MS + slack);
       expect(history.health.length).toBeGreaterThan(0);
       expect(Math.max(...history.health)).toBeLessThan(HEALTH_MS + slack);

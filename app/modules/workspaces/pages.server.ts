@@ -6,6 +6,7 @@ import { notFound, stale, type Refusal, type ServiceResult } from "~/lib/service
 import { renderMarkdown } from "~/lib/markdown.server";
 import { sharedWorkspaceCache, type CacheOption } from "./content-cache.server";
 import { pageDiff } from "./diff";
+import { MARKING_LABELS } from "./rules";
 import { pageHistoryRows } from "./queries.server";
 import type { PageInput, PageSaveInput } from "./schema";
 import { access, sharedReadAccess, type Tx } from "./access.server";
@@ -220,6 +221,32 @@ export async function getPageHistory(
   return cache.read(workspace, ["history", pageId, query.from, query.to, query.list], () =>
     readPageHistory(workspaceId, pageId, query),
   );
+}
+
+/**
+ * One version of a page as a markdown file, named after the workspace's marking and the page, for
+ * reading a version outside the portal (the history offers it when two versions are too
+ * different to compare line by line).
+ */
+export async function downloadPageVersion(
+  actor: Actor,
+  workspaceId: string,
+  pageId: string,
+  version: number,
+) {
+  const { workspace } = await sharedReadAccess(actor, workspaceId);
+  const row = await db.pageVersion.findFirst({
+    where: { pageId, version, page: { workspaceId } },
+    select: { title: true, body: true },
+  });
+  if (!row) throw notFound();
+  const marking = MARKING_LABELS[workspace.marking];
+  return {
+    data: Buffer.from(row.body, "utf8"),
+    filename: `${marking} ${row.title} (version ${version}).md`,
+    contentType: "text/markdown; charset=utf-8",
+    marking,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useParams } from "@remix-run/react";
 import { Form } from "~/components/form";
 import {
   Alert,
@@ -77,6 +77,8 @@ function historyHref(from: number, to: number, list: number) {
 
 export default function PageHistory() {
   const { history, asked, where } = useLoaderData<typeof loader>();
+  const { workspaceId } = useParams();
+  const versionsPath = `/workspaces/${workspaceId}/pages/${history.page.id}/versions`;
   const latest = history.page.version;
   const missing = history.missing;
   const newest = history.versions[0]?.version ?? latest;
@@ -123,16 +125,37 @@ export default function PageHistory() {
           caption={`Changes from version ${history.from} to version ${history.to}`}
         />
         {history.texts ? (
-          <div className="mt-4 grid gap-4 lg:grid-cols-2">
-            <TextareaField
-              label={`Version ${history.from} in full (read only)`}
-              textareaProps={{ readOnly: true, value: history.texts.from, rows: 20 }}
-            />
-            <TextareaField
-              label={`Version ${history.to} in full (read only)`}
-              textareaProps={{ readOnly: true, value: history.texts.to, rows: 20 }}
-            />
-          </div>
+          <>
+            <p className="mt-4">
+              Download them to compare in a tool of your own:{" "}
+              <a
+                href={`${versionsPath}/${history.from}`}
+                download
+                className="text-brand-700 underline"
+              >
+                version {history.from}
+              </a>{" "}
+              and{" "}
+              <a
+                href={`${versionsPath}/${history.to}`}
+                download
+                className="text-brand-700 underline"
+              >
+                version {history.to}
+              </a>{" "}
+              (markdown files).
+            </p>
+            <div className="mt-4 grid gap-4 lg:grid-cols-2">
+              <TextareaField
+                label={`Version ${history.from} in full (read only)`}
+                textareaProps={{ readOnly: true, value: history.texts.from, rows: 20 }}
+              />
+              <TextareaField
+                label={`Version ${history.to} in full (read only)`}
+                textareaProps={{ readOnly: true, value: history.texts.to, rows: 20 }}
+              />
+            </div>
+          </>
         ) : null}
       </section>
       <section aria-labelledby="versions-heading">

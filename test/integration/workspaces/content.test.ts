@@ -4,7 +4,13 @@ import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
 import { addComment, createThread, getThread } from "~/modules/workspaces/discussion.server";
 import { downloadFile, listFiles, uploadFile } from "~/modules/workspaces/files.server";
-import { getPage, getPageHistory, listPages, savePage } from "~/modules/workspaces/pages.server";
+import {
+  downloadPageVersion,
+  getPage,
+  getPageHistory,
+  listPages,
+  savePage,
+} from "~/modules/workspaces/pages.server";
 import {
   getRegistration,
   registerFindings,
@@ -151,6 +157,16 @@ describe("pages", () => {
     // An ordinary comparison carries no texts.
     const same = await getPageHistory(w.jpStaff, id, pageId, { from: 2, to: 2 });
     expect(same.texts).toBeNull();
+    // Each version downloads as a markdown file named after the marking and the page.
+    const v1 = await downloadPageVersion(w.jpStaff, id, pageId, 1);
+    expect(v1.data.toString("utf8")).toBe(lines("old"));
+    expect(v1.filename).toBe("OFFICIAL Data (version 1).md");
+    expect(v1.contentType).toBe("text/markdown; charset=utf-8");
+    expect((await downloadPageVersion(w.jpStaff, id, pageId, 2)).data.toString()).toBe(
+      lines("new"),
+    );
+    await expect(downloadPageVersion(w.jpStaff, id, pageId, 3)).rejects.toSatisfy(NOT_FOUND);
+    await expect(downloadPageVersion(w.hostHr, id, pageId, 1)).rejects.toSatisfy(NOT_FOUND);
 
     const stale = await savePage(w.usStaff, id, pageId, {
       title: "Data",
@@ -172,6 +188,7 @@ describe("pages", () => {
       savePage: () =>
         savePage(w.jpStaff, mine, c.pageId, { title: "Mine", body: "Mine", baseVersion: 1 }),
       downloadFile: () => downloadFile(w.jpStaff, mine, c.fileId, 1),
+      downloadPageVersion: () => downloadPageVersion(w.jpStaff, mine, c.pageId, 1),
       getThread: () => getThread(w.jpStaff, mine, c.threadId),
       addComment: () => addComment(w.jpStaff, mine, c.threadId, "Hello"),
       moveTask: () => moveTask(w.jpStaff, mine, { taskId: c.taskId, status: "DONE", version: 0 }),
