@@ -85,9 +85,15 @@ const builtInHandlers: Record<number, StatusHandler> = {
       </p>
     </ErrorPage>
   ),
-  429: () => (
+  // A limit's refusal (tooManyRequests) says which limit and when to try again.
+  429: ({ error }) => (
     <ErrorPage title="Too many attempts">
-      <p className="text-gray-900">Wait a few minutes, then try again.</p>
+      <p className="text-gray-900">
+        {responseMessage(error) || "Wait a few minutes, then try again."}
+      </p>
+      <p>
+        <Link to="/">Go to the home page</Link>
+      </p>
     </ErrorPage>
   ),
 };

@@ -1,5 +1,5 @@
 import { clock } from "~/lib/clock";
-import type { Refusal } from "~/lib/service";
+import { refusalInit, type Refusal } from "~/lib/service";
 import { spendFromWindow, type ThrottleClient } from "~/lib/throttle.server";
 
 const HOUR = 60 * 60_000;
@@ -66,19 +66,24 @@ export async function spendRateLimit(
 }
 
 /**
+ * A refusal over a limit as a response to throw: 429, Retry-After, and the refusal's message as
+ * the body (shown by a download as text, and by a page's "Too many attempts" error page).
+ */
+export function tooManyRequests(refusal: Refusal) {
+  return new Response(refusal.errors[""]![0], {
+    status: 429,
+    headers: {
+      "Content-Type": "text/plain; charset=utf-8",
+      ...refusalInit(refusal).headers,
+    },
+  });
+}
+
+/**
  * For loaders and downloads, which answer with a file rather than a form: spends one use, or
  * throws a 429 with Retry-After and the refusal's message.
  */
 export async function requireRateLimit(name: RateLimitName, subject: string) {
   const refusal = await spendRateLimit(name, subject);
-  if (!refusal) return;
-  throw new Response(refusal.errors[""]![0], {
-    status: 429,
-    headers: {
-      "Content-Type": "text/plain; charset=utf-8",
-      "Retry-After": String(
-        Math.max(1, Math.ceil((refusal.lockedUntil!.getTime() - clock.ms()) / 1000)),
-      ),
-    },
-  });
+  if (refusal) throw tooManyRequests(refusal);
 }

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { refusalInit } from "~/lib/service";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Form } from "~/components/form";
@@ -25,11 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request), MfaEnrolmentSchema);
   if (!parsed.success) return data({ errors: parsed.errors, recoveryCodes: null }, { status: 400 });
   const result = await confirmMfaEnrolment(user, parsed.data, requestInfo(request, context));
-  if (!result.ok)
-    return data(
-      { errors: result.errors, recoveryCodes: null },
-      { status: result.lockedUntil ? 429 : 400 },
-    );
+  if (!result.ok) return data({ errors: result.errors, recoveryCodes: null }, refusalInit(result));
   return { errors: null, recoveryCodes: result.recoveryCodes };
 }
 

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { refusalInit } from "~/lib/service";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Form } from "~/components/form";
@@ -32,11 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(await readFormData(request), schema);
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const result = await changePassword(user, parsed.data, requestInfo(request, context));
-  if (!result.ok)
-    return data(
-      { errors: result.errors },
-      { status: "lockedUntil" in result && result.lockedUntil ? 429 : 400 },
-    );
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   return redirectWithFlash(
     "/account",
     {

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { refusalInit } from "~/lib/service";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Form } from "~/components/form";
@@ -24,8 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
   const previous = await getSession(request);
   const result = await signIn(parsed.data, requestInfo(request, context), previous?.id);
-  if (!result.ok)
-    return data({ errors: result.errors }, { status: result.lockedUntil ? 429 : 400 });
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   const to = result.needsMfa
     ? `/login/mfa?${new URLSearchParams({ redirectTo: safeRedirect(parsed.data.redirectTo) })}`
     : safeRedirect(parsed.data.redirectTo);

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { refusalInit } from "~/lib/service";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useSearchParams } from "@remix-run/react";
 import { Form } from "~/components/form";
@@ -36,8 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     parsed.data.code,
     requestInfo(request, context),
   );
-  if (!result.ok)
-    return data({ errors: result.errors }, { status: result.lockedUntil ? 429 : 400 });
+  if (!result.ok) return data({ errors: result.errors }, refusalInit(result));
   const to = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   return redirect(to, {
     headers: { "Set-Cookie": sessionCookie(result.token, result.cookieExpiresAt) },

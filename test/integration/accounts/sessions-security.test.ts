@@ -99,17 +99,29 @@ async function answer(run: () => unknown) {
       status: value.status,
       location: value.headers.get("Location"),
       cookies: value.headers.getSetCookie(),
+      retryAfter: value.headers.get("Retry-After"),
       data: null as Record<string, unknown> | null,
     };
-  const init = value as { type?: string; data?: unknown; init?: { status?: number } };
+  const init = value as {
+    type?: string;
+    data?: unknown;
+    init?: { status?: number; headers?: Record<string, string> };
+  };
   if (init?.type === "DataWithResponseInit")
     return {
       status: init.init?.status ?? 200,
       location: null,
       cookies: [],
+      retryAfter: init.init?.headers?.["Retry-After"] ?? null,
       data: init.data as Record<string, unknown>,
     };
-  return { status: 200, location: null, cookies: [], data: value as Record<string, unknown> };
+  return {
+    status: 200,
+    location: null,
+    cookies: [],
+    retryAfter: null,
+    data: value as Record<string, unknown>,
+  };
 }
 
 /** The session token a Set-Cookie list carries (the session cookie only), or null. */
@@ -166,6 +178,22 @@ describe("session ids", () => {
       expect(await alive(before)).toBe(false);
       expect(await alive(after.token!)).toBe(true);
     }
+  });
+
+  test("wrong codes at the second step: a 429 that says when to retry", async () => {
+    const user = await newUser({ roles: ["HR"], mfaKey: true });
+    const first = await signInThroughForm(user.email);
+    const attempt = (code: string) =>
+      answer(() =>
+        call(loginMfa.action, request("/login/mfa", { token: first.token!, form: { code } })),
+      );
+    const wrong = String((Number(totpCodeAt(user.mfaKey!)) + 500_000) % 1_000_000).padStart(6, "0");
+    const statuses = [];
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) statuses.push((await attempt(wrong)).status);
+    expect(statuses).toEqual([...Array(ACCOUNT_LIMIT - 1).fill(400), 429]);
+    const right = await attempt(totpCodeAt(user.mfaKey!));
+    expect(right.status).toBe(429);
+    expect(Number(right.retryAfter)).toBeGreaterThan(0);
   });
 
   test("rotation at the second step: the half-signed-in id dies and a new one is issued", async () => {
@@ -372,9 +400,12 @@ describe("re-authentication", () => {
     expect(statuses.at(-1)).toBe(429);
     const right = await change(world.password);
     expect(right.status).toBe(429);
+    expect(Number(right.retryAfter)).toBeGreaterThan(0);
     expect((right.data!.errors as { current: string[] }).current[0]).toMatch(/^Too many attempts/);
     expect((await db.password.findUniqueOrThrow({ where: { userId: user.id } })).hash).toBe(hash);
-    expect((await signInThroughForm(user.email)).status).toBe(429);
+    const locked = await signInThroughForm(user.email);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.retryAfter)).toBeGreaterThan(0);
   });
 
   test("email: no form can change an address, so there is nothing to re-authenticate", async () => {
@@ -476,6 +507,7 @@ describe("re-authentication", () => {
       expect(last!.status).toBe(429);
       const right = await confirm({ code: totpCodeAt(key), current: world.password });
       expect(right.status).toBe(429);
+      expect(Number(right.retryAfter)).toBeGreaterThan(0);
       expect((right.data!.errors as { current: string[] }).current[0]).toMatch(
         /^Too many attempts/,
       );

@@ -13,6 +13,7 @@ import { inviteMember } from "~/modules/workspaces/members.server";
 import { createPage } from "~/modules/workspaces/pages.server";
 import { registerFindings } from "~/modules/workspaces/registrations.server";
 import { createTask } from "~/modules/workspaces/tasks.server";
+import { action as applyAction } from "~/routes/postings/postings.$postingId.apply";
 import { action as pagesAction } from "~/routes/workspaces/workspaces.$workspaceId.pages._index";
 import { uniqueEmail } from "#test/factories";
 import { pdfBytes } from "#test/factories/postings";
@@ -172,6 +173,20 @@ describe("rate limits per person", () => {
     expect(await startApplication(applicant, first, BEFORE_DEADLINE)).toMatchObject({ ok: true });
     const refused = await startApplication(applicant, second, BEFORE_DEADLINE);
     expect(refused).toMatchObject({ ok: false, lockedUntil: expect.any(Date) });
+    // The apply button's route answers 429 with Retry-After, and the page says which limit.
+    const thrown = await call(
+      applyAction,
+      post(`/postings/${second}/apply`, await sessionCookieFor(applicant.id), {}),
+      { postingId: second },
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(thrown).toBeInstanceOf(Response);
+    const response = thrown as Response;
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await response.text()).toMatch(/limit of 20 new applications in a day/);
     expect(await db.application.count({ where: { applicantId: applicant.id } })).toBe(1);
   });
 
