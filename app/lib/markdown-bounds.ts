@@ -118,17 +118,35 @@ export function blocksOf(source: string): { lines: string[]; offset: number }[] 
   return blocks;
 }
 
+/** A fence that opens fenced code: three or more backticks (no backtick after) or tildes. */
+const FENCE_OPEN = /^(`{3,})[^`\r\n]*(?:\r\n|\r|\n)?$|^(~{3,})/;
+
+/** Whether `line` closes a fence opened by `fence`; as lenient as micromark or more so. */
+function closesFence(line: string, fence: string): boolean {
+  const match = /^[ \t]{0,3}(`{3,}|~{3,})[ \t]*(?:\r\n|\r|\n)?$/.exec(line);
+  return !!match && match[1]![0] === fence[0] && match[1]!.length >= fence.length;
+}
+
 /**
  * `source` cut into the parts micromark may render and the blocks to show as plain text. A
  * document within the limits comes back as one markdown segment holding the whole input.
+ *
+ * Fenced code is literal text to micromark, so its lines are not counted and never fall back: a
+ * code listing full of `_` stays a listing. Only fences micromark certainly opens at the top level
+ * are recognised: unindented, after a blank line or at the start, in a document with no raw HTML
+ * (an HTML block can run past blank lines and hide a fence from micromark). Any other fence is
+ * counted like text, which can only cost it its formatting.
  */
 export function markdownSegments(source: string): MarkdownSegment[] {
   const segments: MarkdownSegment[] = [];
+  const fencesTrusted = !/^ {0,3}</m.test(source);
   let markdown = "";
   let walkBack = 0;
   let offset = 0;
   let block: string[] = [];
   let blockOffset = 0;
+  let fence: string | null = null;
+  let atTopLevel = true;
   const endBlock = () => {
     if (!block.length) return;
     const cost = blockCost(block, blockOffset);
@@ -143,14 +161,28 @@ export function markdownSegments(source: string): MarkdownSegment[] {
     block = [];
   };
   for (const line of linesOf(source)) {
-    if (isBlank(line)) {
+    offset += line.length;
+    if (fence) {
+      markdown += line;
+      if (closesFence(line, fence)) {
+        fence = null;
+        atTopLevel = true;
+      }
+      continue;
+    }
+    const opens = fencesTrusted && atTopLevel ? FENCE_OPEN.exec(line) : null;
+    if (opens) {
+      markdown += line;
+      fence = opens[1] ?? opens[2]!;
+    } else if (isBlank(line)) {
       endBlock();
       markdown += line;
+      atTopLevel = true;
     } else {
-      if (!block.length) blockOffset = offset;
+      if (!block.length) blockOffset = offset - line.length;
       block.push(line);
+      atTopLevel = false;
     }
-    offset += line.length;
   }
   endBlock();
   if (markdown || !segments.length) segments.push({ plain: false, text: markdown });

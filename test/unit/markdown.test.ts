@@ -102,4 +102,32 @@ describe("bounded work on hostile markdown", () => {
     expect(html).toContain(`<p>${"*_".repeat(200)}</p>`);
     expect(html).toContain('<a href="https://example.org">link</a>');
   });
+
+  test("fenced code is not counted: a listing full of underscores stays a listing", () => {
+    const lines = "def __init__(self):\n    self.__a_b__ = c_d * e_f\n".repeat(30);
+    const listing = `${lines}\n${lines}`;
+    for (const fence of ["```", "~~~~"]) {
+      const doc = `# Run\n\n${fence}python\n${listing}${fence}\n\nAfter *this*.\n`;
+      expect(markdownSegments(doc)).toEqual([{ plain: false, text: doc }]);
+      expect(renderMarkdown(doc)).toBe(micromark(doc));
+    }
+    const unclosed = "```\n" + "a_b *c* [d](".repeat(2_000);
+    expect(renderMarkdown(unclosed)).toBe(micromark(unclosed));
+  });
+
+  const hiddenFences: Record<string, string> = {
+    "after raw HTML that runs past the blank line": "<!--\n\n```\n-->\n",
+    "indented into a list item": "- a\n\n  ```\n",
+    "right after a paragraph line": "text\n```\n",
+    "a backtick in the info string (not a fence)": "```a`b\n",
+  };
+  test.each(Object.entries(hiddenFences))(
+    "a fence micromark may not open is counted like text: %s",
+    (_, prefix) => {
+      const doc = prefix + "[a](".repeat(20_000) + "\n";
+      const hostile = markdownSegments(doc).filter((s) => s.text.includes("[a]([a]("));
+      expect(hostile.length).toBeGreaterThan(0);
+      expect(hostile.every((s) => s.plain)).toBe(true);
+    },
+  );
 });
