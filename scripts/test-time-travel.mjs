@@ -6,6 +6,8 @@
 //   npm run test:time-travel              every date
 //   npm run test:time-travel -- far       only the named dates (today, uk-dst, us-dst,
 //                                         new-year, leap-day, far)
+//
+// TIME_TRAVEL_DATABASES=postgres (or pglite) runs the integration suite on that database only.
 import { spawnSync } from "node:child_process";
 import { timeTravelDates } from "./lib/time-travel-dates.mjs";
 import { findPostgresBin, startPostgres } from "./pg-test-server.mjs";
@@ -20,6 +22,7 @@ for (const name of asked) {
   }
 }
 const names = asked.length ? asked : Object.keys(DATES);
+const databases = (process.env.TIME_TRAVEL_DATABASES ?? "pglite,postgres").split(",");
 
 let server;
 let url = process.env.TEST_POSTGRES_URL;
@@ -49,8 +52,8 @@ for (const name of names) {
       ["vitest", "run", "--project", "integration", "--maxWorkers=2", "--minWorkers=1"],
       { ...env, TEST_DB: db, ...(db === "postgres" ? { TEST_POSTGRES_URL: url } : {}) },
     );
-  const pglite = integration("pglite");
-  const postgres = url ? integration("postgres") : null;
+  const pglite = databases.includes("pglite") ? integration("pglite") : null;
+  const postgres = url && databases.includes("postgres") ? integration("postgres") : null;
   results.push({ name, clock, tz, unit, pglite, postgres });
 }
 await server?.stop();
