@@ -6,6 +6,13 @@ const bool = z
 
 const MIB = 1024 * 1024;
 
+const secretKey = z
+  .string()
+  .transform((v) => Buffer.from(v, "base64"))
+  .refine((b) => b.length === 32, {
+    message: "must be 32 bytes, base64-encoded (openssl rand -base64 32)",
+  });
+
 /** Every environment variable the portal reads. Documented in .env.example. */
 export const EnvSchema = z
   .object({
@@ -79,11 +86,20 @@ export const EnvSchema = z
     REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     // Request bodies held in memory at once, all requests together; beyond it, 503. Unset: room
     // for four of the largest uploads, what four working slots held before bodies were read first.
+    /** AES-256 key (32 bytes, base64) that seals stored secrets; required with DATABASE_URL in production. */
+    SECRETS_KEY: secretKey.optional(),
+    /** The key before a rotation: still opens secrets until they are resealed. */
+    SECRETS_KEY_PREVIOUS: secretKey.optional(),
     REQUEST_BODIES_MAX_BYTES: z.coerce
       .number()
       .int()
       .min(1024 * 1024)
       .optional(),
+  })
+  // On the embedded database a production process keeps a key file in DATA_DIR (secret-box).
+  .refine((env) => env.NODE_ENV !== "production" || !env.DATABASE_URL || env.SECRETS_KEY, {
+    path: ["SECRETS_KEY"],
+    message: "must be set in production with DATABASE_URL (openssl rand -base64 32)",
   })
   .transform((env) => ({
     ...env,

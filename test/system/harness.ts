@@ -52,9 +52,14 @@ export function tempDir(prefix = "exchange-system-") {
 /** Where a server's data lives: a PGlite data directory or a PostgreSQL database. */
 export type DbTarget = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
 
+/** The key that seals stored secrets for every process on a PostgreSQL target (required there). */
+const SYSTEM_SECRETS_KEY = Buffer.alloc(32, 7).toString("base64");
+
 /** The environment variables that point the app at a target. */
 export function dbEnv(target: DbTarget): Record<string, string> {
-  return target.kind === "pglite" ? { DATA_DIR: target.dataDir } : { DATABASE_URL: target.url };
+  return target.kind === "pglite"
+    ? { DATA_DIR: target.dataDir }
+    : { DATABASE_URL: target.url, SECRETS_KEY: SYSTEM_SECRETS_KEY };
 }
 
 /**
@@ -69,6 +74,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
     "SMTP_URL",
     "MIGRATIONS_DIR",
     "SECURE_COOKIES",
+    "SECRETS_KEY",
+    "SECRETS_KEY_PREVIOUS",
     "APP_URL",
     "PORT",
     "HOST",
