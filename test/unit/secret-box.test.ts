@@ -31,7 +31,7 @@ test("a sealed secret opens only with its key and for what it was sealed for", (
   // A flipped bit in the ciphertext is refused.
   const parts = sealed.split(":");
   const data = Buffer.from(parts[4]!, "base64url");
-  data[0] ^= 1;
+  data.writeUInt8(data.readUInt8(0) ^ 1, 0);
   parts[4] = data.toString("base64url");
   expect(() => openSecret(parts.join(":"), "totp:user-1")).toThrow();
   // Each seal uses a fresh IV.

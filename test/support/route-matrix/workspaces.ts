@@ -96,6 +96,10 @@ export const workspaceRoutes = (): Record<string, Case[]> => ({
     query: "?from=1&to=2",
     loader: members(L, "VIEWER"),
   })),
+  "routes/workspaces/workspaces.$workspaceId.pages.$pageId.versions.$version": perLabel((L) => ({
+    params: wsParams(L, (r) => ({ pageId: r.pageId, version: "1" })),
+    loader: members(L, "VIEWER"),
+  })),
   "routes/workspaces/workspaces.$workspaceId.files._index": perLabel((L) => ({
     params: wsParams(L),
     loader: members(L, "VIEWER"),

@@ -404,6 +404,23 @@ export const ENTRIES: Entry[] = [
         : ["the history lacks versions"],
   },
   {
+    file: "workspaces.$workspaceId.pages.$pageId.versions.$version.tsx",
+    kind: "loader",
+    name: "GET page version download",
+    path: (L) => `${pageUrl(L)}/versions/2`,
+    params: (L) => ({ ...pageParams(L), version: "2" }),
+    expect: needs("read"),
+    check: async (r, { L }) => {
+      const response = r.value as Response;
+      const problems: string[] = [];
+      if (!/^attachment;/.test(response.headers.get("Content-Disposition") ?? ""))
+        problems.push("the download is not an attachment");
+      if ((await response.clone().text()) !== L.pageBody)
+        problems.push("the download is not the version's text");
+      return problems;
+    },
+  },
+  {
     file: "workspaces.$workspaceId.files._index.tsx",
     kind: "loader",
     name: "GET files",

@@ -31,6 +31,7 @@ import * as wsMembers from "~/routes/workspaces/workspaces.$workspaceId.members"
 import * as wsPage from "~/routes/workspaces/workspaces.$workspaceId.pages.$pageId._index";
 import * as wsPageEdit from "~/routes/workspaces/workspaces.$workspaceId.pages.$pageId.edit";
 import * as wsPageHistory from "~/routes/workspaces/workspaces.$workspaceId.pages.$pageId.history";
+import * as wsPageVersion from "~/routes/workspaces/workspaces.$workspaceId.pages.$pageId.versions.$version";
 import * as wsPages from "~/routes/workspaces/workspaces.$workspaceId.pages._index";
 import * as wsRegistration from "~/routes/workspaces/workspaces.$workspaceId.registrations.$registrationId";
 import * as wsRegistrations from "~/routes/workspaces/workspaces.$workspaceId.registrations._index";
@@ -65,6 +66,7 @@ export const ROUTE_FILES: Record<string, RouteModule> = {
   "workspaces.$workspaceId.pages.$pageId._index.tsx": wsPage,
   "workspaces.$workspaceId.pages.$pageId.edit.tsx": wsPageEdit,
   "workspaces.$workspaceId.pages.$pageId.history.tsx": wsPageHistory,
+  "workspaces.$workspaceId.pages.$pageId.versions.$version.tsx": wsPageVersion,
   "workspaces.$workspaceId.files._index.tsx": wsFiles,
   "workspaces.$workspaceId.files.$fileId.$version.tsx": wsDownload,
   "workspaces.$workspaceId.discussion._index.tsx": wsDiscussion,
