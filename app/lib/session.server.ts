@@ -64,7 +64,14 @@ function expiryFor(createdAt: Date, lastSeenAt: Date) {
 /** A new session with a fresh random token (never reused across sign-ins). */
 export async function createSession(
   userId: string,
-  opts: { mfaVerified: boolean; ipAddress?: string; userAgent?: string },
+  opts: {
+    mfaVerified: boolean;
+    /** How the person signed in ("password" unless said), and whether that resists phishing. */
+    method?: "password" | "passkey" | "sso";
+    phishingResistant?: boolean;
+    ipAddress?: string;
+    userAgent?: string;
+  },
 ) {
   const token = generateToken();
   const now = clock.now();
@@ -77,6 +84,8 @@ export async function createSession(
       lastSeenAt: now,
       expiresAt,
       mfaVerified: opts.mfaVerified,
+      method: opts.method ?? "password",
+      phishingResistant: opts.phishingResistant ?? false,
       ipAddress: (opts.ipAddress ?? "").slice(0, 64),
       userAgent: (opts.userAgent ?? "").slice(0, 256),
     },
