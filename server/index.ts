@@ -67,6 +67,9 @@ if (env.TRUST_PROXY) app.set("trust proxy", 1);
 const appOrigin = new URL(env.APP_URL).origin;
 // The app's forms and links use only these; anything else (TRACE, PUT, ...) is refused up front.
 const METHODS = ["GET", "HEAD", "POST"];
+// SCIM provisioning (RFC 7644) replaces, patches and deletes people: those verbs, on its paths only.
+const SCIM_METHODS = [...METHODS, "PUT", "PATCH", "DELETE"];
+const isScimPath = (path: string) => path.toLowerCase().startsWith("/scim/v2/");
 
 app.use((req, res, next) => {
   const begun = performance.now();
@@ -80,8 +83,9 @@ app.use((req, res, next) => {
     });
     if (line) console.log(line);
   });
-  if (!METHODS.includes(req.method)) {
-    res.setHeader("Allow", METHODS.join(", "));
+  const allowed = isScimPath(req.path) ? SCIM_METHODS : METHODS;
+  if (!allowed.includes(req.method)) {
+    res.setHeader("Allow", allowed.join(", "));
     res.status(405).type("text/plain").send("This method is not supported here.");
     return;
   }

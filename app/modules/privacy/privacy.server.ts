@@ -344,6 +344,8 @@ export async function eraseUser(
           jobTitle: "",
           team: "",
           lineManagerId: null,
+          // The identity provider's id for them would link the erased account back to a person.
+          scimExternalId: null,
           deactivatedAt: user.deactivatedAt ?? now,
         },
       });

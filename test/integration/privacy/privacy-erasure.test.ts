@@ -53,6 +53,8 @@ async function occurrences(needle: string) {
   return found;
 }
 
+const EXTERNAL_ID = "entra-object-id-erin-7f3a";
+
 beforeAll(async () => {
   w = await createPipelineWorld();
   await ensureChecklistTemplate(db, {
@@ -71,6 +73,8 @@ beforeAll(async () => {
     password: PASSWORD,
   });
   person = { id: user.id, email: user.email, roles: ["STAFF"], instituteId: w.uk.id };
+  // Provisioned by the institute's identity provider, which named them by its own id.
+  await db.user.update({ where: { id: user.id }, data: { scimExternalId: EXTERNAL_ID } });
   await db.profile.create({ data: { userId: user.id, bio: BIO, location: "London" } });
 
   // A whole secondment: application with a CV, notes, offer, placement and evidence.
@@ -144,7 +148,7 @@ test("erasure leaves nothing personal in any table; records stay; the chain veri
   expect(result).toMatchObject({ ok: true, legacyAuditEvents: 0 });
   if (result.ok) expect(result.auditEventsErased).toBeGreaterThan(3);
 
-  for (const needle of [person.email, NAME, BIO, "Research scientist", REQ.ipAddress])
+  for (const needle of [person.email, NAME, BIO, "Research scientist", REQ.ipAddress, EXTERNAL_ID])
     expect(await occurrences(needle), needle).toEqual([]);
   expect(await db.storedFile.count({ where: { id: cvId } })).toBe(0);
   expect(await db.storedFile.count({ where: { ownerId: person.id, filename: "nda.pdf" } })).toBe(0);

@@ -183,6 +183,25 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
         description: longText(500, "What the area covers."),
       },
     },
+    // SCIM answers a bearer token only: a form with a session cookie (what a forged cross-site
+    // form carries) must be refused without a write. JSON with a real token is fuzzed in
+    // test/integration/scim/scim-fuzz.test.ts.
+    "scim.v2.Users._index.ts": {
+      actors: ["admin", "anonymous"],
+      path: () => "/scim/v2/Users",
+      form: { userName: text("forged@example.org"), active: oneOf("true", "false") },
+    },
+    "scim.v2.Users.$userId.ts": {
+      actors: ["admin", "anonymous"],
+      params: { userId: f.victims.map((v) => v.id) },
+      path: (q) => `/scim/v2/Users/${q.userId}`,
+      form: { active: oneOf("false", "False"), userName: text("forged@example.org") },
+    },
+    "scim.v2.$.ts": {
+      actors: ["admin", "anonymous"],
+      path: () => "/scim/v2/Groups",
+      form: { displayName: text("Group") },
+    },
     "admin.expertise._index.tsx": {
       actors: ["admin"],
       path: () => "/admin/expertise",
@@ -197,6 +216,15 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
         country: oneOf("JP", "GB", "us", "XX", "U", "USA"),
         timeZone: oneOf("Asia/Tokyo", "UTC", "Europe/London", "Mars/Olympus_Mons", "utc"),
         locale: oneOf("ja-JP", "en-GB", "en-us", "xx", "en-GB-oxendict", "EN"),
+      },
+    },
+    "admin.institutes.$instituteId_.scim.tsx": {
+      actors: ["admin"],
+      params: { instituteId: [f.w.jp.id, f.w.uk.id] },
+      path: (q) => `/admin/institutes/${q.instituteId}/scim`,
+      form: {
+        intent: oneOf("rotate", "revoke", "domains", "", "constructor"),
+        emailDomains: oneOf("example.gov", "a.example, b.example", "@x.org", "not a domain", ""),
       },
     },
     "admin.outbox.$emailId.tsx": {

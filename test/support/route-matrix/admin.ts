@@ -62,6 +62,18 @@ export const adminRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
+  // SCIM provisioning settings: the domains form, saved empty (a token is made in
+  // test/integration/scim/scim-admin.test.ts, since it is shown once in the answer).
+  "routes/admin/admin.institutes.$instituteId_.scim": [
+    {
+      params: () => ({ instituteId: w.ids.JP }),
+      loader: adminOnly(),
+      action: {
+        form: () => ({ intent: "domains", emailDomains: "" }),
+        expect: adminOnly(`to:/admin/institutes/${w.ids.JP}/scim`),
+      },
+    },
+  ],
   // Mail kept in the outbox is readable by admins (PRODUCT.md): workspace invitations name their
   // workspace.
   "routes/admin/admin.outbox._index": [

@@ -7,6 +7,7 @@ import { directoryRoutes } from "#test/support/route-matrix/directory";
 import { postingAndApplicationRoutes } from "#test/support/route-matrix/postings-and-applications";
 import { placementAndChecklistRoutes } from "#test/support/route-matrix/placements-and-checklists";
 import { workspaceRoutes } from "#test/support/route-matrix/workspaces";
+import { scimRoutes } from "#test/support/route-matrix/scim";
 
 export const declarations = (): Record<string, Case[]> => ({
   ...publicAndAccountRoutes(),
@@ -15,4 +16,5 @@ export const declarations = (): Record<string, Case[]> => ({
   ...postingAndApplicationRoutes(),
   ...placementAndChecklistRoutes(),
   ...workspaceRoutes(),
+  ...scimRoutes(),
 });
