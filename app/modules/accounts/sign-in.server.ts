@@ -1,4 +1,3 @@
-import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
 import { verifyAgainstDummy, verifyPassword } from "~/lib/password.server";
 import type { Actor } from "~/lib/permissions";
@@ -191,20 +190,5 @@ export async function signOutEverywhere(actor: Actor, req: RequestInfo) {
     targetType: "User",
     targetId: actor.id,
     ipAddress: req.ipAddress,
-  });
-}
-
-export async function listMySessions(actor: Actor) {
-  return db.session.findMany({
-    where: { userId: actor.id, expiresAt: { gt: clock.now() } },
-    orderBy: { lastSeenAt: "desc" },
-    select: {
-      id: true,
-      createdAt: true,
-      lastSeenAt: true,
-      expiresAt: true,
-      ipAddress: true,
-      userAgent: true,
-    },
   });
 }

@@ -284,7 +284,14 @@ export async function getUserForAdmin(actor: Actor, userId: string) {
     orderBy: { displayName: "asc" },
     select: { id: true, displayName: true, jobTitle: true },
   });
-  return { user: { ...user, mfaEnabled: Boolean(user.mfa?.confirmedAt) }, managers };
+  return {
+    user: {
+      ...user,
+      mfaEnabled: Boolean(user.mfa?.confirmedAt),
+      hasSecondFactor: Boolean(user.mfa),
+    },
+    managers,
+  };
 }
 
 /** Institutes and their active people, for the invitation form's choices. */
