@@ -56,6 +56,7 @@ export const EnvSchema = z
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     SIGNIN_MAX_FAILURES_ACCOUNT: z.coerce.number().int().min(1).default(5),
     SIGNIN_MAX_FAILURES_IP: z.coerce.number().int().min(1).default(30),
+    SIGNIN_MAX_FAILURES_ACCOUNT_ANY_ADDRESS: z.coerce.number().int().min(1).default(100),
     RESET_TOKEN_MINUTES: z.coerce
       .number()
       .int()

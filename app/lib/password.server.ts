@@ -1,5 +1,7 @@
 import { hash, verify } from "@node-rs/argon2";
-import { dictionary } from "@zxcvbn-ts/language-common";
+import { ZxcvbnFactory } from "@zxcvbn-ts/core";
+import { adjacencyGraphs, dictionary } from "@zxcvbn-ts/language-common";
+import { dictionary as englishDictionary, translations } from "@zxcvbn-ts/language-en";
 import {
   PASSWORD_MIN_LENGTH,
   PASSWORD_MIN_LENGTH_WITH_MFA,
@@ -37,14 +39,60 @@ export function commonPasswords(): Set<string> {
   return common;
 }
 
+let estimator: ZxcvbnFactory | undefined;
+function strengthEstimator() {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...dictionary, ...englishDictionary },
+    graphs: adjacencyGraphs,
+    translations,
+  });
+  return estimator;
+}
+
 /**
- * Server-side checks: length for the account's MFA state, and the list. Returns a message that
- * says why, or null when the password is acceptable.
+ * The lowest zxcvbn score accepted: 4 (about 10^10 guesses or more) for a password that is the only
+ * factor; 2 (10^6) when a second factor backs it, since the password alone then opens nothing.
+ * The figures are in docs/decisions/015-password-strength.md.
  */
-export function passwordProblem(
-  password: string,
-  context: { mfaEnabled: boolean; email?: string; displayName?: string },
-): string | null {
+export const MIN_STRENGTH_SCORE = 4;
+export const MIN_STRENGTH_SCORE_WITH_MFA = 2;
+
+export type PasswordContext = {
+  mfaEnabled: boolean;
+  email?: string;
+  displayName?: string;
+  instituteName?: string;
+  instituteCode?: string;
+};
+
+/**
+ * What an attacker who knows the person would try first: their name, address and institute, whole
+ * and word by word, and run together ("alicesmith", "usaisafetyinstitute").
+ */
+function personalWords(context: PasswordContext): string[] {
+  const words = new Set<string>();
+  for (const value of [
+    context.displayName,
+    context.email,
+    context.instituteName,
+    context.instituteCode,
+  ]) {
+    if (!value) continue;
+    const lower = value.normalize("NFKC").toLowerCase();
+    const parts = lower.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    words.add(lower);
+    words.add(parts.join(""));
+    for (const part of parts) words.add(part);
+  }
+  return [...words];
+}
+
+/**
+ * Server-side checks: length for the account's MFA state, the list, then the strength estimate
+ * with the person's own words. Returns a message that says why, or null when the password is
+ * acceptable.
+ */
+export function passwordProblem(password: string, context: PasswordContext): string | null {
   const min = context.mfaEnabled ? PASSWORD_MIN_LENGTH_WITH_MFA : PASSWORD_MIN_LENGTH;
   const length = passwordLength(password);
   if (length < min) return `Use at least ${min} characters.`;
@@ -61,5 +109,18 @@ export function passwordProblem(
   if (context.displayName && lower === context.displayName.toLowerCase()) {
     return "Do not use your name as your password.";
   }
-  return null;
+  return strengthProblem(password, context);
+}
+
+function strengthProblem(password: string, context: PasswordContext): string | null {
+  const minScore = context.mfaEnabled ? MIN_STRENGTH_SCORE_WITH_MFA : MIN_STRENGTH_SCORE;
+  const result = strengthEstimator().check(password, personalWords(context));
+  if (result.score >= minScore) return null;
+  const usesOwnWords = result.sequence.some(
+    (match) => match.pattern === "dictionary" && match.dictionaryName === "userInputs",
+  );
+  const why = usesOwnWords
+    ? "It is built from your name, email address or institute, which anyone can find."
+    : (result.feedback.warning ?? "It follows a pattern that is quick to guess.");
+  return `This password is too easy to guess. ${why} A few unrelated words make a strong, memorable password.`;
 }

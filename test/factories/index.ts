@@ -3,6 +3,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { hashPassword } from "~/lib/password.server";
 import { generateToken, hashToken } from "~/lib/tokens.server";
 import { generateTotpKey } from "~/lib/totp.server";
+import { sealTotpKey } from "~/modules/accounts/totp-keys.server";
 import { clock } from "~/lib/clock";
 
 // Shared by the demo data (prisma/demo.ts) and the tests: one place that knows how to make valid institutes and people.
@@ -79,11 +80,11 @@ export async function ensureUser(db: PrismaClient, spec: UserSpec) {
   let mfaKey: Uint8Array | undefined;
   if (spec.mfaKey) {
     mfaKey = spec.mfaKey === true ? generateTotpKey() : spec.mfaKey;
-    const key = Buffer.from(mfaKey);
+    const sealedKey = sealTotpKey(user.id, mfaKey);
     await db.mfaSecret.upsert({
       where: { userId: user.id },
-      create: { userId: user.id, key, confirmedAt: clock.now() },
-      update: { key, confirmedAt: clock.now(), lastUsedStep: 0n },
+      create: { userId: user.id, sealedKey, confirmedAt: clock.now() },
+      update: { sealedKey, key: null, confirmedAt: clock.now(), lastUsedStep: 0n },
     });
   }
   return { ...user, mfaKey };

@@ -12,6 +12,8 @@ import { createWorld, ensureUser, uniqueEmail, type UserSpec } from "#test/facto
 export const APP_URL = "https://exchange.example.org";
 export const ACCOUNT_LIMIT = 3;
 export const IP_LIMIT = 8;
+/** Failures against one account from any addresses before it locks everywhere. */
+export const ACCOUNT_ANY_ADDRESS_LIMIT = 7;
 export const IDLE_MINUTES = 30;
 export const ABSOLUTE_HOURS = 2;
 export const RESET_MINUTES = 60;
@@ -30,6 +32,7 @@ export function setUpAccountsWorld() {
       APP_URL,
       SIGNIN_MAX_FAILURES_ACCOUNT: String(ACCOUNT_LIMIT),
       SIGNIN_MAX_FAILURES_IP: String(IP_LIMIT),
+      SIGNIN_MAX_FAILURES_ACCOUNT_ANY_ADDRESS: String(ACCOUNT_ANY_ADDRESS_LIMIT),
       SESSION_IDLE_MINUTES: String(IDLE_MINUTES),
       SESSION_ABSOLUTE_HOURS: String(ABSOLUTE_HOURS),
       RESET_TOKEN_MINUTES: String(RESET_MINUTES),

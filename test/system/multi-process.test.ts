@@ -324,7 +324,7 @@ test("a sign-in with MFA: the password on one process, the code on another, used
   }
 });
 
-test("failed sign-ins on different processes add up to one account lock, seen by all", async () => {
+test("failed sign-ins on different processes add up to one account-and-address lock, seen by all", async () => {
   const person = state.applicants[1]!;
   const attempt = async (i: number, password: string) => {
     const client = browserOn(i);
@@ -345,7 +345,7 @@ test("failed sign-ins on different processes add up to one account lock, seen by
   }
   const [row] = await query<{ failures: number; locked: boolean }>(
     `SELECT "failures", "lockedUntil" > now() AT TIME ZONE 'UTC' AS "locked" FROM "Throttle" WHERE "key" = $1`,
-    [`signin:account:${person.email}`],
+    [`signin:account:${person.email}|ip:203.0.113.10`],
   );
   expect(row).toEqual({ failures: ACCOUNT_LIMIT, locked: true });
 });

@@ -193,10 +193,12 @@ describe("password policy", () => {
   });
 
   test("with MFA, 8 characters are enough and 7 are not", () => {
-    expect(passwordProblem(long(8), mfa)).toBeNull();
-    expect(passwordProblem(long(7), mfa)).toBe("Use at least 8 characters.");
+    // Random characters: eight words' worth of letters would fail the strength estimate instead.
+    const random = "k7#Vq2!m";
+    expect(passwordProblem(random, mfa)).toBeNull();
+    expect(passwordProblem(random.slice(0, 7), mfa)).toBe("Use at least 8 characters.");
     // The MFA allowance does not apply to an account without MFA.
-    expect(passwordProblem(long(8), noMfa)).not.toBeNull();
+    expect(passwordProblem(random, noMfa)).not.toBeNull();
   });
 
   test("long passphrases are welcome up to 256 characters; 257 is refused", () => {
@@ -259,6 +261,55 @@ describe("password policy", () => {
         displayName: "augusta ada king lovelace",
       }),
     ).toMatch(/your name/);
+  });
+});
+
+describe("password strength (docs/decisions/015-password-strength.md)", () => {
+  const person = {
+    mfaEnabled: false,
+    displayName: "Alice Smith",
+    email: "alice.smith@usaisi.example",
+    instituteName: "US AI Safety Institute",
+    instituteCode: "US-AISI",
+  };
+
+  test.each(["password123456789", "123456789012345", "qwertyuiopasdfgh"])(
+    "%s is long enough but predictable, and refused with the reason",
+    (password) => {
+      expect(passwordProblem(password, person)).toMatch(
+        /^This password is too easy to guess\. .+ A few unrelated words/,
+      );
+    },
+  );
+
+  test("fifteen repeated characters are refused", () => {
+    expect(passwordProblem("aaaaaaaaaaaaaaa", person)).toMatch(/repeated character/);
+    expect(passwordProblem("abcabcabcabcabcabc", person)).toMatch(/too easy to guess/);
+  });
+
+  test.each(["alicesmith12345", "AliceSmith2026!!", "smithalice123456", "USAISafetyInstitute2026"])(
+    "%s, the person's or institute's name with digits, is refused as theirs",
+    (password) => {
+      expect(passwordProblem(password, person)).toMatch(/your name, email address or institute/);
+    },
+  );
+
+  test("the reason names the person's own words only when they are theirs", () => {
+    const other = {
+      mfaEnabled: false,
+      displayName: "Bob Jones",
+      email: "bob@ukaisi.example",
+      instituteName: "UK AI Safety Institute",
+    };
+    expect(passwordProblem("alicesmith12345", other)).not.toMatch(/your name/);
+    expect(passwordProblem("alicesmith12345", person)).toMatch(/your name/);
+  });
+
+  test("unrelated words pass; a second factor lowers the bar to score 2", () => {
+    expect(passwordProblem("violet lantern orbit", person)).toBeNull();
+    expect(passwordProblem("sunflower-quietly-85", person)).toBeNull();
+    expect(passwordProblem("exchangeportal2026", person)).toMatch(/too easy to guess/);
+    expect(passwordProblem("exchangeportal2026", { ...person, mfaEnabled: true })).toBeNull();
   });
 });
 

@@ -20,6 +20,10 @@ import MfaEnrolledEmail, {
   subject as mfaEnrolledSubject,
   type MfaEnrolledEmailProps,
 } from "#emails/mfa-enrolled";
+import MfaResetEmail, {
+  subject as mfaResetSubject,
+  type MfaResetEmailProps,
+} from "#emails/mfa-reset";
 import PasswordResetEmail, {
   subject as passwordResetSubject,
   type PasswordResetEmailProps,
@@ -42,6 +46,7 @@ export type EmailMessage =
   | { template: "invitation"; props: InvitationEmailProps }
   | { template: "password-reset"; props: PasswordResetEmailProps }
   | { template: "mfa-enrolled"; props: MfaEnrolledEmailProps }
+  | { template: "mfa-reset"; props: MfaResetEmailProps }
   | { template: "application-submitted"; props: ApplicationSubmittedEmailProps }
   | { template: "application-update"; props: ApplicationUpdateEmailProps }
   | { template: "reviewer-assigned"; props: ReviewerAssignedEmailProps }
@@ -75,6 +80,11 @@ function build(message: EmailMessage): { subject: string; element: ReactElement 
       return {
         subject: mfaEnrolledSubject(message.props),
         element: createElement(MfaEnrolledEmail, message.props),
+      };
+    case "mfa-reset":
+      return {
+        subject: mfaResetSubject(message.props),
+        element: createElement(MfaResetEmail, message.props),
       };
     case "application-submitted":
       return {

@@ -8,6 +8,7 @@ import { formatSecret, generateTotpKey, matchTotp, totpQrSvg } from "~/lib/totp.
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { proveCurrentPassword } from "./password.server";
+import { readTotpKey, sealTotpKey } from "./totp-keys.server";
 
 /**
  * Spends a second factor: a TOTP code (each time step accepted once) or an unused recovery code.
@@ -20,10 +21,10 @@ export async function consumeSecondFactor(
   if (/^\d{6}$/.test(code)) {
     const secret = await db.mfaSecret.findUnique({
       where: { userId },
-      select: { key: true, confirmedAt: true },
+      select: { key: true, sealedKey: true, confirmedAt: true },
     });
     if (!secret?.confirmedAt) return null;
-    const step = matchTotp(new Uint8Array(secret.key), code);
+    const step = matchTotp(await readTotpKey(userId, secret), code);
     if (step === null) return null;
     // Conditional update: of two requests with the same code, only one moves the step forward.
     const { count } = await db.mfaSecret.updateMany({
@@ -57,12 +58,15 @@ export async function getMfaStatus(actor: Actor) {
 export async function startMfaEnrolment(actor: Actor) {
   const existing = await db.mfaSecret.findUnique({
     where: { userId: actor.id },
-    select: { confirmedAt: true, key: true },
+    select: { confirmedAt: true, key: true, sealedKey: true },
   });
   if (existing?.confirmedAt) return { alreadyEnabled: true as const };
   // Reuse a pending key so that reloading the page does not invalidate a scanned QR code.
-  const key = existing ? new Uint8Array(existing.key) : generateTotpKey();
-  if (!existing) await db.mfaSecret.create({ data: { userId: actor.id, key: Buffer.from(key) } });
+  const key = existing ? await readTotpKey(actor.id, existing) : generateTotpKey();
+  if (!existing)
+    await db.mfaSecret.create({
+      data: { userId: actor.id, sealedKey: sealTotpKey(actor.id, key) },
+    });
   return {
     alreadyEnabled: false as const,
     secret: formatSecret(key),
@@ -96,11 +100,11 @@ export async function confirmMfaEnrolment(
   if (!proof.ok) return proof;
   const secret = await db.mfaSecret.findUnique({
     where: { userId: actor.id },
-    select: { key: true, confirmedAt: true },
+    select: { key: true, sealedKey: true, confirmedAt: true },
   });
   if (!secret) return refused("Start again: reload this page to get a new code.", "code");
   if (secret.confirmedAt) return refused("Two-step verification is already on.", "code");
-  const step = matchTotp(new Uint8Array(secret.key), code);
+  const step = matchTotp(await readTotpKey(actor.id, secret), code);
   if (step === null) {
     await recordAuditNow({
       actor,

@@ -10,7 +10,7 @@ import { afterResponse } from "~/lib/request-scope.server";
 import { generateToken, hashToken } from "~/lib/tokens.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { notify } from "~/modules/notifications/notifications.server";
-import { signInAccountKey } from "./sign-in-throttle.server";
+import { signInAccountKeyPrefix } from "./sign-in-throttle.server";
 
 const LINK_PATH: Record<TokenPurpose, string> = {
   INVITATION: "/invitation",
@@ -118,6 +118,7 @@ export async function inspectOneTimeToken(token: string, purpose: TokenPurpose) 
           displayName: true,
           deactivatedAt: true,
           mfa: { select: { confirmedAt: true } },
+          institute: { select: { name: true, code: true } },
         },
       },
     },
@@ -134,6 +135,8 @@ export async function inspectOneTimeToken(token: string, purpose: TokenPurpose) 
     email: row.user.email,
     displayName: row.user.displayName,
     mfaEnabled: Boolean(row.user.mfa?.confirmedAt),
+    instituteName: row.user.institute.name,
+    instituteCode: row.user.institute.code,
   };
 }
 
@@ -151,11 +154,7 @@ export async function setPasswordWithToken(
 ): Promise<ServiceResult> {
   const info = await inspectOneTimeToken(token, purpose);
   if (!info) return refused(LINK_USED);
-  const problem = passwordProblem(password, {
-    mfaEnabled: info.mfaEnabled,
-    email: info.email,
-    displayName: info.displayName,
-  });
+  const problem = passwordProblem(password, info);
   if (problem) return refused(problem, "password");
   const hash = await hashPassword(password);
   const id = hashToken(token);
@@ -175,7 +174,9 @@ export async function setPasswordWithToken(
       update: { hash },
     });
     await tx.session.deleteMany({ where: { userId: user.id } });
-    await tx.throttle.deleteMany({ where: { key: signInAccountKey(user.email) } });
+    await tx.throttle.deleteMany({
+      where: { key: { startsWith: signInAccountKeyPrefix(user.email) } },
+    });
     await recordAudit(tx, {
       actor: user,
       action:

@@ -5,7 +5,12 @@ import { refused, type RequestInfo, type ServiceResult } from "~/lib/service";
 import { createSession } from "~/lib/session.server";
 import { clearFailures, lockedUntil } from "~/lib/throttle.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
-import { lockedMessage, passwordKeys, recordFailedAttempt } from "./sign-in-throttle.server";
+import {
+  accountKeys,
+  lockedMessage,
+  passwordKeys,
+  recordFailedAttempt,
+} from "./sign-in-throttle.server";
 
 /**
  * Re-authentication before a change to how the person signs in: their current password, counted
@@ -20,7 +25,7 @@ export async function proveCurrentPassword(
   audit: { failed: string; throttled: string },
 ): Promise<ServiceResult> {
   const keys = passwordKeys(actor.email.toLowerCase(), req.ipAddress);
-  const locked = await lockedUntil([keys[0]]);
+  const locked = await lockedUntil(accountKeys(keys));
   if (locked) {
     await recordAuditNow({ actor, action: audit.throttled, ipAddress: req.ipAddress });
     return { ok: false, errors: { current: [lockedMessage(locked)] }, lockedUntil: locked };
@@ -42,7 +47,7 @@ export async function proveCurrentPassword(
       lockedUntil: lock ?? undefined,
     };
   }
-  await clearFailures(keys[0]);
+  await clearFailures(keys.accountHere);
   return { ok: true };
 }
 
@@ -52,7 +57,12 @@ export async function proveCurrentPassword(
  * in again with the new password.
  */
 export async function changePassword(
-  actor: Actor & { displayName: string; sessionId: string; mfaEnabled: boolean },
+  actor: Actor & {
+    displayName: string;
+    sessionId: string;
+    mfaEnabled: boolean;
+    institute: { name: string; code: string };
+  },
   input: { current: string; password: string },
   req: RequestInfo,
 ): Promise<ServiceResult<{ token: string; cookieExpiresAt: Date }>> {
@@ -61,7 +71,13 @@ export async function changePassword(
     throttled: "auth.password_change.throttled",
   });
   if (!proof.ok) return proof;
-  const problem = passwordProblem(input.password, actor);
+  const problem = passwordProblem(input.password, {
+    mfaEnabled: actor.mfaEnabled,
+    email: actor.email,
+    displayName: actor.displayName,
+    instituteName: actor.institute.name,
+    instituteCode: actor.institute.code,
+  });
   if (problem) return refused(problem, "password");
   const hash = await hashPassword(input.password);
   await db.$transaction(async (tx) => {

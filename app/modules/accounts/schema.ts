@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { passwordSchema, PASSWORD_MIN_LENGTH } from "~/lib/password-policy";
-import { emailField, idField, singleLine } from "~/lib/validation";
+import { emailField, idField, multiLine, singleLine } from "~/lib/validation";
 
 export const ROLES = ["STAFF", "HR", "ADMIN"] as const;
 
@@ -103,4 +103,19 @@ export const UserListFilterSchema = z.object({
   institute: idField.optional().catch(undefined),
   status: z.enum(["active", "deactivated", "all"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+});
+
+/**
+ * An administrator's reset of someone's second factor: how their identity was checked out of
+ * band, for the audit log.
+ */
+export const ResetMfaSchema = z.object({
+  reason: multiLine("how you checked who they are", 500, { required: true }),
+});
+
+/** Ending one of your own sessions on /account: the row's handle, never the session id. */
+export const EndSessionSchema = z.object({
+  session: z
+    .string({ message: "Choose a session" })
+    .regex(/^[A-Za-z0-9_-]{16}$/, { message: "Choose a session" }),
 });

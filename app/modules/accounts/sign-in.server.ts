@@ -1,18 +1,18 @@
-import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
 import { verifyAgainstDummy, verifyPassword } from "~/lib/password.server";
 import type { Actor } from "~/lib/permissions";
 import type { RequestInfo } from "~/lib/service";
 import { createSession, invalidateSession, invalidateUserSessions } from "~/lib/session.server";
-import { clearFailures, lockedUntil, recordFailure } from "~/lib/throttle.server";
+import { clearFailures, lockedUntil } from "~/lib/throttle.server";
 import { recordAuditNow } from "~/modules/audit/audit.server";
 import { consumeSecondFactor } from "./mfa.server";
 import {
+  accountKeys,
   codeKeys,
+  latest,
   lockedMessage,
   passwordKeys,
   recordFailedAttempt,
-  signInRules,
 } from "./sign-in-throttle.server";
 
 const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
@@ -22,7 +22,8 @@ const GENERIC_SIGNIN_ERROR = "The email address or password is not right.";
  * browser already had (`replacing`: half signed in, or someone else's) ends when the new one starts,
  * so that no session id survives a sign-in.
  *
- * A locked account is refused outright. A locked address is not, because many people can share
+ * A locked account (at this address, or from everywhere after many failures) is refused outright.
+ * A locked address is not, because many people can share
  * one (an office's NAT): the password is still checked, wrong guesses count against the account,
  * and a right password for an account with a second factor goes on to the code step, which only
  * the account's own limit guards. A right password without a second factor gets the same lock
@@ -35,8 +36,7 @@ export async function signIn(
 ) {
   const email = input.email.toLowerCase();
   const keys = passwordKeys(email, req.ipAddress);
-  const [accountKey, addressKey] = keys;
-  const accountLock = await lockedUntil([accountKey]);
+  const accountLock = await lockedUntil(accountKeys(keys));
   if (accountLock) {
     await recordAuditNow({
       actorEmail: email,
@@ -49,7 +49,7 @@ export async function signIn(
       lockedUntil: accountLock,
     };
   }
-  const addressLock = await lockedUntil([addressKey]);
+  const addressLock = await lockedUntil([keys.address]);
   const user = await db.user.findUnique({
     where: { email },
     select: {
@@ -69,7 +69,7 @@ export async function signIn(
     // While the address is locked its count stands still, so that a wrong guess and a right one
     // (refused below) get the same lock in their answer.
     const lock = addressLock
-      ? later(addressLock, await recordFailure(accountKey, signInRules().account))
+      ? latest([addressLock, await recordFailedAttempt(keys, { accountOnly: true })])
       : await recordFailedAttempt(keys);
     await recordAuditNow({
       actorEmail: email,
@@ -102,7 +102,8 @@ export async function signIn(
       lockedUntil: addressLock,
     };
   }
-  await clearFailures(accountKey);
+  // Only the count at this address: failures from elsewhere still stand against the account.
+  await clearFailures(keys.accountHere);
   if (replacing) await invalidateSession(replacing);
   const session = await createSession(user.id, { mfaVerified: !mfaEnabled, ...req });
   await recordAuditNow({
@@ -114,10 +115,6 @@ export async function signIn(
     ...(addressLock ? { details: { addressLocked: true } } : {}),
   });
   return { ok: true as const, ...session, needsMfa: mfaEnabled };
-}
-
-function later(a: Date, b: Date | null) {
-  return b && b > a ? b : a;
 }
 
 /**
@@ -132,7 +129,7 @@ export async function completeMfaSignIn(
 ) {
   const { user } = pending;
   const keys = codeKeys(user.id, req.ipAddress);
-  const locked = await lockedUntil([keys[0]]);
+  const locked = await lockedUntil(accountKeys(keys));
   if (locked) {
     await recordAuditNow({ actor: user, action: "auth.mfa.throttled", ipAddress: req.ipAddress });
     return { ok: false as const, errors: { code: [lockedMessage(locked)] }, lockedUntil: locked };
@@ -159,7 +156,7 @@ export async function completeMfaSignIn(
       lockedUntil: lock ?? undefined,
     };
   }
-  await clearFailures(keys[0]);
+  await clearFailures(keys.accountHere);
   await invalidateSession(pending.sessionId);
   const session = await createSession(user.id, { mfaVerified: true, ...req });
   await recordAuditNow({
@@ -193,20 +190,5 @@ export async function signOutEverywhere(actor: Actor, req: RequestInfo) {
     targetType: "User",
     targetId: actor.id,
     ipAddress: req.ipAddress,
-  });
-}
-
-export async function listMySessions(actor: Actor) {
-  return db.session.findMany({
-    where: { userId: actor.id, expiresAt: { gt: clock.now() } },
-    orderBy: { lastSeenAt: "desc" },
-    select: {
-      id: true,
-      createdAt: true,
-      lastSeenAt: true,
-      expiresAt: true,
-      ipAddress: true,
-      userAgent: true,
-    },
   });
 }

@@ -284,7 +284,14 @@ export async function getUserForAdmin(actor: Actor, userId: string) {
     orderBy: { displayName: "asc" },
     select: { id: true, displayName: true, jobTitle: true },
   });
-  return { user: { ...user, mfaEnabled: Boolean(user.mfa?.confirmedAt) }, managers };
+  return {
+    user: {
+      ...user,
+      mfaEnabled: Boolean(user.mfa?.confirmedAt),
+      hasSecondFactor: Boolean(user.mfa),
+    },
+    managers,
+  };
 }
 
 /** Institutes and their active people, for the invitation form's choices. */
@@ -303,4 +310,54 @@ export async function invitationChoices(actor: Actor) {
       },
     },
   });
+}
+
+/**
+ * The first administrator of a fresh database, made from the command line
+ * (`npm run admin:invite`), where there is no one yet to invite them: an ADMIN of the institute
+ * with that code and a one-time invitation link to set their password, returned to be printed
+ * rather than emailed, since the operator running it may have no mail set up yet. Audited with no
+ * actor, as the operator is not a user.
+ */
+export async function inviteFirstAdministrator(input: {
+  email: string;
+  instituteCode: string;
+  displayName?: string;
+}): Promise<ServiceResult<{ userId: string; url: string; expiresAt: Date }>> {
+  const email = input.email.trim().toLowerCase();
+  const institute = await db.institute.findUnique({
+    where: { code: input.instituteCode },
+    select: { id: true },
+  });
+  if (!institute) return refused(`No institute has the code ${input.instituteCode}.`, "institute");
+  const link = newOneTimeLink("INVITATION");
+  try {
+    const userId = await db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: {
+          email,
+          displayName: input.displayName?.trim() || email.split("@")[0]!,
+          instituteId: institute.id,
+          roles: ["STAFF", "ADMIN"],
+        },
+        select: { id: true },
+      });
+      await tx.oneTimeToken.create({ data: { ...link.row, userId: user.id } });
+      await recordAudit(tx, {
+        actorEmail: "npm run admin:invite",
+        action: "user.invited",
+        targetType: "User",
+        targetId: user.id,
+        instituteId: institute.id,
+        details: { roles: ["STAFF", "ADMIN"], from: "command line" },
+        personal: { email },
+      });
+      return user.id;
+    });
+    return { ok: true, userId, url: link.url, expiresAt: link.expiresAt };
+  } catch (error) {
+    if (isUniqueViolation(error))
+      return refused(`A user with the address ${email} already exists.`, "email");
+    throw error;
+  }
 }

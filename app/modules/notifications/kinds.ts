@@ -8,6 +8,7 @@ export const NOTIFICATION_KINDS = {
   invitation: { label: "Your invitation to the portal", security: true },
   "password-reset": { label: "Password reset links", security: true },
   "mfa-enrolled": { label: "Two-step verification turned on", security: true },
+  "mfa-reset": { label: "Two-step verification reset by an administrator", security: true },
   "application-submitted": { label: "Applications submitted", security: false },
   "application-update": { label: "Changes to applications", security: false },
   "reviewer-assigned": { label: "Reviews assigned to you", security: false },

@@ -1,14 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Form } from "~/components/form";
-import { Badge, Button, PageHeader, Table } from "~/components/ui";
+import { Badge, Button, ErrorList, PageHeader, Table } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
+import { redirectWithFlash } from "~/lib/flash.server";
 import { formatDateTime } from "~/lib/format";
+import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo } from "~/lib/request.server";
 import { clearSessionCookie } from "~/lib/session.server";
 import { getMfaStatus } from "~/modules/accounts/mfa.server";
-import { listMySessions, signOutEverywhere } from "~/modules/accounts/sign-in.server";
+import { endMySession, listMySessions } from "~/modules/accounts/recovery.server";
+import { EndSessionSchema } from "~/modules/accounts/schema";
+import { signOutEverywhere } from "~/modules/accounts/sign-in.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account | Exchange portal" }];
 
@@ -23,21 +27,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
       institute: user.institute,
     },
     mfa,
-    sessions: sessions.map((s) => ({ ...s, current: s.id === user.sessionId, id: undefined })),
+    sessions,
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowMfaEnrolment: true });
   const form = await readFormData(request);
-  if (form.get("intent") !== "sign-out-everywhere")
-    throw new Response("Unknown action", { status: 400 });
+  const intent = form.get("intent");
+  if (intent === "end-session") {
+    const parsed = parseForm(form, EndSessionSchema);
+    if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
+    const result = await endMySession(user, parsed.data.session, requestInfo(request, context));
+    if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+    return redirectWithFlash("/account", { tone: "success", message: "That session has ended." });
+  }
+  if (intent !== "sign-out-everywhere") throw new Response("Unknown action", { status: 400 });
   await signOutEverywhere(user, requestInfo(request, context));
   return redirect("/login", { headers: { "Set-Cookie": clearSessionCookie() } });
 }
 
 export default function Account() {
   const { user, mfa, sessions } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const where = user.institute;
   return (
     <>
@@ -83,26 +95,47 @@ export default function Account() {
         <Table caption="Your active sessions" captionHidden>
           <thead>
             <tr>
-              <th scope="col">Signed in</th>
-              <th scope="col">Last active</th>
+              <th scope="col">Device</th>
               <th scope="col">Address</th>
-              <th scope="col">Browser</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">
+                <span className="sr-only">Action</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {sessions.map((s, i) => (
-              <tr key={i}>
-                <td>
-                  {formatDateTime(s.createdAt, where)}{" "}
-                  {s.current ? <Badge tone="info">This device</Badge> : null}
+            {sessions.map((s) => (
+              <tr key={s.handle}>
+                <td className="max-w-xs truncate">
+                  {s.userAgent || "unknown"}{" "}
+                  {s.current ? <Badge tone="info">This session</Badge> : null}
                 </td>
-                <td>{formatDateTime(s.lastSeenAt, where)}</td>
                 <td>{s.ipAddress || "unknown"}</td>
-                <td className="max-w-xs truncate">{s.userAgent || "unknown"}</td>
+                <td>{formatDateTime(s.createdAt, where)}</td>
+                <td>{formatDateTime(s.lastSeenAt, where)}</td>
+                <td>
+                  {s.current ? null : (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="end-session" />
+                      <input type="hidden" name="session" value={s.handle} />
+                      <Button type="submit" variant="secondary">
+                        Sign out
+                        <span className="sr-only">
+                          {" "}
+                          the session last seen at {formatDateTime(s.lastSeenAt, where)}
+                        </span>
+                      </Button>
+                    </Form>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </Table>
+        {actionData?.errors ? (
+          <ErrorList errors={Object.values(actionData.errors).flat()} id="session-errors" />
+        ) : null}
         <Form method="post">
           <input type="hidden" name="intent" value="sign-out-everywhere" />
           <Button type="submit" variant="danger">

@@ -4,14 +4,15 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { Form } from "~/components/form";
 import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
-import { Badge, Button, Field, PageHeader, StatusButton } from "~/components/ui";
+import { Badge, Button, Field, PageHeader, StatusButton, TextareaField } from "~/components/ui";
 import { requireRole } from "~/lib/auth.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseForm } from "~/lib/forms";
 import { idParam, readFormData, requestInfo } from "~/lib/request.server";
+import { endUserSessions, resetSecondFactor } from "~/modules/accounts/recovery.server";
 import { getUserForAdmin, setUserActive, updateUser } from "~/modules/accounts/users.server";
 import { ManagerAndRolesFields } from "~/modules/accounts/components/user-fields";
-import { EditUserSchema } from "~/modules/accounts/schema";
+import { EditUserSchema, ResetMfaSchema } from "~/modules/accounts/schema";
 import { ERASED_NAME } from "~/modules/privacy/erasure";
 import { eraseUser } from "~/modules/privacy/privacy.server";
 
@@ -37,6 +38,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         intent === "deactivate"
           ? "The account is deactivated and all its sessions have ended."
           : "The account is active again.",
+    });
+  }
+  if (intent === "end-sessions") {
+    const result = await endUserSessions(actor, userId, info);
+    if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+    return redirectWithFlash(`/admin/users/${userId}`, {
+      tone: "success",
+      message: `${result.ended} session${result.ended === 1 ? "" : "s"} ended. The account stays active.`,
+    });
+  }
+  if (intent === "reset-mfa") {
+    const parsed = parseForm(formData, ResetMfaSchema);
+    if (!parsed.success) return data({ errors: parsed.errors }, { status: 400 });
+    const result = await resetSecondFactor(actor, userId, parsed.data, info);
+    if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+    return redirectWithFlash(`/admin/users/${userId}`, {
+      tone: "success",
+      message: "Two-step verification is reset, their sessions have ended and they have been told.",
     });
   }
   if (intent === "erase") {
@@ -133,6 +152,42 @@ export default function EditUser() {
           )}
         </Form>
       </section>
+      <section aria-labelledby="sessions" className="mt-10 border-t border-slate-200 pt-6">
+        <h2 id="sessions" className="mb-2 text-xl font-semibold">
+          Sessions
+        </h2>
+        <p className="mb-3 text-slate-700">
+          Ends every session of this person (a lost or stolen device) without deactivating them:
+          they can sign in again straight away.
+        </p>
+        <Form method="post">
+          <Button type="submit" name="intent" value="end-sessions" variant="secondary">
+            End all sessions
+          </Button>
+        </Form>
+      </section>
+      {user.hasSecondFactor ? (
+        <section aria-labelledby="reset-mfa" className="mt-10 border-t border-slate-200 pt-6">
+          <h2 id="reset-mfa" className="mb-2 text-xl font-semibold">
+            Reset two-step verification
+          </h2>
+          <p className="mb-3 text-slate-700">
+            For someone who has lost their authenticator and recovery codes. Check who they are
+            first by another channel (a video call, their line manager). This removes their
+            authenticator and recovery codes, ends their sessions and emails them.
+          </p>
+          <Form method="post" className="space-y-3">
+            <TextareaField
+              label="How you checked who they are"
+              textareaProps={{ name: "reason", rows: 3, maxLength: 500 }}
+              errors={(actionData?.errors as Record<string, string[]> | undefined)?.reason}
+            />
+            <Button type="submit" name="intent" value="reset-mfa" variant="danger">
+              Reset two-step verification
+            </Button>
+          </Form>
+        </section>
+      ) : null}
       {user.deactivatedAt && user.displayName !== ERASED_NAME ? (
         <section aria-labelledby="erase" className="mt-10 border-t border-slate-200 pt-6">
           <h2 id="erase" className="mb-2 text-xl font-semibold">

@@ -120,15 +120,36 @@ describe("password reset", () => {
   test("the link sets the password once; a second use is refused", async () => {
     const user = await newUser();
     const token = await requestLink(user.email);
+    const { institute } = await db.user.findUniqueOrThrow({
+      where: { id: user.id },
+      select: { institute: { select: { name: true, code: true } } },
+    });
     expect(await inspectOneTimeToken(token, "PASSWORD_RESET")).toEqual({
       email: user.email,
       displayName: user.displayName,
       mfaEnabled: false,
+      instituteName: institute.name,
+      instituteCode: institute.code,
     });
 
     // A weak password is refused with the reason, and does not spend the link.
     const weak = await setPasswordWithToken(token, "PASSWORD_RESET", "too short", freshIp());
     expect(weak).toEqual({ ok: false, errors: { password: ["Use at least 15 characters."] } });
+    // So is a long but predictable one: the institute's name with digits, or a run of digits.
+    const instituteWithDigits = `${institute.name.replace(/\s+/g, "")}2026`;
+    for (const predictable of [instituteWithDigits, "123456789012345"]) {
+      const refused = await setPasswordWithToken(token, "PASSWORD_RESET", predictable, freshIp());
+      expect(refused).toEqual({
+        ok: false,
+        errors: { password: [expect.stringMatching(/^This password is too easy to guess\./)] },
+      });
+    }
+    expect(
+      await setPasswordWithToken(token, "PASSWORD_RESET", instituteWithDigits, freshIp()),
+    ).toEqual({
+      ok: false,
+      errors: { password: [expect.stringMatching(/your name, email address or institute/)] },
+    });
 
     expect(await setPasswordWithToken(token, "PASSWORD_RESET", NEW_PASSWORD, freshIp())).toEqual({
       ok: true,
@@ -209,7 +230,8 @@ describe("password reset", () => {
 
     for (const t of tokens) expect(await validateSessionToken(t)).toBeNull();
     expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
-    expect((await signIn({ email: user.email, password: NEW_PASSWORD }, freshIp())).ok).toBe(true);
+    // From the very address the guesses came from.
+    expect((await signIn({ email: user.email, password: NEW_PASSWORD }, ip)).ok).toBe(true);
   });
 
   test("a reset link cannot be used as an invitation, nor the reverse", async () => {

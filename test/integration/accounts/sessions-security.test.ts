@@ -69,10 +69,13 @@ function request(
     token,
     form,
     name = "session",
-  }: { token?: string; form?: Record<string, string>; name?: string } = {},
+    from,
+  }: { token?: string; form?: Record<string, string>; name?: string; from?: string } = {},
 ) {
   ipCounter += 1;
-  const headers: Record<string, string> = { "X-Client-Address": `203.0.113.${ipCounter % 250}` };
+  const headers: Record<string, string> = {
+    "X-Client-Address": from ?? `203.0.113.${ipCounter % 250}`,
+  };
   if (token) headers.Cookie = `theme=dark; ${name}=${token}`;
   if (!form) return new Request(APP_URL + pathname, { headers });
   return new Request(APP_URL + pathname, {
@@ -140,9 +143,14 @@ async function newUser(spec: Partial<UserSpec> = {}) {
   });
 }
 
-async function signInThroughForm(email: string, pass = world.password, token?: string) {
+async function signInThroughForm(
+  email: string,
+  pass = world.password,
+  token?: string,
+  from?: string,
+) {
   const result = await answer(() =>
-    call(login.action, request("/login", { token, form: { email, password: pass } })),
+    call(login.action, request("/login", { token, form: { email, password: pass }, from })),
   );
   return { ...result, token: tokenIn(result.cookies) };
 }
@@ -381,10 +389,11 @@ describe("re-authentication", () => {
     expect(await alive(other)).toBe(true);
   });
 
-  test("password: wrong current passwords count toward the sign-in lock, then even the right one is refused", async () => {
+  test("password: wrong current passwords count toward the sign-in lock at that address, then even the right one is refused", async () => {
     const user = await newUser();
     const token = await signedIn(user.email);
     const hash = (await db.password.findUniqueOrThrow({ where: { userId: user.id } })).hash;
+    const from = "192.0.2.77";
     const change = (current: string) =>
       answer(() =>
         call(
@@ -392,6 +401,7 @@ describe("re-authentication", () => {
           request("/account/password", {
             token,
             form: { current, password: NEW_PASSWORD, confirm: NEW_PASSWORD },
+            from,
           }),
         ),
       );
@@ -403,7 +413,7 @@ describe("re-authentication", () => {
     expect(Number(right.retryAfter)).toBeGreaterThan(0);
     expect((right.data!.errors as { current: string[] }).current[0]).toMatch(/^Too many attempts/);
     expect((await db.password.findUniqueOrThrow({ where: { userId: user.id } })).hash).toBe(hash);
-    const locked = await signInThroughForm(user.email);
+    const locked = await signInThroughForm(user.email, world.password, undefined, from);
     expect(locked.status).toBe(429);
     expect(Number(locked.retryAfter)).toBeGreaterThan(0);
   });
@@ -463,8 +473,8 @@ describe("re-authentication", () => {
       const page = await answer(() => call(mfa.loader, request("/account/mfa", { token })));
       const enrolment = page.data!.enrolment as { secret: string };
       const key = decodeBase32IgnorePadding(enrolment.secret.replace(/ /g, ""));
-      const confirm = (form: Record<string, string>) =>
-        answer(() => call(mfa.action, request("/account/mfa", { token, form })));
+      const confirm = (form: Record<string, string>, from?: string) =>
+        answer(() => call(mfa.action, request("/account/mfa", { token, form, from })));
       return { user, token, key, confirm };
     }
     const mfaState = (userId: string) =>
@@ -499,20 +509,21 @@ describe("re-authentication", () => {
       expect(ok.data!.recoveryCodes).toHaveLength(10);
     });
 
-    test("wrong passwords count toward the sign-in lock: then even the right one is refused, here and at /login", async () => {
+    test("wrong passwords count toward the sign-in lock at that address: then even the right one is refused, here and at /login", async () => {
       const { user, key, confirm } = await enrolling();
+      const from = "192.0.2.78";
       let last;
       for (let i = 0; i < ACCOUNT_LIMIT; i++)
-        last = await confirm({ code: totpCodeAt(key), current: `guess number ${i}` });
+        last = await confirm({ code: totpCodeAt(key), current: `guess number ${i}` }, from);
       expect(last!.status).toBe(429);
-      const right = await confirm({ code: totpCodeAt(key), current: world.password });
+      const right = await confirm({ code: totpCodeAt(key), current: world.password }, from);
       expect(right.status).toBe(429);
       expect(Number(right.retryAfter)).toBeGreaterThan(0);
       expect((right.data!.errors as { current: string[] }).current[0]).toMatch(
         /^Too many attempts/,
       );
       expect((await mfaState(user.id))[0]!.confirmedAt).toBeNull();
-      const blocked = await signInThroughForm(user.email);
+      const blocked = await signInThroughForm(user.email, world.password, undefined, from);
       expect(blocked.status).toBe(429);
     });
 

@@ -7,6 +7,7 @@ import { db } from "~/lib/db.server";
 import { completeMfaSignIn, signIn } from "~/modules/accounts/sign-in.server";
 import { uniqueEmail } from "#test/factories";
 import {
+  ACCOUNT_ANY_ADDRESS_LIMIT,
   ACCOUNT_LIMIT,
   auditRows,
   freshIp,
@@ -109,7 +110,7 @@ describe("sign-in", () => {
 });
 
 describe("sign-in throttling", () => {
-  test("after the account limit, the account is locked even with the right password, from any address", async () => {
+  test("after the account limit at one address, the account is locked there, but its owner gets in from elsewhere", async () => {
     const victim = await newUser();
     const attacker = freshIp();
     for (let i = 1; i < ACCOUNT_LIMIT; i++) {
@@ -134,13 +135,15 @@ describe("sign-in throttling", () => {
     );
     expect(last.errors[""]![0]).toContain(`after ${until.toISOString().slice(11, 16)} UTC`);
 
-    // The owner, with the right password, is held off too; switching addresses does not help.
-    for (const ip of [attacker, freshIp()]) {
-      const right = await signIn({ email: victim.email, password: world.password }, ip);
-      expect(right).toMatchObject({ ok: false, lockedUntil: until });
-      if (!right.ok) expect(right.errors[""]![0]).toMatch(/Too many attempts/);
-    }
+    // At the attacker's address even the right password is held off ...
+    const there = await signIn({ email: victim.email, password: world.password }, attacker);
+    expect(there).toMatchObject({ ok: false, lockedUntil: until });
+    if (!there.ok) expect(there.errors[""]![0]).toMatch(/Too many attempts/);
     expect(await db.session.count({ where: { userId: victim.id } })).toBe(0);
+    // ... but the lock-out cannot keep the owner out: from their own address they sign in.
+    expect((await signIn({ email: victim.email, password: world.password }, freshIp())).ok).toBe(
+      true,
+    );
 
     // Every failure and every refused attempt leaves a trace.
     expect(
@@ -148,15 +151,32 @@ describe("sign-in throttling", () => {
     ).toHaveLength(ACCOUNT_LIMIT);
     expect(
       await auditRows({ action: "auth.signin.throttled", actorEmail: victim.email }),
-    ).toHaveLength(2);
+    ).toHaveLength(1);
 
-    // Once the lock has passed, the right password works again.
+    // Once the lock has passed, the right password works at that address again.
     await db.throttle.updateMany({
-      where: { key: `signin:account:${victim.email}` },
+      where: { key: { startsWith: `signin:account:${victim.email}|` } },
       data: { lockedUntil: new Date(Date.now() - 1000) },
     });
-    const after = await signIn({ email: victim.email, password: world.password }, freshIp());
-    expect(after.ok).toBe(true);
+    expect((await signIn({ email: victim.email, password: world.password }, attacker)).ok).toBe(
+      true,
+    );
+  });
+
+  test("guesses spread over many addresses lock the account everywhere at the much higher limit", async () => {
+    const victim = await newUser();
+    // One guess from each address: no address reaches its own limits.
+    let lock: Date | undefined;
+    for (let i = 0; i < ACCOUNT_ANY_ADDRESS_LIMIT; i++) {
+      const r = await signIn({ email: victim.email, password: `spread guess ${i}` }, freshIp());
+      expect(r.ok).toBe(false);
+      if (i < ACCOUNT_ANY_ADDRESS_LIMIT - 1) expect(r.lockedUntil).toBeUndefined();
+      else lock = r.lockedUntil;
+    }
+    expect(lock).toBeInstanceOf(Date);
+    const owner = await signIn({ email: victim.email, password: world.password }, freshIp());
+    expect(owner).toMatchObject({ ok: false, lockedUntil: lock });
+    expect(await db.session.count({ where: { userId: victim.id } })).toBe(0);
   });
 
   test("a locked account does not lock other accounts at the same address until the address limit", async () => {

@@ -4,7 +4,9 @@
 import fc from "fast-check";
 import { dayAfter, localDateTimeAfter } from "#test/support/clock";
 import { db } from "~/lib/db.server";
+import { createSession } from "~/lib/session.server";
 import { hashToken } from "~/lib/tokens.server";
+import { sessionHandle } from "~/modules/accounts/recovery.server";
 import { APPLICATION_STATUSES } from "~/modules/applications/workflow";
 import { OWNER_SIDES } from "~/modules/checklists/logic";
 import { NOTIFICATION_KIND_LIST } from "~/modules/notifications/kinds";
@@ -125,8 +127,18 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
       actors: ["prepared"],
       strangers: false,
       path: () => "/account",
-      form: { intent: oneOf("sign-out-everywhere") },
-      prepare: async () => ({ cookie: await sessionCookieFor(p.sessionUser.id) }),
+      form: {
+        intent: oneOf("sign-out-everywhere", "end-session"),
+        session: oneOf({ late: "other" }, "AAAAAAAAAAAAAAAA", ""),
+      },
+      prepare: async () => {
+        // A second session of the same person, for "Sign out" on its row.
+        const other = await createSession(p.sessionUser.id, { mfaVerified: true });
+        return {
+          cookie: await sessionCookieFor(p.sessionUser.id),
+          late: { other: sessionHandle(hashToken(other.token)) },
+        };
+      },
     },
     "account.mfa.tsx": {
       actors: ["enrolUser"],
@@ -240,8 +252,9 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
       otherParamIds: [],
       path: (q) => `/admin/users/${q.userId}`,
       form: {
-        intent: oneOf("deactivate", "reactivate", "erase", "save", ""),
+        intent: oneOf("deactivate", "reactivate", "erase", "save", "end-sessions", "reset-mfa", ""),
         confirmEmail: oneOf(...f.victims.map((v) => v.email), p.admin.email),
+        reason: text("Video call; staff card matched the HR record.", ""),
         displayName: text("Victor Victim"),
         jobTitle: text("Researcher", ""),
         team: text("Evaluations", ""),

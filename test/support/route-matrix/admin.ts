@@ -122,5 +122,18 @@ export const adminRoutes = (): Record<string, Case[]> => ({
         expect: adminOnly(`to:/admin/users/*`),
       },
     },
+    {
+      name: "Dora's sessions",
+      params: () => ({ userId: w.managedUserId }),
+      action: {
+        form: () => ({ intent: "end-sessions" }),
+        expect: adminOnly(`to:/admin/users/*`),
+      },
+    },
+    {
+      name: "Dora's second factor, without saying how she was checked",
+      params: () => ({ userId: w.managedUserId }),
+      action: { form: () => ({ intent: "reset-mfa", reason: "" }), expect: adminOnly("400") },
+    },
   ],
 });

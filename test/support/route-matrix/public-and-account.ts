@@ -28,6 +28,13 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
       // "Sign out everywhere" would end the persona's sessions: an unknown intent is refused instead.
       action: { form: () => ({ intent: "nothing" }), expect: signedIn("400") },
     },
+    {
+      name: "ending a session that is no one's",
+      action: {
+        form: () => ({ intent: "end-session", session: "AAAAAAAAAAAAAAAA" }),
+        expect: signedIn("404"),
+      },
+    },
   ],
   "routes/account/account.data": [{ loader: signedIn() }],
   "routes/account/account.mfa": [
