@@ -20,13 +20,22 @@ function portIsFree(port: number, host: string) {
   });
 }
 
+/** The key that seals stored secrets, for the seed and the server alike (the seed's TOTP keys). */
+const E2E_SECRETS_KEY = Buffer.alloc(32, 9).toString("base64");
+
 /** The environment without anything that could point the app at another database or mailer. */
 function cleanEnv(extra: Record<string, string>) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of ["DATABASE_URL", "SMTP_URL", "MIGRATIONS_DIR", "SECURE_COOKIES"]) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of [
+    "DATABASE_URL",
+    "SMTP_URL",
+    "MIGRATIONS_DIR",
+    "SECURE_COOKIES",
+    "SECRETS_KEY_PREVIOUS",
+  ]) {
     delete env[name];
   }
-  return env;
+  return { ...env, SECRETS_KEY: E2E_SECRETS_KEY, ...extra };
 }
 
 async function waitForHealthy(url: string, server: ChildProcess, logFile: string) {

@@ -52,13 +52,16 @@ export function tempDir(prefix = "exchange-system-") {
 /** Where a server's data lives: a PGlite data directory or a PostgreSQL database. */
 export type DbTarget = { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
 
-/** The key that seals stored secrets for every process on a PostgreSQL target (required there). */
+/**
+ * The key that seals stored secrets, the same for the seed (NODE_ENV=test) and every server
+ * process, so TOTP keys the seed stores open in the server.
+ */
 const SYSTEM_SECRETS_KEY = Buffer.alloc(32, 7).toString("base64");
 
 /** The environment variables that point the app at a target. */
 export function dbEnv(target: DbTarget): Record<string, string> {
   return target.kind === "pglite"
-    ? { DATA_DIR: target.dataDir }
+    ? { DATA_DIR: target.dataDir, SECRETS_KEY: SYSTEM_SECRETS_KEY }
     : { DATABASE_URL: target.url, SECRETS_KEY: SYSTEM_SECRETS_KEY };
 }
 
