@@ -104,3 +104,9 @@ export const UserListFilterSchema = z.object({
   status: z.enum(["active", "deactivated", "all"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
+
+/** Single sign-on starts from the address alone: its domain names the institute's provider. */
+export const SsoStartSchema = z.object({
+  email: emailField,
+  redirectTo: z.string().max(2048).optional(),
+});

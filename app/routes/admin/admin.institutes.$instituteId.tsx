@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Form } from "~/components/form";
 import { useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
@@ -78,6 +78,11 @@ export default function EditInstitute() {
           Save
         </StatusButton>
       </Form>
+      <p className="mt-6">
+        <Link to={`/admin/institutes/${institute.id}/sso`} className="text-brand-700 underline">
+          Single sign-on settings
+        </Link>
+      </p>
     </div>
   );
 }
