@@ -8,6 +8,8 @@ import {
   beginSsoSignIn,
   completeSsoSignIn,
   PASSWORDS_OFF,
+  providerSignOutUrl,
+  ssoInstituteOfSession,
   STALE_LOGIN,
   UNAVAILABLE,
 } from "~/modules/accounts/sso-sign-in.server";
@@ -16,6 +18,7 @@ import {
   saveIdentityProvider,
 } from "~/modules/institutes/identity-provider.server";
 import { loader as callbackLoader } from "~/routes/sign-in/login_.sso.callback";
+import { loader as signedOutLoader } from "~/routes/sign-in/logout_.sso";
 import { moveProcessClock } from "#test/support/process-clock";
 import {
   APP_URL,
@@ -206,6 +209,32 @@ describe("signing in through the institute's provider", () => {
     const callback = await toCallback(providerAccount({ email }), email, "/postings?tab=open");
     const result = await completeSsoSignIn(callback, freshIp());
     expect(result).toMatchObject({ ok: true, redirectTo: "/postings?tab=open" });
+  });
+});
+
+describe("signing out", () => {
+  test("an SSO session's sign-out offers the provider's end-session page; a password one does not", async () => {
+    const email = address("leaving");
+    const result = await ssoSignIn(providerAccount({ email }), email);
+    if (!result.ok) throw new Error(result.message);
+    const code = await ssoInstituteOfSession(hashToken(result.token));
+    expect(code).toBe(world.us.code);
+    const offered = await signedOutLoader({
+      request: new Request(`${APP_URL}/logout/sso?institute=${code}`),
+      params: {},
+      context: { clientAddress: "203.0.113.7", cspNonce: "" },
+    });
+    const url = new URL(offered.providerUrl!);
+    expect(url.origin).toBe(idp.issuer);
+    expect(url.searchParams.get("client_id")).toBe(TEST_CLIENT.id);
+    // The provider itself answers it with its sign-out page.
+    expect((await fetch(url)).status).toBe(200);
+
+    const user = await newUser({ email: address("password.person") });
+    const password = await signIn({ email: user.email, password: world.password }, freshIp());
+    if (!password.ok) throw new Error("password sign-in failed");
+    expect(await ssoInstituteOfSession(hashToken(password.token))).toBeNull();
+    expect(await providerSignOutUrl(world.uk.code)).toBeNull();
   });
 });
 
