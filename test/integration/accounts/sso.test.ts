@@ -17,7 +17,7 @@ import {
   getIdentityProvider,
   saveIdentityProvider,
 } from "~/modules/institutes/identity-provider.server";
-import { loader as callbackLoader } from "~/routes/sign-in/login_.sso.callback";
+import { loader as callbackLoader } from "~/routes/sign-in/login_.sso_.callback";
 import { loader as signedOutLoader } from "~/routes/sign-in/logout_.sso";
 import { moveProcessClock } from "#test/support/process-clock";
 import {

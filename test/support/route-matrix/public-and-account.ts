@@ -107,7 +107,9 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
     },
   ],
   // Without a sign-in in flight the provider's answer is refused; the refusal is audited.
-  "routes/sign-in/login_.sso.callback": [{ query: "?code=abc&state=unknown", loader: open("400") }],
+  "routes/sign-in/login_.sso_.callback": [
+    { query: "?code=abc&state=unknown", loader: open("400") },
+  ],
   "routes/sign-in/logout_.sso": [{ query: "?institute=JP", loader: open() }],
   "routes/sign-in/login_.mfa": [
     {
