@@ -11,6 +11,7 @@ import { generateToken, hashToken } from "~/lib/tokens.server";
 import { recordAudit, recordAuditNow } from "~/modules/audit/audit.server";
 import { notify } from "~/modules/notifications/notifications.server";
 import { signInAccountKeyPrefix } from "./sign-in-throttle.server";
+import { PASSWORDS_OFF, passwordsForbidden } from "./sso-sign-in.server";
 
 const LINK_PATH: Record<TokenPurpose, string> = {
   INVITATION: "/invitation",
@@ -48,6 +49,7 @@ export async function requestPasswordReset(
   req: RequestInfo,
 ): Promise<ServiceResult> {
   const typed = email.toLowerCase();
+  if (await passwordsForbidden(typed)) return refused(PASSWORDS_OFF, "email");
   const refusal =
     (await spendRateLimit("passwordResetsPerAddress", req.ipAddress)) ??
     (await spendRateLimit("passwordResetsPerAccount", typed));
@@ -74,6 +76,18 @@ async function sendResetLink(email: string, req: RequestInfo) {
       actorEmail: email,
       action: "auth.password_reset.requested_unknown",
       ipAddress: req.ipAddress,
+    });
+    return;
+  }
+  // Known only by the account (its address is of another domain): no link, and no telling.
+  if (await passwordsForbidden(email, user.instituteId)) {
+    await recordAuditNow({
+      actor: user,
+      action: "auth.password_reset.refused",
+      targetType: "User",
+      targetId: user.id,
+      ipAddress: req.ipAddress,
+      details: { reason: "passwords_off_for_institute" },
     });
     return;
   }

@@ -6,6 +6,7 @@ import { createSession, invalidateSession, invalidateUserSessions } from "~/lib/
 import { clearFailures, lockedUntil } from "~/lib/throttle.server";
 import { recordAuditNow } from "~/modules/audit/audit.server";
 import { consumeSecondFactor } from "./mfa.server";
+import { PASSWORDS_OFF, passwordsForbidden } from "./sso-sign-in.server";
 import {
   accountKeys,
   codeKeys,
@@ -35,6 +36,7 @@ export async function signIn(
   replacing?: string,
 ) {
   const email = input.email.toLowerCase();
+  if (await passwordsForbidden(email)) return passwordsOff(email, req);
   const keys = passwordKeys(email, req.ipAddress);
   const accountLock = await lockedUntil(accountKeys(keys));
   if (accountLock) {
@@ -86,6 +88,7 @@ export async function signIn(
       lockedUntil: lock ?? undefined,
     };
   }
+  if (await passwordsForbidden(email, user.instituteId)) return passwordsOff(email, req, user);
   const mfaEnabled = Boolean(user.mfa?.confirmedAt);
   if (addressLock && !mfaEnabled) {
     await recordAuditNow({
@@ -115,6 +118,21 @@ export async function signIn(
     ...(addressLock ? { details: { addressLocked: true } } : {}),
   });
   return { ok: true as const, ...session, needsMfa: mfaEnabled };
+}
+
+/** A person whose institute signs in only through its provider is sent there. */
+async function passwordsOff(
+  email: string,
+  req: RequestInfo,
+  user?: { id: string; email: string; instituteId: string },
+) {
+  await recordAuditNow({
+    ...(user ? { actor: user, targetType: "User", targetId: user.id } : { actorEmail: email }),
+    action: "auth.signin.refused",
+    ipAddress: req.ipAddress,
+    details: { reason: "passwords_off_for_institute" },
+  });
+  return { ok: false as const, errors: { "": [PASSWORDS_OFF] }, lockedUntil: undefined };
 }
 
 /**

@@ -83,6 +83,11 @@ export default function EditInstitute() {
           Provisioning (SCIM): token and email domains
         </Link>
       </p>
+      <p className="mt-6">
+        <Link to={`/admin/institutes/${institute.id}/sso`} className="text-brand-700 underline">
+          Single sign-on settings
+        </Link>
+      </p>
     </div>
   );
 }

@@ -76,6 +76,14 @@ export default function Login() {
         </StatusButton>
       </Form>
       <p className="mt-6">
+        <Link
+          to={`/login/sso${searchParams.get("redirectTo") ? `?${new URLSearchParams({ redirectTo: searchParams.get("redirectTo")! })}` : ""}`}
+          className="text-brand-700 underline"
+        >
+          Sign in with your institute
+        </Link>
+      </p>
+      <p className="mt-2">
         <Link to="/forgot-password" className="text-brand-700 underline">
           Forgotten your password?
         </Link>

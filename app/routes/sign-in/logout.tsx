@@ -4,6 +4,7 @@ import { getOptionalUser, getSession } from "~/lib/auth.server";
 import { assertNotForgedAction, requestInfo } from "~/lib/request.server";
 import { clearSessionCookie } from "~/lib/session.server";
 import { signOut } from "~/modules/accounts/sign-in.server";
+import { ssoInstituteOfSession } from "~/modules/accounts/sso-sign-in.server";
 
 export async function loader() {
   return redirect("/");
@@ -12,7 +13,12 @@ export async function loader() {
 export async function action({ request, context }: ActionFunctionArgs) {
   await assertNotForgedAction(request);
   const session = await getSession(request);
+  // Read before the session goes: a single sign-on session is offered the provider's sign-out too.
+  const ssoInstitute = session ? await ssoInstituteOfSession(session.id) : null;
   if (session)
     await signOut(session.id, await getOptionalUser(request), requestInfo(request, context));
-  return redirect("/login", { headers: { "Set-Cookie": clearSessionCookie() } });
+  const to = ssoInstitute
+    ? `/logout/sso?${new URLSearchParams({ institute: ssoInstitute })}`
+    : "/login";
+  return redirect(to, { headers: { "Set-Cookie": clearSessionCookie() } });
 }

@@ -239,6 +239,34 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
         emailDomains: oneOf("example.gov", "a.example, b.example", "@x.org", "not a domain", ""),
       },
     },
+    "admin.institutes.$instituteId_.sso.tsx": {
+      actors: ["admin"],
+      params: { instituteId: [f.w.jp.id, f.w.uk.id] },
+      path: (q) => `/admin/institutes/${q.instituteId}/sso`,
+      form: {
+        issuer: oneOf(
+          "https://login.jp.example",
+          "http://127.0.0.1:9",
+          "https://login.jp.example/?q=1",
+          "ftp://login.jp.example",
+          "not a url",
+        ),
+        clientId: text("exchange-portal"),
+        // Empty keeps a stored secret (refused when there is none); env: names a variable.
+        clientSecret: oneOf("a client secret", "", "env:NOT_SET_ANYWHERE_IN_FUZZ", "env:lower"),
+        // Both institutes are offered the same domains: the second to ask is refused.
+        emailDomains: oneOf(
+          "jp.example",
+          "jp.example, uk.example",
+          "not a domain",
+          "",
+          "UK.example",
+        ),
+        mfaValues: oneOf("mfa", "", "mfa otp", "urn:example:acr:mfa", "bad value!"),
+        phishingResistantValues: oneOf("hwk", "", "phr hwk"),
+        passwordsAllowed: oneOf("on", ""),
+      },
+    },
     "admin.outbox.$emailId.tsx": {
       actors: ["admin"],
       params: { emailId: f.emailIds },
@@ -398,6 +426,15 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
       },
       // Failed sign-ins are audited and counted towards the lock-out.
       refusalMayWrite: ["AuditEvent", "Throttle"],
+    },
+    // No institute of the fuzz world signs in through a provider: every address is refused.
+    "login_.sso.tsx": {
+      actors: ["anonymous"],
+      path: () => "/login/sso",
+      form: {
+        email: oneOf(p.loginUser.email, "someone@jp.example", "not an address"),
+        redirectTo: oneOf("/postings", "//evil.example", "https://evil.example"),
+      },
     },
     "login_.mfa.tsx": {
       actors: ["prepared"],

@@ -74,6 +74,25 @@ export const adminRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
+  "routes/admin/admin.institutes.$instituteId_.sso": [
+    {
+      params: () => ({ instituteId: w.ids.JP }),
+      loader: adminOnly(),
+      // Saving needs no call to the provider: the settings are checked and stored.
+      action: {
+        form: () => ({
+          issuer: "https://login.jp-matrix.example",
+          clientId: "exchange-portal",
+          clientSecret: "matrix client secret",
+          emailDomains: "jp-matrix.example",
+          mfaValues: "mfa",
+          phishingResistantValues: "hwk",
+          passwordsAllowed: "on",
+        }),
+        expect: adminOnly("to:/admin/institutes/*"),
+      },
+    },
+  ],
   // Mail kept in the outbox is readable by admins (PRODUCT.md): workspace invitations name their
   // workspace.
   "routes/admin/admin.outbox._index": [

@@ -106,6 +106,18 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
       },
     },
   ],
+  "routes/sign-in/login_.sso": [
+    {
+      loader: (p) => (p.key === "anon" || p.key === "pendingMfa" ? "ok" : "to:/"),
+      // No institute of the matrix signs in through a provider: the address is refused.
+      action: { form: () => ({ email: "someone@test.example" }), expect: open("400") },
+    },
+  ],
+  // Without a sign-in in flight the provider's answer is refused; the refusal is audited.
+  "routes/sign-in/login_.sso_.callback": [
+    { query: "?code=abc&state=unknown", loader: open("400") },
+  ],
+  "routes/sign-in/logout_.sso": [{ query: "?institute=JP", loader: open() }],
   "routes/sign-in/login_.mfa": [
     {
       loader: (p) => (p.key === "anon" ? "login" : p.key === "pendingMfa" ? "ok" : "to:/"),

@@ -1,0 +1,42 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Alert, PageHeader } from "~/components/ui";
+import { getSession } from "~/lib/auth.server";
+import { redirectUri } from "~/lib/oidc.server";
+import { requestInfo } from "~/lib/request.server";
+import { sessionCookie } from "~/lib/session.server";
+import { completeSsoSignIn } from "~/modules/accounts/sso-sign-in.server";
+
+export const meta: MetaFunction = () => [{ title: "Signing in | Exchange portal" }];
+
+/** The provider sends the browser back here with a code (or an error) and the state. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // The registered redirect URI with the provider's query: behind a proxy request.url's origin
+  // is the internal one, and the token request must name the URI the provider knows.
+  const callback = new URL(redirectUri());
+  callback.search = new URL(request.url).search;
+  const previous = await getSession(request);
+  const result = await completeSsoSignIn(callback, requestInfo(request, context), previous?.id);
+  if (!result.ok) return data({ message: result.message }, { status: result.status });
+  return redirect(result.redirectTo, {
+    headers: { "Set-Cookie": sessionCookie(result.token, result.cookieExpiresAt) },
+  });
+}
+
+export default function SsoCallback() {
+  const { message } = useLoaderData<typeof loader>();
+  return (
+    <div className="mx-auto max-w-md">
+      <PageHeader title="You could not be signed in" />
+      <Alert tone="error" title="Single sign-on did not complete">
+        {message}
+      </Alert>
+      <p className="mt-6">
+        <Link to="/login/sso" className="text-brand-700 underline">
+          Start again
+        </Link>
+      </p>
+    </div>
+  );
+}
