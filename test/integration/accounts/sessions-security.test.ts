@@ -420,9 +420,9 @@ describe("re-authentication", () => {
 
   test("email: no form can change an address, so there is nothing to re-authenticate", async () => {
     // Every action parses its form with a module schema (CONVENTIONS.md). Only these have an email
-    // field, and none of them changes an address: signing in, asking for a reset link, an admin
-    // inviting a new person, inviting a colleague to a workspace, and the notification kinds to
-    // send by email.
+    // field, and none of them changes an address: signing in, starting single sign-on, asking for
+    // a reset link, an admin inviting a new person, inviting a colleague to a workspace, and the
+    // notification kinds to send by email.
     const modules = path.resolve(import.meta.dirname, "../../../app/modules");
     const withEmail: string[] = [];
     for (const domain of fs.readdirSync(modules)) {
@@ -439,6 +439,7 @@ describe("re-authentication", () => {
       "accounts.ForgotPasswordSchema",
       "accounts.InviteUserSchema",
       "accounts.SignInSchema",
+      "accounts.SsoStartSchema",
       "notifications.NotificationPreferencesSchema",
       "workspaces.InviteSchema",
     ]);

@@ -60,6 +60,11 @@ export type ActionSpec = {
   late?: (name: string, params: Params, fields: Field[]) => Promise<string>;
   /** Tables a refusal may write: a failed sign-in is audited and counted by design. */
   refusalMayWrite?: string[];
+  /**
+   * Statuses the action answers when a service outside the portal is unreachable (an institute's
+   * identity provider, configured by an earlier case with an address that answers nobody).
+   */
+  upstreamStatuses?: number[];
 };
 
 const isId = (s: string) => /^[A-Za-z0-9_-]{1,64}$/.test(s);
@@ -427,9 +432,11 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
       // Failed sign-ins are audited and counted towards the lock-out.
       refusalMayWrite: ["AuditEvent", "Throttle"],
     },
-    // No institute of the fuzz world signs in through a provider: every address is refused.
+    // An address with no provider is refused (400). The admin settings' cases may have given an
+    // institute a provider at an address that answers nobody: its people get the 503 page.
     "login_.sso.tsx": {
       actors: ["anonymous"],
+      upstreamStatuses: [503],
       path: () => "/login/sso",
       form: {
         email: oneOf(p.loginUser.email, "someone@jp.example", "not an address"),
