@@ -1,4 +1,5 @@
 import { ensureChecklistTemplate, US_HOST_CHECKLIST } from "#test/factories/checklists";
+import { sealTotpKey } from "~/modules/accounts/totp-keys.server";
 import { ensureUser, issueOneTimeToken, uniqueEmail } from "#test/factories";
 import { pdfBytes, postingInput } from "#test/factories/postings";
 import { ensureTaxonomy } from "#test/factories/taxonomy";
@@ -220,7 +221,11 @@ export async function createFuzzWorld() {
   const sessionUser = await withPassword("Sam Session");
   const enrolUser = await withPassword("Eno Enrol");
   const enrolKey = generateTotpKey();
-  await db.mfaSecret.create({ data: { userId: enrolUser.id, key: Buffer.from(enrolKey) } });
+  // Sealed, as enrolment stores it: a plain key would be sealed at its first read, a write the
+  // fuzzer would see in a refused case (that path is tested in totp-at-rest.test.ts).
+  await db.mfaSecret.create({
+    data: { userId: enrolUser.id, sealedKey: sealTotpKey(enrolUser.id, enrolKey) },
+  });
   const invitedUser = await person(w.uk, "Ivan Invited");
   const resetUser = await withPassword("Rae Reset");
   // People an admin may deactivate, edit and erase.
