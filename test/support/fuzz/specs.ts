@@ -437,6 +437,8 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
     "login_.sso.tsx": {
       actors: ["anonymous"],
       upstreamStatuses: [503],
+      // The provider being unreachable is audited.
+      refusalMayWrite: ["AuditEvent"],
       path: () => "/login/sso",
       form: {
         email: oneOf(p.loginUser.email, "someone@jp.example", "not an address"),
