@@ -109,7 +109,7 @@ export default function Account() {
               <tr key={s.handle}>
                 <td className="max-w-xs truncate">
                   {s.userAgent || "unknown"}{" "}
-                  {s.current ? <Badge tone="info">This session</Badge> : null}
+                  {s.current ? <Badge tone="info">This device</Badge> : null}
                 </td>
                 <td>{s.ipAddress || "unknown"}</td>
                 <td>{formatDateTime(s.createdAt, where)}</td>
