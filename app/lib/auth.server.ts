@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "~/generated/prisma/enums";
-import { mustHaveMfa } from "./permissions";
+import { mustResistPhishing } from "./permissions";
 import { memoPerRequest } from "./request-scope.server";
 import { notFound } from "./service";
 import {
@@ -12,7 +12,7 @@ import {
 } from "./session.server";
 
 /** The signed-in user as services see them. */
-export type CurrentUser = SessionUser & { sessionId: string };
+export type CurrentUser = SessionUser & { sessionId: string; phishingResistant?: boolean };
 
 // Several loaders run for one request; look the session up once. Keyed by the cookie's token, so
 // that one request never hands a session to another token.
@@ -40,21 +40,28 @@ export async function getOptionalUser(request: Request): Promise<CurrentUser | n
   return { ...session.user, sessionId: session.id };
 }
 
+/** HR/ADMIN whose session did not come from a phishing-resistant sign-in or step. */
+export function needsPhishingResistantStep(session: ValidSession) {
+  return mustResistPhishing(session.user) && !session.phishingResistant;
+}
+
 /**
- * Requires a signed-in user. Sends the half-signed-in to the TOTP step and HR/ADMIN users without
- * MFA to enrolment, which they must finish before anything else.
+ * Requires a signed-in user. Sends the half-signed-in to the second-factor step. HR/ADMIN users
+ * whose session is not phishing-resistant go to the passkey step, or, holding no passkey yet, to
+ * register one; they must finish that before anything else.
  */
 export async function requireUser(
   request: Request,
-  options: { allowMfaEnrolment?: boolean } = {},
+  options: { allowPasskeyEnrolment?: boolean } = {},
 ): Promise<CurrentUser> {
   const session = await getSession(request);
   if (!session) throw loginRedirect(request, readSessionToken(request) !== null);
   if (session.user.mfaEnabled && !session.mfaVerified) throw redirect("/login/mfa");
-  if (!options.allowMfaEnrolment && !session.user.mfaEnabled && mustHaveMfa(session.user)) {
-    throw redirect("/account/mfa");
+  if (needsPhishingResistantStep(session)) {
+    if (session.user.hasPasskey) throw redirect("/login/mfa");
+    if (!options.allowPasskeyEnrolment) throw redirect("/account/passkeys");
   }
-  return { ...session.user, sessionId: session.id };
+  return { ...session.user, sessionId: session.id, phishingResistant: session.phishingResistant };
 }
 
 /** Pages of a role the user lacks answer 404, like records they may not see. */

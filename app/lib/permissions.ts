@@ -22,8 +22,12 @@ export function isHrOf(actor: Pick<Actor, "roles" | "instituteId">, instituteId:
   return hasRole(actor, "HR") && actor.instituteId === instituteId;
 }
 
-/** HR and ADMIN hold other people's data: they must have TOTP before doing anything else. */
-export function mustHaveMfa(actor: Pick<Actor, "roles">) {
+/**
+ * HR and ADMIN hold other people's data: they must sign in by a phishing-resistant method (a
+ * passkey, or SSO that asserts one) before doing anything else. TOTP can be relayed by a phishing
+ * site, so it does not count.
+ */
+export function mustResistPhishing(actor: Pick<Actor, "roles">) {
   return hasRole(actor, "HR") || hasRole(actor, "ADMIN");
 }
 

@@ -15,7 +15,9 @@ export type SessionUser = {
   roles: Role[];
   instituteId: string;
   institute: { code: string; name: string; timeZone: string; locale: string };
+  /** Has a second factor: a confirmed TOTP key or a passkey. */
   mfaEnabled: boolean;
+  hasPasskey: boolean;
 };
 
 type SessionRow = {
@@ -24,6 +26,7 @@ type SessionRow = {
   lastSeenAt: Date;
   expiresAt: Date;
   mfaVerified: boolean;
+  phishingResistant: boolean;
   userId: string;
   email: string;
   displayName: string;
@@ -35,12 +38,15 @@ type SessionRow = {
   timeZone: string;
   locale: string;
   mfaConfirmedAt: Date | null;
+  hasPasskey: boolean;
   unreadNotifications: number;
 };
 
 export type ValidSession = {
   id: string;
   mfaVerified: boolean;
+  /** Signed in (or stepped up) with a passkey, or by SSO that asserted phishing-resistant MFA. */
+  phishingResistant: boolean;
   createdAt: Date;
   expiresAt: Date;
   user: SessionUser;
@@ -107,10 +113,12 @@ export async function validateSessionToken(token: string): Promise<ValidSession 
   // (docs/decisions/008-hand-written-sql-reads.md).
   const [found] = await db.$queryRaw<SessionRow[]>`
     SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."mfaVerified",
+           s."phishingResistant",
            u."id" AS "userId", u."email", u."displayName", u."roles"::text[] AS "roles",
            u."instituteId", u."deactivatedAt",
            i."code", i."name", i."timeZone", i."locale",
            m."confirmedAt" AS "mfaConfirmedAt",
+           EXISTS (SELECT 1 FROM "Passkey" p WHERE p."userId" = u."id") AS "hasPasskey",
            (SELECT count(*)::int FROM "Notification" n
             WHERE n."userId" = u."id" AND n."readAt" IS NULL) AS "unreadNotifications"
     FROM "Session" s
@@ -154,9 +162,14 @@ export async function validateSessionToken(token: string): Promise<ValidSession 
   return {
     id: row.id,
     mfaVerified: row.mfaVerified,
+    phishingResistant: row.phishingResistant,
     createdAt: row.createdAt,
     expiresAt,
-    user: { ...user, mfaEnabled: Boolean(mfa?.confirmedAt) },
+    user: {
+      ...user,
+      mfaEnabled: Boolean(mfa?.confirmedAt) || row.hasPasskey,
+      hasPasskey: row.hasPasskey,
+    },
     unreadNotifications: row.unreadNotifications,
   };
 }

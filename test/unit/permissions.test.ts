@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { assertHrOf, hasRole, isAdmin, isHrOf, mustHaveMfa } from "~/lib/permissions";
+import { assertHrOf, hasRole, isAdmin, isHrOf, mustResistPhishing } from "~/lib/permissions";
 
 const usHr = { roles: ["STAFF", "HR"] as const, instituteId: "us" };
 const ukHr = { roles: ["STAFF", "HR"] as const, instituteId: "uk" };
@@ -26,9 +26,9 @@ test("HR act only for their own institute; others get a 404, not a 403", () => {
 });
 
 test("HR and ADMIN must have two-step verification; staff may choose", () => {
-  expect(mustHaveMfa({ roles: ["STAFF", "HR"] })).toBe(true);
-  expect(mustHaveMfa({ roles: ["STAFF", "ADMIN"] })).toBe(true);
-  expect(mustHaveMfa({ roles: ["STAFF"] })).toBe(false);
+  expect(mustResistPhishing({ roles: ["STAFF", "HR"] })).toBe(true);
+  expect(mustResistPhishing({ roles: ["STAFF", "ADMIN"] })).toBe(true);
+  expect(mustResistPhishing({ roles: ["STAFF"] })).toBe(false);
   expect(isAdmin({ roles: ["STAFF", "ADMIN"] })).toBe(true);
   expect(hasRole({ roles: ["STAFF"] }, "HR")).toBe(false);
 });

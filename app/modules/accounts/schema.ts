@@ -124,3 +124,91 @@ export const SsoStartSchema = z.object({
   email: emailField,
   redirectTo: z.string().max(2048).optional(),
 });
+
+// ---- passkeys
+
+export const PasskeyNameSchema = singleLine("a name for the passkey", 60);
+
+export const RenamePasskeySchema = z.object({
+  intent: z.literal("rename"),
+  id: idField,
+  name: PasskeyNameSchema,
+});
+
+export const RemovePasskeySchema = z.object({ intent: z.literal("remove"), id: idField });
+
+const base64url = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+const credential = <R extends z.ZodType>(response: R) =>
+  z.object({
+    id: base64url,
+    rawId: base64url,
+    type: z.literal("public-key"),
+    response,
+    clientExtensionResults: z.record(z.string(), z.unknown()),
+    authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+  });
+
+/** What @simplewebauthn/browser hands back, in outline; the library checks the rest. */
+const RegistrationShape = credential(
+  z.object({
+    clientDataJSON: base64url,
+    attestationObject: base64url,
+    transports: z
+      .array(z.enum(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]))
+      .max(10)
+      .optional(),
+  }),
+);
+const AuthenticationShape = credential(
+  z.object({
+    clientDataJSON: base64url,
+    authenticatorData: base64url,
+    signature: base64url,
+    userHandle: base64url.optional(),
+  }),
+);
+
+const PASSKEY_RESPONSE = "Your browser's passkey answer could not be read. Try again.";
+
+/** The browser's answer, posted as JSON text in one form field. */
+function passkeyResponseField<S extends z.ZodType>(shape: S) {
+  return z
+    .string({ message: PASSKEY_RESPONSE })
+    .max(65_536, { message: PASSKEY_RESPONSE })
+    .transform((text, ctx): z.output<S> => {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      const parsed = shape.safeParse(value);
+      if (!parsed.success) {
+        ctx.addIssue({ code: "custom", message: PASSKEY_RESPONSE });
+        return z.NEVER;
+      }
+      return parsed.data;
+    });
+}
+
+/** Asking for a ceremony's options; registering also names the new passkey up front. */
+export const PasskeyOptionsSchema = z.object({ intent: z.literal("options") });
+export const PasskeyRegisterOptionsSchema = PasskeyOptionsSchema.extend({
+  name: PasskeyNameSchema,
+});
+
+export const PasskeyRegisterSchema = z.object({
+  intent: z.literal("verify"),
+  name: PasskeyNameSchema,
+  response: passkeyResponseField(RegistrationShape),
+});
+
+export const PasskeyAuthenticateSchema = z.object({
+  intent: z.literal("verify"),
+  response: passkeyResponseField(AuthenticationShape),
+  redirectTo: z.string().max(2048).optional(),
+});

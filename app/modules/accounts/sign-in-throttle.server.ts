@@ -24,6 +24,11 @@ export function signInAccountKeyPrefix(email: string) {
   return `signin:account:${email}|`;
 }
 
+/** The key that counts every failed sign-in from one client address. */
+export function signInAddressKey(ipAddress: string) {
+  return `signin:ip:${ipAddress}`;
+}
+
 /** Keys for password guesses; `email` is the lower-case address sign-in matches on. */
 export function passwordKeys(email: string, ipAddress: string): AttemptKeys {
   // An email address cannot contain "|" after its "@", so one account's keys share a prefix
@@ -32,7 +37,7 @@ export function passwordKeys(email: string, ipAddress: string): AttemptKeys {
   return {
     accountHere: `${prefix}ip:${ipAddress}`,
     account: `${prefix}any`,
-    address: `signin:ip:${ipAddress}`,
+    address: signInAddressKey(ipAddress),
   };
 }
 

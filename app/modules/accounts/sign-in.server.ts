@@ -61,6 +61,7 @@ export async function signIn(
       deactivatedAt: true,
       password: { select: { hash: true } },
       mfa: { select: { confirmedAt: true } },
+      _count: { select: { passkeys: true } },
     },
   });
   const valid = user?.password
@@ -89,7 +90,8 @@ export async function signIn(
     };
   }
   if (await passwordsForbidden(email, user.instituteId)) return passwordsOff(email, req, user);
-  const mfaEnabled = Boolean(user.mfa?.confirmedAt);
+  // A passkey is a second factor too: after a password, it (or a TOTP code) completes the sign-in.
+  const mfaEnabled = Boolean(user.mfa?.confirmedAt) || user._count.passkeys > 0;
   if (addressLock && !mfaEnabled) {
     await recordAuditNow({
       actor: user,

@@ -17,7 +17,7 @@ import { signOutEverywhere } from "~/modules/accounts/sign-in.server";
 export const meta: MetaFunction = () => [{ title: "Your account | Exchange portal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request, { allowMfaEnrolment: true });
+  const user = await requireUser(request, { allowPasskeyEnrolment: true });
   const [mfa, sessions] = await Promise.all([getMfaStatus(user), listMySessions(user)]);
   return {
     user: {
@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, { allowMfaEnrolment: true });
+  const user = await requireUser(request, { allowPasskeyEnrolment: true });
   const form = await readFormData(request);
   const intent = form.get("intent");
   if (intent === "end-session") {

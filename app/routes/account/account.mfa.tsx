@@ -8,7 +8,6 @@ import { useIsPending } from "~/components/use-is-pending";
 import { Alert, Field, PageHeader, StatusButton } from "~/components/ui";
 import { requireUser } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
-import { mustHaveMfa } from "~/lib/permissions";
 import { readFormData, requestInfo } from "~/lib/request.server";
 import { confirmMfaEnrolment, startMfaEnrolment } from "~/modules/accounts/mfa.server";
 import { MfaEnrolmentSchema } from "~/modules/accounts/schema";
@@ -16,13 +15,13 @@ import { MfaEnrolmentSchema } from "~/modules/accounts/schema";
 export const meta: MetaFunction = () => [{ title: "Two-step verification | Exchange portal" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request, { allowMfaEnrolment: true });
+  const user = await requireUser(request);
   const enrolment = await startMfaEnrolment(user);
-  return { enrolment, required: mustHaveMfa(user) && !user.mfaEnabled, email: user.email };
+  return { enrolment, email: user.email };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, { allowMfaEnrolment: true });
+  const user = await requireUser(request);
   const parsed = parseForm(await readFormData(request), MfaEnrolmentSchema);
   if (!parsed.success) return data({ errors: parsed.errors, recoveryCodes: null }, { status: 400 });
   const result = await confirmMfaEnrolment(user, parsed.data, requestInfo(request, context));
@@ -31,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function MfaSetup() {
-  const { enrolment, required, email } = useLoaderData<typeof loader>();
+  const { enrolment, email } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { register, onSubmit, errorsFor } = useZodForm(MfaEnrolmentSchema, {
     serverErrors: actionData?.errors,
@@ -76,14 +75,6 @@ export default function MfaSetup() {
         title="Set up two-step verification"
         description="You will enter a code from an authenticator app each time you sign in."
       />
-      {required ? (
-        <div className="mb-6">
-          <Alert tone="info" title="Required for your role">
-            HR coordinators and administrators must turn on two-step verification before using the
-            portal.
-          </Alert>
-        </div>
-      ) : null}
       <ol className="mb-6 list-inside list-decimal space-y-4">
         <li>
           Scan this QR code with an authenticator app.

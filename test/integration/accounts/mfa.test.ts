@@ -32,7 +32,8 @@ setUpAccountsWorld();
 // ---------------------------------------------------------------- MFA
 
 describe("two-step verification", () => {
-  async function mfaUser(roles: Role[] = ["HR"]) {
+  // Staff: HR and administrators must also hold a passkey (passkeys.test.ts), which TOTP is not.
+  async function mfaUser(roles: Role[] = ["STAFF"]) {
     const user = await newUser({ roles, mfaKey: true });
     return { ...user, key: user.mfaKey! };
   }
@@ -115,16 +116,18 @@ describe("two-step verification", () => {
     );
   });
 
-  test("HR and admin users without MFA are sent to enrolment before anything else", async () => {
+  test("HR and admin users without a passkey are sent to register one before anything else", async () => {
     for (const role of ["HR", "ADMIN"] as const) {
       const user = await newUser({ roles: [role] });
       const { token, needsMfa } = await signedIn(user.email);
       expect(needsMfa).toBe(false);
       const response = await thrown(requireUser(requestWith(token)));
       expect(response.status).toBe(302);
-      expect(response.headers.get("Location")).toBe("/account/mfa");
-      // The enrolment page itself is reachable.
-      expect((await requireUser(requestWith(token), { allowMfaEnrolment: true })).id).toBe(user.id);
+      expect(response.headers.get("Location")).toBe("/account/passkeys");
+      // The registration page itself is reachable.
+      expect((await requireUser(requestWith(token), { allowPasskeyEnrolment: true })).id).toBe(
+        user.id,
+      );
     }
     // Staff without MFA are not forced.
     const staff = await newUser();
@@ -134,7 +137,9 @@ describe("two-step verification", () => {
   test("enrolment with the shown secret turns MFA on; each recovery code then works exactly once", async () => {
     const user = await newUser({ roles: ["HR"] });
     const { token } = await signedIn(user.email);
-    const actor: CurrentUser = await requireUser(requestWith(token), { allowMfaEnrolment: true });
+    const actor: CurrentUser = await requireUser(requestWith(token), {
+      allowPasskeyEnrolment: true,
+    });
 
     const started = await startMfaEnrolment(actor);
     if (started.alreadyEnabled) throw new Error("MFA unexpectedly on");
@@ -168,7 +173,9 @@ describe("two-step verification", () => {
       expect(code).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}-[a-z2-7]{5}-[a-z2-7]{5}-[a-z2-7]{5}$/);
     expect(await getMfaStatus(actor)).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
     // The session that enrolled is now fully signed in; the user is told by email.
-    expect((await requireUser(requestWith(token))).mfaEnabled).toBe(true);
+    expect(
+      (await requireUser(requestWith(token), { allowPasskeyEnrolment: true })).mfaEnabled,
+    ).toBe(true);
     expect((await onlyEmailTo(user.email)).template).toBe("mfa-enrolled");
     // Recovery codes are stored only as hashes.
     expect(await rowsContaining(enrolled.recoveryCodes[0]!.replaceAll("-", ""))).toEqual([]);
