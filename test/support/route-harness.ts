@@ -5,9 +5,14 @@ import { createSession, sessionCookieName } from "~/lib/session.server";
 
 const BASE = "http://localhost";
 
-/** A signed-in session (second factor done unless told) for the user: the cookie a browser sends. */
+/**
+ * A signed-in session (second factor done unless told) for the user: the cookie a browser sends.
+ * A finished sign-in is made as after a passkey, so that HR and administrators, who must sign in
+ * in a phishing-resistant way, are let in (test/integration/accounts/passkeys.test.ts shows the
+ * rule refusing the others).
+ */
 export async function sessionCookieFor(userId: string, mfaVerified = true) {
-  const { token } = await createSession(userId, { mfaVerified });
+  const { token } = await createSession(userId, mfaVerified ? PASSKEY_SIGN_IN : { mfaVerified });
   return `${sessionCookieName()}=${token}`;
 }
 
@@ -57,3 +62,10 @@ export async function statusOf(
     throw error;
   }
 }
+
+/** createSession's options for a finished passkey sign-in, which HR and administrators need. */
+export const PASSKEY_SIGN_IN = {
+  mfaVerified: true,
+  method: "passkey",
+  phishingResistant: true,
+} as const;

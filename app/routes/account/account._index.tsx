@@ -72,6 +72,11 @@ export default function Account() {
             </li>
           ) : null}
           <li>
+            <Link to="/account/passkeys" className="text-brand-700 underline">
+              Passkeys: add, rename or remove
+            </Link>
+          </li>
+          <li>
             <Link to="/account/password" className="text-brand-700 underline">
               Change your password
             </Link>

@@ -12,6 +12,7 @@ import { sessionCookie } from "~/lib/session.server";
 import { signIn } from "~/modules/accounts/sign-in.server";
 import { SignInSchema } from "~/modules/accounts/schema";
 import { useIsPending } from "~/components/use-is-pending";
+import { PasskeyButton } from "~/modules/accounts/components/passkey-ceremony";
 
 export const meta: MetaFunction = () => [{ title: "Sign in | Exchange portal" }];
 
@@ -75,6 +76,16 @@ export default function Login() {
           Sign in
         </StatusButton>
       </Form>
+      <section aria-labelledby="passkey-sign-in" className="mt-8 space-y-2">
+        <h2 id="passkey-sign-in" className="text-lg font-semibold">
+          Or use a passkey
+        </h2>
+        <PasskeyButton
+          url="/login/passkey"
+          label="Sign in with a passkey"
+          redirectTo={searchParams.get("redirectTo") ?? "/"}
+        />
+      </section>
       <p className="mt-6">
         <Link
           to={`/login/sso${searchParams.get("redirectTo") ? `?${new URLSearchParams({ redirectTo: searchParams.get("redirectTo")! })}` : ""}`}

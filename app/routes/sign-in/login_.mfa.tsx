@@ -1,17 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { refusalInit } from "~/lib/service";
 import { data, redirect } from "@remix-run/node";
-import { useActionData, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Form } from "~/components/form";
 import { useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { Field, PageHeader, StatusButton } from "~/components/ui";
-import { getSession } from "~/lib/auth.server";
+import { getSession, needsPhishingResistantStep } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo, safeRedirect } from "~/lib/request.server";
 import { sessionCookie } from "~/lib/session.server";
 import { completeMfaSignIn } from "~/modules/accounts/sign-in.server";
 import { MfaChallengeSchema } from "~/modules/accounts/schema";
+import { PasskeyButton } from "~/modules/accounts/components/passkey-ceremony";
 
 export const meta: MetaFunction = () => [{ title: "Two-step verification | Exchange portal" }];
 
@@ -23,8 +24,13 @@ async function pendingSession(request: Request) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await pendingSession(request);
-  return null;
+  // HR and administrators signed in with password and TOTP come here for the passkey step.
+  const session = await getSession(request);
+  if (session?.mfaVerified && needsPhishingResistantStep(session) && session.user.hasPasskey) {
+    return { hasPasskey: true, passkeyOnly: true };
+  }
+  const pending = await pendingSession(request);
+  return { hasPasskey: pending.user.hasPasskey, passkeyOnly: false };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -45,6 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function MfaChallenge() {
+  const { hasPasskey, passkeyOnly } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const { register, onSubmit, errorsFor } = useZodForm(MfaChallengeSchema, {
@@ -52,6 +59,20 @@ export default function MfaChallenge() {
   });
   const pending = useIsPending();
   const redirectTo = searchParams.get("redirectTo");
+  const passkey = hasPasskey ? (
+    <PasskeyButton url="/login/mfa/passkey" label="Use a passkey" redirectTo={redirectTo ?? "/"} />
+  ) : null;
+  if (passkeyOnly) {
+    return (
+      <div className="mx-auto max-w-md">
+        <PageHeader
+          title="Confirm with your passkey"
+          description="Your role needs a sign-in that cannot be phished. Confirm it is you with one of your passkeys."
+        />
+        {passkey}
+      </div>
+    );
+  }
   return (
     <div className="mx-auto max-w-md">
       <PageHeader
@@ -79,6 +100,7 @@ export default function MfaChallenge() {
           Continue
         </StatusButton>
       </Form>
+      {passkey ? <div className="mt-8">{passkey}</div> : null}
     </div>
   );
 }

@@ -18,7 +18,7 @@ import * as postingPipeline from "~/routes/postings/postings.$postingId.pipeline
 import * as postingsIndex from "~/routes/postings/postings._index";
 import * as postingsManage from "~/routes/postings/postings.manage";
 import * as postingsNew from "~/routes/postings/postings.new";
-import { call, get, post, statusOf } from "#test/support/route-harness";
+import { call, get, PASSKEY_SIGN_IN, post, statusOf } from "#test/support/route-harness";
 import {
   advance,
   createPipelineWorld,
@@ -83,7 +83,7 @@ beforeAll(async () => {
     admin: w.admin,
   };
   for (const role of ROLES) {
-    const { token } = await createSession(actors[role].id, { mfaVerified: true });
+    const { token } = await createSession(actors[role].id, PASSKEY_SIGN_IN);
     cookies[role] = `${sessionCookieName()}=${token}`;
   }
   postingId = await openPosting(w, { title: "Matrix posting" });
@@ -451,7 +451,7 @@ test("two HR users deciding at once through the page: one succeeds, the other is
   const id = await submittedApplication(w, await openPosting(w), w.ukStaff);
   await advance(w, id, ["HOME_RELEASED"]);
   const v = (await db.application.findUniqueOrThrow({ where: { id } })).version;
-  const hr2 = await createSession(w.hostHr2.id, { mfaVerified: true });
+  const hr2 = await createSession(w.hostHr2.id, PASSKEY_SIGN_IN);
   const move = (cookie: string, to: string) =>
     outcomeOf(() =>
       Promise.resolve(

@@ -16,7 +16,7 @@ import {
   submittedApplication,
   type World,
 } from "#test/support/pipeline-world";
-import { call, get, statusOf } from "#test/support/route-harness";
+import { call, get, PASSKEY_SIGN_IN, statusOf } from "#test/support/route-harness";
 
 // A small world counted by hand: one US posting with three UK applicants (one accepted, one
 // rejected, one still submitted), an empty second US posting, and the one placement that results.
@@ -401,13 +401,13 @@ describe("every state, counted", () => {
 
 test("the page is for HR only; staff and admins get a 404", async () => {
   for (const who of [w.usStaff, w.admin]) {
-    const { token } = await createSession(who.id, { mfaVerified: true });
+    const { token } = await createSession(who.id, PASSKEY_SIGN_IN);
     const r = await statusOf(() =>
       call(dashboardRoute.loader, get("/dashboard", `${sessionCookieName()}=${token}`)),
     );
     expect(r.status).toBe(404);
   }
-  const { token } = await createSession(w.hostHr.id, { mfaVerified: true });
+  const { token } = await createSession(w.hostHr.id, PASSKEY_SIGN_IN);
   const page = (await call(
     dashboardRoute.loader,
     get(`/dashboard?from=not-a-date&postingId=${postingA}`, `${sessionCookieName()}=${token}`),

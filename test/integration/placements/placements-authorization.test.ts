@@ -13,7 +13,7 @@ import * as placementPage from "~/routes/placements/placements.$placementId";
 import * as placementsIndex from "~/routes/placements/placements._index";
 import * as templatePage from "~/routes/checklists/checklists.$templateId";
 import * as templatesIndex from "~/routes/checklists/checklists._index";
-import { call, get, post, statusOf } from "#test/support/route-harness";
+import { call, get, PASSKEY_SIGN_IN, post, statusOf } from "#test/support/route-harness";
 import {
   advance,
   APPLICATION_FORM,
@@ -101,7 +101,7 @@ beforeAll(async () => {
     admin: w.admin,
   };
   for (const role of ROLES) {
-    const { token } = await createSession(actors[role].id, { mfaVerified: true });
+    const { token } = await createSession(actors[role].id, PASSKEY_SIGN_IN);
     cookies[role] = `${sessionCookieName()}=${token}`;
   }
 });

@@ -22,7 +22,7 @@ import {
   submittedApplication,
   type World,
 } from "#test/support/pipeline-world";
-import { call, post, statusOf } from "#test/support/route-harness";
+import { call, PASSKEY_SIGN_IN, post, statusOf } from "#test/support/route-harness";
 
 // A departed secondee is erased: nothing personal of theirs is left in any column of any table,
 // the workflow records remain, the audit chain still verifies, and they cannot sign in.
@@ -208,7 +208,7 @@ test("only admins can erase; the route answers 404 to anyone else and changes no
     deactivated: true,
   });
   for (const who of [w.homeHr, w.usStaff]) {
-    const { token } = await createSession(who.id, { mfaVerified: true });
+    const { token } = await createSession(who.id, PASSKEY_SIGN_IN);
     const r = await statusOf(() =>
       call(
         adminUser.action,
@@ -225,7 +225,7 @@ test("only admins can erase; the route answers 404 to anyone else and changes no
   await expect(eraseUser(w.hostHr, victim.id, victim.email)).rejects.toMatchObject({
     status: 404,
   });
-  const { token } = await createSession(w.admin.id, { mfaVerified: true });
+  const { token } = await createSession(w.admin.id, PASSKEY_SIGN_IN);
   const done = await statusOf(() =>
     call(
       adminUser.action,

@@ -36,6 +36,22 @@ import {
 } from "#test/support/fuzz/world";
 import { sessionCookieFor } from "#test/support/route-harness";
 
+// Well-formed passkey answers that no challenge of the server's matches.
+const PASSKEY_REGISTRATION = JSON.stringify({
+  id: "AAAA",
+  rawId: "AAAA",
+  type: "public-key",
+  response: { clientDataJSON: "e30", attestationObject: "oA" },
+  clientExtensionResults: {},
+});
+const PASSKEY_ASSERTION = JSON.stringify({
+  id: "AAAA",
+  rawId: "AAAA",
+  type: "public-key",
+  response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" },
+  clientExtensionResults: {},
+});
+
 // --- what each action is given ------------------------------------------------------------------
 
 /** "prepared": the cookie the spec's prepare() made for this case; "anonymous": no cookie. */
@@ -162,6 +178,43 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
       },
       // A wrong code or password is audited and counted towards a lock-out.
       refusalMayWrite: ["AuditEvent", "Throttle"],
+    },
+    "account.passkeys.tsx": {
+      actors: ["prepared"],
+      path: () => "/account/passkeys",
+      form: {
+        intent: oneOf("rename", "remove", "nothing"),
+        id: oneOf({ late: "passkey" }, "no-such-passkey"),
+        name: text("Work laptop", "Phone"),
+      },
+      prepare: async () => {
+        // A passkey of the person's own to rename or remove (the fuzzer mixes in others' ids).
+        const row = await db.passkey.upsert({
+          where: { credentialId: "fuzz-passkey" },
+          create: {
+            userId: p.sessionUser.id,
+            credentialId: "fuzz-passkey",
+            publicKey: Buffer.from([1]),
+            deviceType: "singleDevice",
+            backedUp: false,
+            name: "Fuzz key",
+          },
+          update: {},
+        });
+        return { cookie: await sessionCookieFor(p.sessionUser.id), late: { passkey: row.id } };
+      },
+    },
+    "account.passkeys_.register.tsx": {
+      actors: ["prepared"],
+      path: () => "/account/passkeys/register",
+      form: {
+        intent: oneOf("options", "verify"),
+        name: text("Work laptop"),
+        response: oneOf(PASSKEY_REGISTRATION, "{}", "not json"),
+      },
+      prepare: async () => ({ cookie: await sessionCookieFor(p.sessionUser.id) }),
+      // A refused registration is audited.
+      refusalMayWrite: ["AuditEvent"],
     },
     "account.notifications.tsx": {
       actors: ["applicant", "hostHr", "ukStaff"],
@@ -444,6 +497,30 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
         email: oneOf(p.loginUser.email, "someone@jp.example", "not an address"),
         redirectTo: oneOf("/postings", "//evil.example", "https://evil.example"),
       },
+    },
+    "login_.passkey.tsx": {
+      actors: ["anonymous"],
+      path: () => "/login/passkey",
+      form: {
+        intent: oneOf("options", "verify"),
+        response: oneOf(PASSKEY_ASSERTION, "{}", "not json"),
+        redirectTo: oneOf("/postings", "//evil.example"),
+      },
+      refusalMayWrite: ["AuditEvent", "Throttle"],
+    },
+    "login_.mfa_.passkey.tsx": {
+      actors: ["prepared"],
+      path: () => "/login/mfa/passkey",
+      form: {
+        intent: oneOf("options", "verify"),
+        response: oneOf(PASSKEY_ASSERTION, "{}", "not json"),
+        redirectTo: oneOf("/postings", "//evil.example"),
+      },
+      prepare: async () => {
+        await throttleReset();
+        return { cookie: await sessionCookieFor(p.mfaUser.id, false) };
+      },
+      refusalMayWrite: ["AuditEvent", "Throttle"],
     },
     "login_.mfa.tsx": {
       actors: ["prepared"],

@@ -43,6 +43,22 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
       action: { form: () => ({ code: "000000" }), expect: signedIn("400") },
     },
   ],
+  "routes/account/account.passkeys": [
+    {
+      loader: signedIn(),
+      // Nobody's passkey: a 404, and nothing changes.
+      action: {
+        form: () => ({ intent: "remove", id: "no-such-passkey" }),
+        expect: signedIn("404"),
+      },
+    },
+  ],
+  "routes/account/account.passkeys_.register": [
+    {
+      loader: open("to:/account/passkeys"),
+      action: { form: () => ({ intent: "options", name: "" }), expect: signedIn("400") },
+    },
+  ],
   "routes/account/account.notifications": [
     {
       loader: signedIn(),
@@ -118,6 +134,28 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
     { query: "?code=abc&state=unknown", loader: open("400") },
   ],
   "routes/sign-in/logout_.sso": [{ query: "?institute=JP", loader: open() }],
+  "routes/sign-in/login_.passkey": [
+    {
+      loader: open("login"),
+      action: {
+        form: () => ({ intent: "verify", response: "{}" }),
+        // The signed-in are told where to go; the rest are refused the unreadable answer.
+        expect: (p) => (p.key === "anon" || p.key === "pendingMfa" ? "400" : "ok"),
+        writes: () => false,
+      },
+    },
+  ],
+  "routes/sign-in/login_.mfa_.passkey": [
+    {
+      loader: open("mfa"),
+      action: {
+        form: () => ({ intent: "verify", response: "{}" }),
+        // Only a session with a passkey step due gets past the door (to a 400 here); nobody has one.
+        expect: open("ok"),
+        writes: () => false,
+      },
+    },
+  ],
   "routes/sign-in/login_.mfa": [
     {
       loader: (p) => (p.key === "anon" ? "login" : p.key === "pendingMfa" ? "ok" : "to:/"),

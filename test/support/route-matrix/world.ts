@@ -661,8 +661,10 @@ export async function createMatrixWorld() {
 /** A fresh session for the persona (after an action that ended it), and its token as a secret. */
 export async function renewSession(p: Persona) {
   if (!p.actor) return;
+  // Finished sign-ins are made as after a passkey: HR and administrators need one.
   const { token } = await createSession(p.actor.id, {
     mfaVerified: p.mfaVerified,
+    ...(p.mfaVerified ? { method: "passkey" as const, phishingResistant: true } : {}),
     userAgent: p.userAgent,
   });
   p.cookie = `${sessionCookieName()}=${token}`;
