@@ -155,9 +155,9 @@ describe("invitations and user administration", () => {
     expect(
       await updateUser(world.admin, user.id, { ...edit, roles: ["STAFF", "HR"] }, freshIp()),
     ).toEqual({ ok: true });
-    // Now HR, and HR must enrol in MFA before anything else: the open session sees it at once.
+    // Now HR, and HR must register a passkey before anything else: the open session sees it at once.
     expect((await thrown(requireUser(requestWith(token)))).headers.get("Location")).toBe(
-      "/account/mfa",
+      "/account/passkeys",
     );
 
     await updateUser(world.admin, user.id, { ...edit, roles: ["STAFF"] }, freshIp());
