@@ -78,11 +78,11 @@ export default function Login() {
       </Form>
       <section aria-labelledby="passkey-sign-in" className="mt-8 space-y-2">
         <h2 id="passkey-sign-in" className="text-lg font-semibold">
-          Or use a passkey
+          Or sign in with a passkey
         </h2>
         <PasskeyButton
           url="/login/passkey"
-          label="Sign in with a passkey"
+          label="Use a passkey"
           redirectTo={searchParams.get("redirectTo") ?? "/"}
         />
       </section>
