@@ -22,9 +22,9 @@ export default function MfaResetEmail({ name, when }: MfaResetEmailProps) {
       <Text style={styles.paragraph}>Hello {name},</Text>
       <Text style={styles.paragraph}>
         A portal administrator reset two-step verification on your {PORTAL_NAME} account on {when},
-        after checking who you are. Your authenticator and recovery codes no longer work, and you
-        were signed out everywhere. Sign in with your password and set up two-step verification
-        again.
+        after checking who you are. Your authenticator, recovery codes and passkeys no longer work,
+        and you were signed out everywhere. Sign in with your password and set up two-step
+        verification again.
       </Text>
       <Text style={styles.paragraph}>
         <strong>If you did not ask for this</strong>, contact a portal administrator straight away.

@@ -95,7 +95,7 @@ export async function endUserSessions(
 
 /**
  * Resets a person's second factor after their identity was checked out of band (a video call,
- * their line manager): removes their TOTP key and recovery codes, ends their sessions, emails
+ * their line manager): removes their TOTP key, recovery codes and passkeys, ends their sessions, emails
  * them, and records how they were checked. Their next sign-in, with their password, asks them to
  * set up a second factor again where one is required.
  */
@@ -116,10 +116,12 @@ export async function resetSecondFactor(
       displayName: true,
       instituteId: true,
       mfa: { select: { confirmedAt: true } },
+      _count: { select: { passkeys: true } },
     },
   });
   if (!user) throw notFound();
-  if (!user.mfa) return refused("This person has no second factor to reset.", "reason");
+  if (!user.mfa && user._count.passkeys === 0)
+    return refused("This person has no second factor to reset.", "reason");
   const mail: EmailMessage = {
     template: "mfa-reset",
     props: { name: user.displayName, when: clock.now().toUTCString() },
@@ -127,6 +129,7 @@ export async function resetSecondFactor(
   await db.$transaction(async (tx) => {
     await tx.mfaSecret.deleteMany({ where: { userId } });
     await tx.mfaRecoveryCode.deleteMany({ where: { userId } });
+    const passkeys = await tx.passkey.deleteMany({ where: { userId } });
     const { count } = await tx.session.deleteMany({ where: { userId } });
     await notify(tx, { id: user.id, email: user.email }, mail);
     await recordAudit(tx, {
@@ -136,7 +139,11 @@ export async function resetSecondFactor(
       targetId: userId,
       instituteId: user.instituteId,
       ipAddress: req.ipAddress,
-      details: { sessionsEnded: count, wasConfirmed: Boolean(user.mfa?.confirmedAt) },
+      details: {
+        sessionsEnded: count,
+        wasConfirmed: Boolean(user.mfa?.confirmedAt),
+        passkeysRemoved: passkeys.count,
+      },
       // Erasable with the person: the check may name them or how they were reached.
       personal: { reason: input.reason },
     });

@@ -275,7 +275,7 @@ export async function getUserForAdmin(actor: Actor, userId: string) {
       createdAt: true,
       institute: { select: { name: true, code: true } },
       mfa: { select: { confirmedAt: true } },
-      _count: { select: { sessions: true } },
+      _count: { select: { sessions: true, passkeys: true } },
     },
   });
   if (!user) throw notFound();
@@ -288,7 +288,7 @@ export async function getUserForAdmin(actor: Actor, userId: string) {
     user: {
       ...user,
       mfaEnabled: Boolean(user.mfa?.confirmedAt),
-      hasSecondFactor: Boolean(user.mfa),
+      hasSecondFactor: Boolean(user.mfa) || user._count.passkeys > 0,
     },
     managers,
   };

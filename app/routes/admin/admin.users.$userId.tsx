@@ -172,9 +172,9 @@ export default function EditUser() {
             Reset two-step verification
           </h2>
           <p className="mb-3 text-slate-700">
-            For someone who has lost their authenticator and recovery codes. Check who they are
-            first by another channel (a video call, their line manager). This removes their
-            authenticator and recovery codes, ends their sessions and emails them.
+            For someone who has lost their authenticator, passkeys and recovery codes. Check who
+            they are first by another channel (a video call, their line manager). This removes their
+            authenticator, recovery codes and passkeys, ends their sessions and emails them.
           </p>
           <Form method="post" className="space-y-3">
             <TextareaField

@@ -120,10 +120,20 @@ describe("administrators", () => {
     expect(event).toMatchObject({ actorId: world.admin.id, details: { sessions: 2 } });
   });
 
-  test("reset a second factor with the identity check recorded: key and codes gone, sessions ended, person emailed", async () => {
+  test("reset a second factor with the identity check recorded: key, codes and passkeys gone, sessions ended, person emailed", async () => {
     const { user, token } = await mfaUserSignedIn();
     await db.mfaRecoveryCode.createMany({
       data: ["a", "b"].map((c) => ({ userId: user.id, codeHash: `unused-${c}-${user.id}` })),
+    });
+    await db.passkey.create({
+      data: {
+        userId: user.id,
+        credentialId: `lost-phone-${user.id}`,
+        publicKey: new Uint8Array([1, 2, 3]),
+        deviceType: "multiDevice",
+        backedUp: true,
+        name: "Lost phone",
+      },
     });
     const admin = await adminCookie();
     const reason = "Video call on 2026-12-07; face and staff card matched the HR record.";
@@ -140,6 +150,7 @@ describe("administrators", () => {
     expect(mail.template).toBe("mfa-reset");
     expect(await db.mfaSecret.count({ where: { userId: user.id } })).toBe(0);
     expect(await db.mfaRecoveryCode.count({ where: { userId: user.id } })).toBe(0);
+    expect(await db.passkey.count({ where: { userId: user.id } })).toBe(0);
     expect(await validateSessionToken(token)).toBeNull();
     const [event] = await auditRows({ action: "user.mfa_reset", targetId: user.id });
     expect(event).toMatchObject({ actorId: world.admin.id, personal: { reason } });
