@@ -8,6 +8,7 @@ import {
   type Page,
   type Response,
 } from "@playwright/test";
+import { E2E_BASE_URL } from "./env";
 import { e2eState, type E2eUser } from "./state";
 
 export { expect };
@@ -184,14 +185,52 @@ async function unusedTotpCode(page: Page, email: string, key: string) {
 }
 
 /**
- * Signs in through the form. People with MFA on get the code step, with a code computed from the
- * key the seed gave them. Each page on the way is checked with axe. Ends on the page the app
- * sends them to (home, or the MFA enrolment page for HR and admins without MFA).
+ * Gives the page Chromium's virtual authenticator (DevTools protocol, WebAuthn domain): a
+ * platform authenticator with a screen lock, so resident keys and user verification. With
+ * `passkey`, it holds that passkey already, as the seed registered it for the person.
+ */
+export async function addVirtualAuthenticator(page: Page, passkey?: E2eUser["passkey"]) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+  if (passkey) {
+    await cdp.send("WebAuthn.addCredential", {
+      authenticatorId,
+      credential: {
+        credentialId: passkey.credentialId,
+        isResidentCredential: true,
+        rpId: new URL(E2E_BASE_URL).hostname,
+        privateKey: passkey.privateKey,
+        userHandle: passkey.userHandle,
+        signCount: 0,
+      },
+    });
+  }
+}
+
+/**
+ * Signs in through the form. People with a passkey confirm with it (HR and administrators must);
+ * people with TOTP get the code step, with a code computed from the key the seed gave them. Each
+ * page on the way is checked with axe. Ends on the page the app sends them to (home, or passkey
+ * registration for HR and admins without one).
  */
 export async function signIn(page: Page, user: E2eUser, password = e2eState().password) {
+  if (user.passkey) await addVirtualAuthenticator(page, user.passkey);
   await visit(page, "/login");
   await submitSignIn(page, user.email, password);
-  if (user.mfaKey) {
+  if (user.passkey) {
+    await expect(page).toHaveURL(/\/login\/mfa/);
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "Use a passkey" }).click();
+  } else if (user.mfaKey) {
     await expect(page).toHaveURL(/\/login\/mfa/);
     await expect(
       page.getByRole("heading", { level: 1, name: "Two-step verification" }),

@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { FullConfig } from "@playwright/test";
-import { E2E_HOST, E2E_PORT } from "./env";
+import { E2E_BASE_URL, E2E_HOST, E2E_PORT } from "./env";
 
 // Runs once per `playwright test`: a fresh data directory, seeded, then the production build
 // serving it. The seed closes the database before the server opens it (PGlite: one process per
@@ -110,7 +110,6 @@ export default async function globalSetup(_config: FullConfig) {
       throw new Error(`Seeding the e2e database failed:\n${seeded.stdout}\n${seeded.stderr}`);
     }
 
-    const baseURL = `http://${E2E_HOST}:${E2E_PORT}`;
     log = fs.openSync(logFile, "a");
     server = spawn(process.execPath, [serverEntry], {
       cwd: ROOT,
@@ -118,14 +117,15 @@ export default async function globalSetup(_config: FullConfig) {
         NODE_ENV: "production",
         PORT: String(E2E_PORT),
         HOST: E2E_HOST,
-        APP_URL: baseURL,
+        APP_URL: E2E_BASE_URL,
         DATA_DIR: dataDir,
       }),
       stdio: ["ignore", log, log],
     });
     // Should the runner die without tearing down, the server goes with it.
     process.once("exit", killServer);
-    await waitForHealthy(`${baseURL}/healthz`, server, logFile);
+    // The listening address itself: Node may resolve "localhost" to ::1 first.
+    await waitForHealthy(`http://${E2E_HOST}:${E2E_PORT}/healthz`, server, logFile);
   } catch (error) {
     await cleanUp();
     throw error;

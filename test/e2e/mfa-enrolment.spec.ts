@@ -1,4 +1,5 @@
 import {
+  addVirtualAuthenticator,
   decodeBase32,
   e2eState,
   expect,
@@ -9,22 +10,13 @@ import {
   visit,
 } from "./fixtures";
 
-test("HR without MFA must enrol before anything else, and enrolment turns MFA on", async ({
-  page,
-}) => {
-  const { hrNoMfa } = e2eState().users;
-  await signIn(page, hrNoMfa);
-  await expect(page).toHaveURL("/account/mfa");
-
-  for (const elsewhere of ["/", "/admin/users", "/admin/audit"]) {
-    await visit(page, elsewhere);
-    await expect(page, `${elsewhere} should send them to enrolment`).toHaveURL("/account/mfa");
-  }
-
+test("a person turns on two-step verification with an authenticator app", async ({ page }) => {
+  const { staffEnrol } = e2eState().users;
+  await signIn(page, staffEnrol);
+  await visit(page, "/account/mfa");
   await expect(
     page.getByRole("heading", { level: 1, name: "Set up two-step verification" }),
   ).toBeVisible();
-  await expect(page.getByRole("status")).toContainText("Required for your role");
   const qr = page.getByRole("img", { name: /QR code for your authenticator app/ });
   await expect(qr.locator("svg")).toBeVisible();
 
@@ -74,7 +66,7 @@ test("HR without MFA must enrol before anything else, and enrolment turns MFA on
   await page.getByRole("link", { name: "I have saved them: continue" }).click();
   await expect(page).toHaveURL("/");
   await expect(
-    page.getByRole("heading", { level: 1, name: `Welcome, ${hrNoMfa.displayName}` }),
+    page.getByRole("heading", { level: 1, name: `Welcome, ${staffEnrol.displayName}` }),
   ).toBeVisible();
   await expectNoAxeViolations(page);
 
@@ -84,14 +76,35 @@ test("HR without MFA must enrol before anything else, and enrolment turns MFA on
   );
 });
 
-test("an admin without MFA cannot reach the admin pages until they enrol", async ({ page }) => {
-  const { adminNoMfa } = e2eState().users;
-  await signIn(page, adminNoMfa);
-  await expect(page).toHaveURL("/account/mfa");
+test("an admin with only TOTP must add a passkey, then confirm the sign-in with it", async ({
+  page,
+}) => {
+  const { adminNoPasskey } = e2eState().users;
+  await addVirtualAuthenticator(page);
+  await signIn(page, adminNoPasskey);
+  await expect(page).toHaveURL("/account/passkeys");
   await expect(page.getByRole("status")).toContainText("Required for your role");
 
   for (const elsewhere of ["/admin/users", "/admin/users/new", "/admin/outbox", "/"]) {
     await visit(page, elsewhere);
-    await expect(page, `${elsewhere} should send them to enrolment`).toHaveURL("/account/mfa");
+    await expect(page, `${elsewhere} should send them to add a passkey`).toHaveURL(
+      "/account/passkeys",
+    );
   }
+
+  await page.getByLabel("Name").fill("Admin laptop");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  // A password and TOTP are not phishing-resistant: the passkey step comes next.
+  await expect(page).toHaveURL(/\/login\/mfa/);
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Confirm with your passkey" }),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page).toHaveURL("/");
+  await expectNoAxeViolations(page);
+  await visit(page, "/admin/users");
+  await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
+  await visit(page, "/account/passkeys");
+  await expect(page.getByRole("heading", { level: 3, name: "Admin laptop" })).toBeVisible();
 });

@@ -9,6 +9,7 @@ import { DEMO_PASSWORD, seed } from "../../prisma/demo";
 import { ensureInstitute, ensureUser, UK_AISI, US_AISI } from "../factories";
 import { ensureDemoPosting } from "../factories/pipeline";
 import { loadTaxonomy } from "../factories/taxonomy";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import type { E2eState, E2eUser } from "./state";
 
 const stateFile = process.env.E2E_STATE_FILE;
@@ -27,7 +28,12 @@ try {
     email: string,
     displayName: string,
     institute: typeof us,
-    extra: { roles?: ("HR" | "ADMIN")[]; mfa?: boolean; lineManagerEmail?: string } = {},
+    extra: {
+      roles?: ("HR" | "ADMIN")[];
+      mfa?: boolean;
+      passkey?: boolean;
+      lineManagerEmail?: string;
+    } = {},
   ): Promise<E2eUser> {
     const user = await ensureUser(db, {
       email,
@@ -47,6 +53,32 @@ try {
       institute: institute.name,
       instituteCode: institute.code,
       mfaKey: user.mfaKey ? encodeBase32UpperCaseNoPadding(user.mfaKey) : undefined,
+      passkey: extra.passkey ? await registerPasskey(user.id) : undefined,
+    };
+  }
+
+  // A passkey as registration leaves it, whose private key the test's virtual authenticator
+  // gets: HR and administrators must confirm every sign-in with one.
+  async function registerPasskey(userId: string): Promise<E2eUser["passkey"]> {
+    const key = new SoftAuthenticator(process.env.APP_URL ?? "http://localhost");
+    await db.passkey.upsert({
+      where: { credentialId: key.id },
+      create: {
+        userId,
+        credentialId: key.id,
+        publicKey: new Uint8Array(key.cosePublicKey()),
+        transports: ["internal"],
+        deviceType: "singleDevice",
+        backedUp: false,
+        name: "Test laptop",
+      },
+      update: {},
+    });
+    return {
+      credentialId: key.credentialId.toString("base64"),
+      privateKey: key.privateKeyPkcs8().toString("base64"),
+      // The user handle the portal gives a passkey: the bytes of the person's id.
+      userHandle: Buffer.from(userId).toString("base64"),
     };
   }
 
@@ -61,19 +93,16 @@ try {
       staffWrongPassword: await person("e2e.wrong@us-aisi.example", "Wren Wrong", us),
       staffForbidden: await person("e2e.forbidden@uk-aisi.example", "Frankie Forbidden", uk),
       staffSecurity: await person("e2e.security@us-aisi.example", "Sasha Security", us),
-      hrNoMfa: await person("e2e.hr.nomfa@us-aisi.example", "Harper Enrol", us, {
-        roles: ["HR"],
-      }),
-      adminNoMfa: await person("e2e.admin.nomfa@uk-aisi.example", "Alex Enrol", uk, {
-        roles: ["ADMIN"],
-      }),
-      adminMfa: await person("e2e.admin.mfa@uk-aisi.example", "Ada Twostep", uk, {
+      staffEnrol: await person("e2e.staff.enrol@us-aisi.example", "Harper Enrol", us),
+      adminNoPasskey: await person("e2e.admin.nokey@uk-aisi.example", "Alex Enrol", uk, {
         roles: ["ADMIN"],
         mfa: true,
       }),
+      staffMfa: await person("e2e.staff.mfa@uk-aisi.example", "Ada Twostep", uk, { mfa: true }),
+      passkeyStaff: await person("e2e.passkey@uk-aisi.example", "Pia Passkey", uk),
       adminInviter: await person("e2e.admin.invite@uk-aisi.example", "Ines Inviter", uk, {
         roles: ["ADMIN"],
-        mfa: true,
+        passkey: true,
       }),
       directorySearcher: await person("e2e.searcher@uk-aisi.example", "Sage Searcher", uk),
       directoryEditor: await person("e2e.editor@us-aisi.example", "Eden Editor", us),
@@ -81,7 +110,7 @@ try {
       directoryNoJs: await person("e2e.nojs.editor@uk-aisi.example", "Nico Nojs", uk),
       adminPages: await person("e2e.admin.pages@us-aisi.example", "Avery Pages", us, {
         roles: ["ADMIN"],
-        mfa: true,
+        passkey: true,
       }),
       // The application journey: a UK researcher, their manager, US HR and a US reviewer.
       journeyManager: await person("e2e.journey.manager@uk-aisi.example", "Morwenna Manager", uk),
@@ -95,7 +124,7 @@ try {
       ),
       journeyHostHr: await person("e2e.journey.hr@us-aisi.example", "Hollis Host", us, {
         roles: ["HR"],
-        mfa: true,
+        passkey: true,
       }),
       journeyReviewer: await person("e2e.journey.reviewer@us-aisi.example", "Rhea Reviewer", us),
       applicantNoJs: await person("e2e.applicant.nojs@uk-aisi.example", "Nell Nojs", uk, {
@@ -114,11 +143,11 @@ try {
       ),
       checklistHomeHr: await person("e2e.checklist.home.hr@uk-aisi.example", "Hattie Homehr", uk, {
         roles: ["HR"],
-        mfa: true,
+        passkey: true,
       }),
       checklistHostHr: await person("e2e.checklist.host.hr@us-aisi.example", "Hank Hosthr", us, {
         roles: ["HR"],
-        mfa: true,
+        passkey: true,
       }),
       // Two researchers who share a joint workspace, and a colleague of one who is not in it.
       workspaceUs: await person("e2e.workspace.us@us-aisi.example", "Wes Workspace", us),
@@ -126,10 +155,10 @@ try {
       workspaceOutsider: await person("e2e.workspace.out@uk-aisi.example", "Otto Outsider", uk),
       notified: await person("e2e.notified@us-aisi.example", "Nora Notified", us),
       erasable: await person("e2e.erasable@uk-aisi.example", "Dara Departed", uk),
-      // Its own HR sign-in: a TOTP code is single-use, so two tests must not share one person.
+      // Its own HR sign-in, so that the throttle's counts never couple two tests.
       dashboardHr: await person("e2e.dashboard.hr@us-aisi.example", "Dana Dashboard", us, {
         roles: ["HR"],
-        mfa: true,
+        passkey: true,
       }),
     },
   };

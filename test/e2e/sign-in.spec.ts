@@ -116,13 +116,13 @@ test("a wrong password and an unknown email get the very same answer", async ({ 
   await expect(page).toHaveURL("/login");
 });
 
-test("an admin signs in with a TOTP code, and the same code is refused when replayed", async ({
+test("a person signs in with a TOTP code, and the same code is refused when replayed", async ({
   page,
   openPage,
 }) => {
-  const { adminMfa } = e2eState().users;
+  const { staffMfa } = e2eState().users;
   await visit(page, "/login");
-  await submitSignIn(page, adminMfa.email, e2eState().password);
+  await submitSignIn(page, staffMfa.email, e2eState().password);
   await expect(page).toHaveURL("/login/mfa?redirectTo=%2F");
   await expect(
     page.getByRole("heading", { level: 1, name: "Two-step verification" }),
@@ -130,25 +130,25 @@ test("an admin signs in with a TOTP code, and the same code is refused when repl
   await expectNoAxeViolations(page);
 
   // Half signed in is not signed in.
-  await visit(page, "/admin/users");
+  await visit(page, "/applications");
   await expect(page).toHaveURL(/\/login\/mfa$/);
 
-  const code = totpCode(adminMfa.mfaKey!);
+  const code = totpCode(staffMfa.mfaKey!);
   await page.getByLabel("Code").fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL("/");
   await expect(
-    page.getByRole("heading", { level: 1, name: `Welcome, ${adminMfa.displayName}` }),
+    page.getByRole("heading", { level: 1, name: `Welcome, ${staffMfa.displayName}` }),
   ).toBeVisible();
   await expect(
-    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }),
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Applications" }),
   ).toBeVisible();
   await expectNoAxeViolations(page);
 
   // Someone who saw the code tries it in their own browser, with the password.
   const other = await openPage({ label: "replay page" });
   await visit(other, "/login");
-  await submitSignIn(other, adminMfa.email, e2eState().password);
+  await submitSignIn(other, staffMfa.email, e2eState().password);
   await expect(other).toHaveURL(/\/login\/mfa/);
   await expectNoAxeViolations(other);
   await other.getByLabel("Code").fill(code);
@@ -162,7 +162,7 @@ test("an admin signs in with a TOTP code, and the same code is refused when repl
   await expect(other).toHaveURL(/\/login\/mfa$/);
 
   // The first session is unaffected.
-  await visit(page, "/admin/users");
+  await visit(page, "/applications");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-  await expect(page).toHaveURL("/admin/users");
+  await expect(page).toHaveURL("/applications");
 });

@@ -9,6 +9,11 @@ export type E2eUser = {
   instituteCode: string;
   /** Base32 of the confirmed TOTP key, for people created with MFA on. */
   mfaKey?: string;
+  /**
+   * A passkey the seed registered, for Chromium's virtual authenticator (WebAuthn.addCredential):
+   * each field standard base64, the private key PKCS#8.
+   */
+  passkey?: { credentialId: string; privateKey: string; userHandle: string };
 };
 
 export type E2eState = {
@@ -21,9 +26,10 @@ export type E2eState = {
     staffWrongPassword: E2eUser;
     staffForbidden: E2eUser;
     staffSecurity: E2eUser;
-    hrNoMfa: E2eUser;
-    adminNoMfa: E2eUser;
-    adminMfa: E2eUser;
+    staffEnrol: E2eUser;
+    adminNoPasskey: E2eUser;
+    staffMfa: E2eUser;
+    passkeyStaff: E2eUser;
     adminInviter: E2eUser;
     directorySearcher: E2eUser;
     directoryEditor: E2eUser;

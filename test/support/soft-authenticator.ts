@@ -47,10 +47,8 @@ export class SoftAuthenticator {
     return JSON.stringify({ type, challenge, origin, crossOrigin: false });
   }
 
-  register(
-    options: PublicKeyCredentialCreationOptionsJSON,
-    { userVerified = true, origin = new URL(this.appUrl).origin } = {},
-  ): RegistrationResponseJSON {
+  /** The public key as a COSE key, as the server stores it after registration. */
+  cosePublicKey(): Uint8Array {
     const jwk = this.keys.publicKey.export({ format: "jwk" });
     const coseKey = new Map<number, number | Uint8Array>([
       [1, 2], // kty: EC2
@@ -59,13 +57,25 @@ export class SoftAuthenticator {
       [-2, isoBase64URL.toBuffer(jwk.x!)],
       [-3, isoBase64URL.toBuffer(jwk.y!)],
     ]);
+    return isoCBOR.encode(coseKey);
+  }
+
+  /** The private key as PKCS#8 DER, which a browser's virtual authenticator imports. */
+  privateKeyPkcs8(): Buffer {
+    return this.keys.privateKey.export({ format: "der", type: "pkcs8" });
+  }
+
+  register(
+    options: PublicKeyCredentialCreationOptionsJSON,
+    { userVerified = true, origin = new URL(this.appUrl).origin } = {},
+  ): RegistrationResponseJSON {
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(this.credentialId.length);
     const attested = Buffer.concat([
       Buffer.alloc(16), // AAGUID: none
       idLength,
       this.credentialId,
-      isoCBOR.encode(coseKey),
+      this.cosePublicKey(),
     ]);
     const authData = this.authenticatorData(UP | AT | (userVerified ? UV : 0), attested);
     const attestation = new Map<string, string | Map<string, never> | Uint8Array>();
