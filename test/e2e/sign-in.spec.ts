@@ -78,9 +78,8 @@ test("with JavaScript the sign-in form is checked before it is sent; zod arrives
   await visit(page, "/login");
   expect((await schema).status()).toBe(200);
 
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByText("Enter an email address")).toBeVisible();
-  await expect(page.getByText("Enter your password")).toBeVisible();
   await expect(page.getByLabel("Email address")).toBeFocused();
   await expectNoAxeViolations(page);
   expect(posts).toEqual([]);
@@ -88,6 +87,19 @@ test("with JavaScript the sign-in form is checked before it is sent; zod arrives
   await page.getByLabel("Email address").fill("sam.okafor@us-aisi.example");
   await expect(page.getByText("Enter an email address")).toHaveCount(0);
   expect(posts).toEqual([]);
+
+  // The address goes to the portal, which knows whether an institute's provider answers for it;
+  // here none does, so the password step follows, with focus in its field.
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("Signing in as sam.okafor@us-aisi.example")).toBeVisible();
+  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  await expectNoAxeViolations(page);
+  expect(posts).toHaveLength(1);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter your password")).toBeVisible();
+  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  expect(posts).toHaveLength(1);
+  await expectNoAxeViolations(page);
 });
 
 test("a wrong password and an unknown email get the very same answer", async ({ page }) => {
@@ -96,7 +108,10 @@ test("a wrong password and an unknown email get the very same answer", async ({ 
 
   async function attempt(email: string, password: string) {
     const response = page.waitForResponse(
-      (r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/login"),
+      (r) =>
+        r.request().method() === "POST" &&
+        new URL(r.url()).pathname.startsWith("/login") &&
+        Boolean(r.request().postData()?.includes("password=")),
     );
     await submitSignIn(page, email, password);
     const status = (await response).status();

@@ -119,8 +119,11 @@ export const EndSessionSchema = z.object({
     .string({ message: "Choose a session" })
     .regex(/^[A-Za-z0-9_-]{16}$/, { message: "Choose a session" }),
 });
-/** Single sign-on starts from the address alone: its domain names the institute's provider. */
-export const SsoStartSchema = z.object({
+/**
+ * Sign-in starts from the address alone: its domain names the institute's provider, if it has
+ * one (home-realm discovery); otherwise the password step follows.
+ */
+export const SignInEmailSchema = z.object({
   email: emailField,
   redirectTo: z.string().max(2048).optional(),
 });

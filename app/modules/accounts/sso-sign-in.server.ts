@@ -53,23 +53,16 @@ export async function providerForEmail(email: string) {
   });
 }
 
-/** Starts a sign-in: the URL of the provider's authorisation page, or why not. */
+/**
+ * Starts a sign-in: the URL of the provider's authorisation page, or why not; null when no
+ * provider answers for the address (its people sign in with a password).
+ */
 export async function beginSsoSignIn(
   input: { email: string; redirectTo?: string },
   req: RequestInfo,
-): Promise<
-  | { ok: true; url: string }
-  | SsoFailure
-  | { ok: false; status: 400; field: string; message: string }
-> {
+): Promise<{ ok: true; url: string } | SsoFailure | null> {
   const provider = await providerForEmail(input.email);
-  if (!provider)
-    return {
-      ok: false,
-      status: 400,
-      field: "email",
-      message: "Your institute does not use single sign-on here. Sign in with your password.",
-    };
+  if (!provider) return null;
   let config;
   try {
     config = await providerConfiguration(provider);
@@ -344,7 +337,7 @@ export async function providerSignOutUrl(instituteCode: string) {
 }
 
 export const PASSWORDS_OFF =
-  "Your institute signs you in through its own sign-in service, not with a portal password. Use “Sign in with your institute”.";
+  "Your institute signs you in through its own sign-in service, not with a portal password. Start again from the sign-in page with your email address.";
 
 /**
  * Whether passwords are off for this address: by its domain (a fact anyone may learn from the

@@ -439,7 +439,7 @@ describe("re-authentication", () => {
       "accounts.ForgotPasswordSchema",
       "accounts.InviteUserSchema",
       "accounts.SignInSchema",
-      "accounts.SsoStartSchema",
+      "accounts.SignInEmailSchema",
       "notifications.NotificationPreferencesSchema",
       "workspaces.InviteSchema",
     ]);

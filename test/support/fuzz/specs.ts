@@ -470,11 +470,20 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
         late: { token: await oneTimeToken(p.invitedUser.id, "INVITATION") },
       }),
     },
+    // The email step sends an address with a provider there, others to the password step. The
+    // admin settings' cases may have given an institute a provider at an address that answers
+    // nobody: its people get the 503 page, and the provider being unreachable is audited.
     "login.tsx": {
       actors: ["anonymous"],
       path: () => "/login",
       form: {
-        email: oneOf(p.loginUser.email, p.mfaUser.email, p.loginUser.email.toUpperCase()),
+        intent: oneOf("email", "password"),
+        email: oneOf(
+          p.loginUser.email,
+          p.mfaUser.email,
+          p.loginUser.email.toUpperCase(),
+          "someone@jp.example",
+        ),
         password: oneOf(FUZZ_PASSWORD, "not the password"),
         redirectTo: oneOf("/postings", "//evil.example", "https://evil.example", "/\\evil"),
       },
@@ -482,21 +491,9 @@ export function buildSpecs(f: SpecWorld): Record<string, ActionSpec> {
         await throttleReset();
         return {};
       },
+      upstreamStatuses: [503],
       // Failed sign-ins are audited and counted towards the lock-out.
       refusalMayWrite: ["AuditEvent", "Throttle"],
-    },
-    // An address with no provider is refused (400). The admin settings' cases may have given an
-    // institute a provider at an address that answers nobody: its people get the 503 page.
-    "login_.sso.tsx": {
-      actors: ["anonymous"],
-      upstreamStatuses: [503],
-      // The provider being unreachable is audited.
-      refusalMayWrite: ["AuditEvent"],
-      path: () => "/login/sso",
-      form: {
-        email: oneOf(p.loginUser.email, "someone@jp.example", "not an address"),
-        redirectTo: oneOf("/postings", "//evil.example", "https://evil.example"),
-      },
     },
     "login_.passkey.tsx": {
       actors: ["anonymous"],

@@ -121,12 +121,13 @@ export const publicAndAccountRoutes = (): Record<string, Case[]> => ({
         mayAddTo: () => ["AuditEvent", "Throttle"],
       },
     },
-  ],
-  "routes/sign-in/login_.sso": [
     {
-      loader: (p) => (p.key === "anon" || p.key === "pendingMfa" ? "ok" : "to:/"),
-      // No institute of the matrix signs in through a provider: the address is refused.
-      action: { form: () => ({ email: "someone@test.example" }), expect: open("400") },
+      // The email step: no institute of the matrix has a provider, so the password step follows.
+      action: {
+        form: () => ({ intent: "email", email: "someone@test.example" }),
+        expect: open("ok"),
+        writes: () => false,
+      },
     },
   ],
   // Without a sign-in in flight the provider's answer is refused; the refusal is audited.
