@@ -95,7 +95,7 @@ test("with JavaScript the sign-in form is checked before it is sent; zod arrives
   await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
   await expectNoAxeViolations(page);
   expect(posts).toHaveLength(1);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.keyboard.press("Enter");
   await expect(page.getByText("Enter your password")).toBeVisible();
   await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
   expect(posts).toHaveLength(1);

@@ -13,6 +13,9 @@ export const SignInSchema = z.object({
   redirectTo: z.string().max(2048).optional(),
 });
 
+/** The password step's own field, checked in the browser before the whole sign-in is sent. */
+export const SignInPasswordSchema = SignInSchema.pick({ password: true });
+
 export const MfaCodeSchema = z.object({
   code: z
     .string({ message: "Enter the 6-digit code from your authenticator app" })

@@ -147,9 +147,10 @@ function EmailStep(props: { errors?: Errors; unavailable?: string; redirectTo: s
 }
 
 function PasswordStep(props: { email: string; errors?: Errors; redirectTo: string }) {
+  // The browser checks the password only; the server reads the address from the hidden field.
   const { register, onSubmit, errorsFor, formErrors } = useZodForm(
-    () => import("~/modules/accounts/schema").then((m) => m.SignInSchema),
-    { serverErrors: props.errors, defaultValues: { email: props.email } },
+    () => import("~/modules/accounts/schema").then((m) => m.SignInPasswordSchema),
+    { serverErrors: props.errors },
   );
   const pending = useIsPending();
   // The step replaced the form the person was in: take them to the field it asks for.
@@ -172,7 +173,7 @@ function PasswordStep(props: { email: string; errors?: Errors; redirectTo: strin
         <input type="hidden" name="redirectTo" value={props.redirectTo} />
         {/* The address goes with the password, and password managers read it as the username. */}
         <input
-          {...register("email")}
+          name="email"
           type="email"
           autoComplete="username"
           hidden

@@ -420,7 +420,7 @@ describe("re-authentication", () => {
 
   test("email: no form can change an address, so there is nothing to re-authenticate", async () => {
     // Every action parses its form with a module schema (CONVENTIONS.md). Only these have an email
-    // field, and none of them changes an address: signing in, starting single sign-on, asking for
+    // field, and none of them changes an address: signing in (its email step too), asking for
     // a reset link, an admin inviting a new person, inviting a colleague to a workspace, and the
     // notification kinds to send by email.
     const modules = path.resolve(import.meta.dirname, "../../../app/modules");
@@ -438,8 +438,8 @@ describe("re-authentication", () => {
     expect(withEmail.sort()).toEqual([
       "accounts.ForgotPasswordSchema",
       "accounts.InviteUserSchema",
-      "accounts.SignInSchema",
       "accounts.SignInEmailSchema",
+      "accounts.SignInSchema",
       "notifications.NotificationPreferencesSchema",
       "workspaces.InviteSchema",
     ]);
