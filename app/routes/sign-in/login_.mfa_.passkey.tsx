@@ -16,12 +16,13 @@ export async function loader() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Read first: reading refuses a cross-site post before anything else happens.
+  const form = await readFormData(request);
   const session = await getSession(request);
   if (!session) return Response.json({ redirectTo: "/login" });
   const stepDue = !session.mfaVerified || needsPhishingResistantStep(session);
   if (!stepDue || !session.user.hasPasskey) return Response.json({ redirectTo: "/" });
   const pending = { sessionId: session.id, user: session.user };
-  const form = await readFormData(request);
   if (form.get("intent") === "options") {
     const parsed = parseForm(form, PasskeyOptionsSchema);
     if (!parsed.success) return Response.json({ errors: parsed.errors }, { status: 400 });

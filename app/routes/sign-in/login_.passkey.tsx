@@ -36,8 +36,9 @@ export async function loader() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  if (await getOptionalUser(request)) return Response.json({ redirectTo: "/" });
+  // Read first: reading refuses a cross-site post before anything else happens.
   const form = await readFormData(request);
+  if (await getOptionalUser(request)) return Response.json({ redirectTo: "/" });
   if (form.get("intent") === "options") {
     const parsed = parseForm(form, PasskeyOptionsSchema);
     if (!parsed.success) return Response.json({ errors: parsed.errors }, { status: 400 });
