@@ -19,13 +19,18 @@ import { beginSsoSignIn } from "~/modules/accounts/sso-sign-in.server";
 // Sign-in asks for the email address first. An address whose institute signs its people in
 // through its own identity provider goes there (home-realm discovery); everyone else gets the
 // password step, whether or not the address has an account, so the answer names nobody.
+//
+// The way to the provider is a page, not a redirect: the portal's policy lets forms post only to
+// itself (CSP form-action 'self'), and browsers hold a form's redirects to that too. The page
+// moves on at once, by script or, without it, by a refresh, and offers a link besides.
 
 export const meta: MetaFunction = () => [{ title: "Sign in | Exchange portal" }];
 
 type Errors = Record<string, string[]>;
 type ActionData =
   | { step: "email"; errors?: Errors; unavailable?: string }
-  | { step: "password"; email: string; errors?: Errors };
+  | { step: "password"; email: string; errors?: Errors }
+  | { step: "provider"; url: string };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -42,7 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     const sso = await beginSsoSignIn(parsed.data, req);
     if (!sso) return data<ActionData>({ step: "password", email: parsed.data.email });
-    if (sso.ok) return redirect(sso.url);
+    if (sso.ok) return data<ActionData>({ step: "provider", url: sso.url });
     return data<ActionData>({ step: "email", unavailable: sso.message }, { status: sso.status });
   }
 
@@ -82,7 +87,9 @@ export default function Login() {
         title="Sign in"
         description="Use the email address your institute registered for you."
       />
-      {actionData?.step === "password" ? (
+      {actionData?.step === "provider" ? (
+        <ToProvider url={actionData.url} />
+      ) : actionData?.step === "password" ? (
         <PasswordStep email={actionData.email} errors={actionData.errors} redirectTo={redirectTo} />
       ) : (
         <EmailStep
@@ -141,6 +148,23 @@ function EmailStep(props: { errors?: Errors; unavailable?: string; redirectTo: s
         <Link to="/forgot-password" className="text-brand-700 underline">
           Forgotten your password?
         </Link>
+      </p>
+    </>
+  );
+}
+
+function ToProvider({ url }: { url: string }) {
+  useEffect(() => window.location.assign(url), [url]);
+  return (
+    <>
+      <meta httpEquiv="refresh" content={`0;url=${url}`} />
+      <p className="mb-4" role="status">
+        Taking you to your institute&rsquo;s sign-in service.
+      </p>
+      <p>
+        <a href={url} className="text-brand-700 underline">
+          Continue to your institute&rsquo;s sign-in service
+        </a>
       </p>
     </>
   );

@@ -33,7 +33,7 @@ export default function SsoCallback() {
         {message}
       </Alert>
       <p className="mt-6">
-        <Link to="/login/sso" className="text-brand-700 underline">
+        <Link to="/login" className="text-brand-700 underline">
           Start again
         </Link>
       </p>
