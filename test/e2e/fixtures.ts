@@ -22,7 +22,8 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
  * Every page a test shows is checked with axe. A page's "view" is one committed document or one
  * client-side navigation to another URL; each must be checked (explicitly, with
  * expectNoAxeViolations or visit) before the test moves on, and the last one is checked at the end
- * of the test if the test did not. Moving past an unchecked view fails the test.
+ * of the test if the test did not. Moving past an unchecked view fails the test. Pages of another
+ * site the test passes through, declared with foreignSite, are not the portal's and are exempt.
  */
 type View = { url: string; checked: boolean };
 type Tracked = {
@@ -31,12 +32,21 @@ type Tracked = {
   view: View | null;
   skipped: string[];
   javaScriptEnabled: boolean;
+  /** Origins of other sites the test declared (foreignSite): their pages need no check. */
+  foreignOrigins: Set<string>;
 };
 
 const trackedPages = new WeakMap<Page, Tracked>();
 
 function track(page: Page, label: string, registry: Tracked[], javaScriptEnabled = true) {
-  const record: Tracked = { page, label, view: null, skipped: [], javaScriptEnabled };
+  const record: Tracked = {
+    page,
+    label,
+    view: null,
+    skipped: [],
+    javaScriptEnabled,
+    foreignOrigins: new Set(),
+  };
   let documentRequested = false;
   page.on("request", (request) => {
     if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
@@ -52,10 +62,33 @@ function track(page: Page, label: string, registry: Tracked[], javaScriptEnabled
     documentRequested = false;
     if (url === "about:blank") return;
     if (record.view && !record.view.checked) record.skipped.push(record.view.url);
-    record.view = { url, checked: false };
+    record.view = { url, checked: record.foreignOrigins.has(originOf(url)) };
   });
   trackedPages.set(page, record);
   registry.push(record);
+}
+
+function originOf(url: string) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Declares `origin` another site's (an institute's identity provider, whose sign-in pages the
+ * person passes through): the guard asks no axe check of its pages, which the portal cannot fix.
+ * Only for this page; the portal's own origin cannot be declared foreign.
+ */
+export function foreignSite(page: Page, origin: string) {
+  const record = trackedPages.get(page);
+  if (!record) throw new Error("foreignSite: the a11y guard does not track this page");
+  const foreign = new URL(origin).origin;
+  if (foreign === new URL(E2E_BASE_URL).origin) {
+    throw new Error("foreignSite: the portal's own pages are always checked");
+  }
+  record.foreignOrigins.add(foreign);
 }
 
 function describeViolations(results: Awaited<ReturnType<AxeBuilder["analyze"]>>) {

@@ -4,11 +4,14 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { FullConfig } from "@playwright/test";
+import { startTestProvider, type TestProvider } from "../support/oidc-provider";
 import { E2E_BASE_URL, E2E_HOST, E2E_PORT } from "./env";
+import type { E2eState } from "./state";
 
 // Runs once per `playwright test`: a fresh data directory, seeded, then the production build
 // serving it. The seed closes the database before the server opens it (PGlite: one process per
-// data directory), so tests read state back through the app's own pages.
+// data directory), so tests read state back through the app's own pages. A test OpenID provider
+// runs here, in the runner's process, for the whole run: the single sign-on institute's.
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -76,6 +79,7 @@ export default async function globalSetup(_config: FullConfig) {
   const logFile = path.join(tmp, "server.log");
   let server: ChildProcess | undefined;
   let log: number | undefined;
+  let idp: TestProvider | undefined;
 
   const killServer = () => {
     if (server && server.exitCode === null) server.kill("SIGTERM");
@@ -89,6 +93,7 @@ export default async function globalSetup(_config: FullConfig) {
       if (server.exitCode === null) server.kill("SIGKILL");
     }
     if (log !== undefined) fs.closeSync(log);
+    await idp?.stop();
     if (process.env.E2E_KEEP_DATA) {
       console.log(`e2e data kept in ${tmp}`);
     } else {
@@ -97,18 +102,33 @@ export default async function globalSetup(_config: FullConfig) {
   }
 
   try {
+    // The provider sends browsers back to the portal's address, the one the browser uses.
+    idp = await startTestProvider(E2E_BASE_URL);
     const seeded = spawnSync(
       process.execPath,
       [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "test/e2e/seed.ts"],
       {
         cwd: ROOT,
-        env: cleanEnv({ DATA_DIR: dataDir, E2E_STATE_FILE: stateFile, NODE_ENV: "test" }),
+        env: cleanEnv({
+          DATA_DIR: dataDir,
+          E2E_STATE_FILE: stateFile,
+          E2E_OIDC_ISSUER: idp.issuer,
+          NODE_ENV: "test",
+        }),
         encoding: "utf8",
       },
     );
     if (seeded.status !== 0) {
       throw new Error(`Seeding the e2e database failed:\n${seeded.stdout}\n${seeded.stderr}`);
     }
+    // The seed named the person who has an account at the provider: the provider gets it here.
+    const { sso } = JSON.parse(fs.readFileSync(stateFile, "utf8")) as E2eState;
+    idp.accounts.set(sso.person.login, {
+      email: sso.person.email,
+      email_verified: true,
+      name: sso.person.displayName,
+      amr: ["pwd", "mfa"],
+    });
 
     log = fs.openSync(logFile, "a");
     server = spawn(process.execPath, [serverEntry], {

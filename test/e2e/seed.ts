@@ -1,25 +1,30 @@
 // Seeds an end-to-end data directory: the demo data plus people whose MFA keys the tests know.
 // Run by global-setup.ts as its own process (tsx resolves the app's path aliases), before the
-// server starts: PGlite allows one process per data directory.
-//   DATA_DIR=/tmp/x E2E_STATE_FILE=/tmp/x/state.json npx tsx test/e2e/seed.ts
+// server starts: PGlite allows one process per data directory. E2E_OIDC_ISSUER is the test OpenID
+// provider global setup runs for the single sign-on institute.
+//   DATA_DIR=/tmp/x E2E_STATE_FILE=/tmp/x/state.json E2E_OIDC_ISSUER=http://127.0.0.1:4000 \
+//     npx tsx test/e2e/seed.ts
 import fs from "node:fs";
 import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import { connectDatabase, db, disconnectDatabase } from "~/lib/db.server";
+import { saveIdentityProvider } from "~/modules/institutes/identity-provider.server";
 import { DEMO_PASSWORD, seed } from "../../prisma/demo";
 import { ensureInstitute, ensureUser, UK_AISI, US_AISI } from "../factories";
 import { ensureDemoPosting } from "../factories/pipeline";
 import { loadTaxonomy } from "../factories/taxonomy";
+import { TEST_CLIENT } from "../support/oidc-provider";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import type { E2eState, E2eUser } from "./state";
 
 const stateFile = process.env.E2E_STATE_FILE;
-if (!process.env.DATA_DIR || !stateFile) {
-  throw new Error("DATA_DIR and E2E_STATE_FILE must be set");
+const oidcIssuer = process.env.E2E_OIDC_ISSUER;
+if (!process.env.DATA_DIR || !stateFile || !oidcIssuer) {
+  throw new Error("DATA_DIR, E2E_STATE_FILE and E2E_OIDC_ISSUER must be set");
 }
 
 await connectDatabase();
 try {
-  await seed();
+  const demo = await seed();
   const us = await ensureInstitute(db, US_AISI);
   const uk = await ensureInstitute(db, UK_AISI);
   const password = DEMO_PASSWORD;
@@ -82,10 +87,51 @@ try {
     };
   }
 
+  // An institute of its own for single sign-on, so that no other test's sign-in meets its
+  // provider. The demo's administrator configures the provider through the admin service, as the
+  // settings page would: the client secret is sealed with the SECRETS_KEY the server is given.
+  const ssoInstitute = await ensureInstitute(db, {
+    code: "E2E-SSO",
+    name: "Federated Test Institute",
+    country: "GB",
+    timeZone: "Europe/London",
+    locale: "en-GB",
+  });
+  const demoAdmin = demo.users.find((user) => user.roles.includes("ADMIN"));
+  if (!demoAdmin) throw new Error("The demo data has no administrator");
+  const configured = await saveIdentityProvider(
+    demoAdmin,
+    ssoInstitute.id,
+    {
+      issuer: oidcIssuer,
+      clientId: TEST_CLIENT.id,
+      clientSecret: TEST_CLIENT.secret,
+      emailDomains: ["sso-e2e.example"],
+      mfaValues: ["mfa", "otp"],
+      phishingResistantValues: ["hwk"],
+      passwordsAllowed: false,
+    },
+    { ipAddress: "127.0.0.1" },
+  );
+  if (!configured.ok) {
+    throw new Error(`The e2e identity provider was refused: ${JSON.stringify(configured)}`);
+  }
+
   // One person per test that signs in, so that throttling counters and once-per-step TOTP codes
   // never couple tests running in parallel.
   const state: E2eState = {
     password,
+    // Global setup gives the provider this account; the portal has none for it until sign-in.
+    sso: {
+      instituteCode: ssoInstitute.code,
+      instituteName: ssoInstitute.name,
+      issuer: oidcIssuer,
+      person: {
+        login: "e2e-federated-person",
+        email: "fern.federated@sso-e2e.example",
+        displayName: "Fern Federated",
+      },
+    },
     checklistPlacementId: "",
     users: {
       staff: await person("e2e.staff@us-aisi.example", "Riley Staff", us),

@@ -16,8 +16,26 @@ export type E2eUser = {
   passkey?: { credentialId: string; privateKey: string; userHandle: string };
 };
 
+/**
+ * An institute that signs its people in through its own OpenID provider (test/support/oidc-provider,
+ * run by global setup), and one person who has an account there but none at the portal yet.
+ */
+export type E2eSso = {
+  instituteCode: string;
+  instituteName: string;
+  /** The provider's issuer URL: its pages are on this origin, not the portal's. */
+  issuer: string;
+  person: {
+    /** What the provider's own sign-in form asks for (its subject). */
+    login: string;
+    email: string;
+    displayName: string;
+  };
+};
+
 export type E2eState = {
   password: string;
+  sso: E2eSso;
   /** The placement the checklist test works through (a UK secondee at the US institute). */
   checklistPlacementId: string;
   users: {
