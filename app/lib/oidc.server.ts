@@ -65,12 +65,17 @@ export async function providerConfiguration(settings: ProviderSettings) {
   const issuer = new URL(settings.issuer);
   if (!httpIssuerAllowed(issuer)) throw new ProviderUnavailable("http issuer refused");
   const secret = clientSecret(settings);
+  let config;
   try {
-    return await oidc.discovery(issuer, settings.clientId, secret, undefined, {
+    config = await oidc.discovery(issuer, settings.clientId, secret, undefined, {
       timeout: TIMEOUT_SECONDS,
       ...(issuer.protocol === "http:" ? { execute: [oidc.allowInsecureRequests] } : {}),
     });
   } catch (error) {
     throw new ProviderUnavailable("discovery failed", { cause: error });
   }
+  // OpenID Connect lets a client trust an ID token from the token endpoint on TLS alone; the
+  // portal checks its signature against the provider's published keys as well.
+  oidc.enableNonRepudiationChecks(config);
+  return config;
 }

@@ -68,3 +68,31 @@ test("a person signs in on their institute's provider's own page, and out of bot
   await expect(page).toHaveURL(atProvider);
   await expect(page.getByRole("button", { name: "Sign in at the provider" })).toBeVisible();
 });
+
+test("without JavaScript, the email step links to the provider and the sign-in completes", async ({
+  openPage,
+}) => {
+  const { sso } = e2eState();
+  const provider = new URL(sso.issuer).origin;
+  const page = await openPage({ javaScriptEnabled: false, label: "no-JS page" });
+  foreignSite(page, provider);
+
+  // The portal lets its forms post only to itself (CSP form-action), so the way on is a link.
+  await visit(page, "/login");
+  await page.getByLabel("Email address").fill(sso.person.email);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(
+    page.getByText("Your institute signs you in through its own sign-in service."),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("link", { name: /^Continue to your institute.s sign-in service$/ }).click();
+  await expect(page).toHaveURL((url) => url.origin === provider);
+
+  await page.getByLabel("Account").fill(sso.person.login);
+  await page.getByRole("button", { name: "Sign in at the provider" }).click();
+  await expect(page).toHaveURL(`${E2E_BASE_URL}/`);
+  await expect(
+    page.getByRole("heading", { level: 1, name: `Welcome, ${sso.person.displayName}` }),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+});

@@ -14,7 +14,7 @@ import { recordAuditNow } from "~/modules/audit/audit.server";
  * single-use SsoLogin row, so a state is good for one callback within LOGIN_MINUTES.
  */
 
-const LOGIN_MINUTES = 10;
+export const LOGIN_MINUTES = 10;
 
 export const UNAVAILABLE =
   "Your institute's sign-in service could not be reached, or did not answer as expected. Try again in a few minutes; if it keeps happening, tell your institute's IT team.";
@@ -60,7 +60,7 @@ export async function providerForEmail(email: string) {
 export async function beginSsoSignIn(
   input: { email: string; redirectTo?: string },
   req: RequestInfo,
-): Promise<{ ok: true; url: string } | SsoFailure | null> {
+): Promise<{ ok: true; url: string; state: string } | SsoFailure | null> {
   const provider = await providerForEmail(input.email);
   if (!provider) return null;
   let config;
@@ -91,7 +91,8 @@ export async function beginSsoSignIn(
     code_challenge_method: "S256",
     login_hint: input.email,
   });
-  return { ok: true, url: url.href };
+  // The state goes to the browser's attempt cookie too: the callback must come back to it.
+  return { ok: true, url: url.href, state };
 }
 
 async function unavailable(
@@ -123,9 +124,19 @@ function describe(error: unknown) {
 export async function completeSsoSignIn(
   callback: URL,
   req: RequestInfo,
-  replacing?: string,
+  browser: { state: string | null; replacing?: string },
 ): Promise<{ ok: true; token: string; cookieExpiresAt: Date; redirectTo: string } | SsoFailure> {
   const state = callback.searchParams.get("state") ?? "";
+  if (state && browser.state !== state) {
+    // Begun in another browser: someone's own sign-in handed to this one (login CSRF). The sign-in
+    // stays in flight for the browser that began it.
+    await recordAuditNow({
+      action: "auth.sso.refused",
+      ipAddress: req.ipAddress,
+      details: { reason: "other_browser" },
+    });
+    return { ok: false, status: 400, message: STALE_LOGIN };
+  }
   const login = state ? await takeLogin(state) : null;
   if (!login) {
     await recordAuditNow({
@@ -208,7 +219,7 @@ export async function completeSsoSignIn(
   );
   const phishingResistant = asserted.some((v) => provider.phishingResistantValues.includes(v));
   const mfaVerified = asserted.some((v) => provider.mfaValues.includes(v));
-  if (replacing) await invalidateSession(replacing);
+  if (browser.replacing) await invalidateSession(browser.replacing);
   const session = await createSession(user.id, {
     mfaVerified,
     method: "sso",

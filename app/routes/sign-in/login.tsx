@@ -6,6 +6,7 @@ import { Form } from "~/components/form";
 import { FormErrors, useZodForm } from "~/components/forms";
 import { useIsPending } from "~/components/use-is-pending";
 import { Alert, Field, PageHeader, StatusButton } from "~/components/ui";
+import { attemptCookie } from "~/lib/attempt-cookie.server";
 import { getSession, requireAnonymous } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo, safeRedirect } from "~/lib/request.server";
@@ -14,15 +15,15 @@ import { sessionCookie } from "~/lib/session.server";
 import { PasskeyButton } from "~/modules/accounts/components/passkey-ceremony";
 import { SignInEmailSchema, SignInSchema } from "~/modules/accounts/schema";
 import { signIn } from "~/modules/accounts/sign-in.server";
-import { beginSsoSignIn } from "~/modules/accounts/sso-sign-in.server";
+import { beginSsoSignIn, LOGIN_MINUTES } from "~/modules/accounts/sso-sign-in.server";
 
 // Sign-in asks for the email address first. An address whose institute signs its people in
 // through its own identity provider goes there (home-realm discovery); everyone else gets the
 // password step, whether or not the address has an account, so the answer names nobody.
 //
 // The way to the provider is a page, not a redirect: the portal's policy lets forms post only to
-// itself (CSP form-action 'self'), and browsers hold a form's redirects to that too. The page
-// moves on at once, by script or, without it, by a refresh, and offers a link besides.
+// itself (CSP form-action 'self'), and browsers hold a form's redirects to that too. With
+// JavaScript the page moves on at once; without it, the person follows its link.
 
 export const meta: MetaFunction = () => [{ title: "Sign in | Exchange portal" }];
 
@@ -47,7 +48,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     const sso = await beginSsoSignIn(parsed.data, req);
     if (!sso) return data<ActionData>({ step: "password", email: parsed.data.email });
-    if (sso.ok) return data<ActionData>({ step: "provider", url: sso.url });
+    if (sso.ok) {
+      return data<ActionData>(
+        { step: "provider", url: sso.url },
+        { headers: { "Set-Cookie": attemptCookie("sso", sso.state, LOGIN_MINUTES * 60) } },
+      );
+    }
     return data<ActionData>({ step: "email", unavailable: sso.message }, { status: sso.status });
   }
 
@@ -157,9 +163,8 @@ function ToProvider({ url }: { url: string }) {
   useEffect(() => window.location.assign(url), [url]);
   return (
     <>
-      <meta httpEquiv="refresh" content={`0;url=${url}`} />
       <p className="mb-4" role="status">
-        Taking you to your institute&rsquo;s sign-in service.
+        Your institute signs you in through its own sign-in service.
       </p>
       <p>
         <a href={url} className="text-brand-700 underline">

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { getEnv } from "~/lib/env.server";
+import { attemptCookie, readAttemptCookie } from "~/lib/attempt-cookie.server";
 import { getOptionalUser, getSession } from "~/lib/auth.server";
 import { parseForm } from "~/lib/forms";
 import { readFormData, requestInfo, safeRedirect } from "~/lib/request.server";
@@ -11,24 +11,6 @@ import { PasskeyAuthenticateSchema, PasskeyOptionsSchema } from "~/modules/accou
 
 // Signing in with a passkey alone (no email typed): the ceremony the login page's button runs.
 // The challenge is bound to this browser's attempt by a short-lived cookie.
-
-function attemptCookieName() {
-  return getEnv().SECURE_COOKIES ? "__Host-passkey-attempt" : "passkey-attempt";
-}
-
-function attemptCookie(value: string, maxAge: number) {
-  const secure = getEnv().SECURE_COOKIES ? "; Secure" : "";
-  return `${attemptCookieName()}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
-}
-
-function readAttempt(request: Request) {
-  const name = attemptCookieName();
-  for (const part of (request.headers.get("Cookie") ?? "").split(";")) {
-    const [key, value] = part.trim().split("=");
-    if (key === name && value && /^[a-z2-7]{32}$/.test(value)) return value;
-  }
-  return null;
-}
 
 /** Nothing to show: the page is /login. */
 export async function loader() {
@@ -43,11 +25,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = parseForm(form, PasskeyOptionsSchema);
     if (!parsed.success) return Response.json({ errors: parsed.errors }, { status: 400 });
     const { options, attempt } = await startPasskeySignIn();
-    return Response.json({ options }, { headers: { "Set-Cookie": attemptCookie(attempt, 300) } });
+    return Response.json(
+      { options },
+      { headers: { "Set-Cookie": attemptCookie("passkey", attempt, 300) } },
+    );
   }
   const parsed = parseForm(form, PasskeyAuthenticateSchema);
   if (!parsed.success) return Response.json({ errors: parsed.errors }, { status: 400 });
-  const attempt = readAttempt(request);
+  const attempt = readAttemptCookie(request, "passkey");
   if (!attempt) {
     return Response.json(
       { errors: { "": ["This request has expired. Try again."] } },
@@ -63,6 +48,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) return Response.json({ errors: result.errors }, refusalInit(result));
   const headers = new Headers();
   headers.append("Set-Cookie", sessionCookie(result.token, result.cookieExpiresAt));
-  headers.append("Set-Cookie", attemptCookie("", 0));
+  headers.append("Set-Cookie", attemptCookie("passkey", "", 0));
   return Response.json({ redirectTo: safeRedirect(parsed.data.redirectTo) }, { headers });
 }

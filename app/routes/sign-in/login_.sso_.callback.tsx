@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Alert, PageHeader } from "~/components/ui";
+import { attemptCookie, readAttemptCookie } from "~/lib/attempt-cookie.server";
 import { getSession } from "~/lib/auth.server";
 import { redirectUri } from "~/lib/oidc.server";
 import { requestInfo } from "~/lib/request.server";
@@ -17,11 +18,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const callback = new URL(redirectUri());
   callback.search = new URL(request.url).search;
   const previous = await getSession(request);
-  const result = await completeSsoSignIn(callback, requestInfo(request, context), previous?.id);
-  if (!result.ok) return data({ message: result.message }, { status: result.status });
-  return redirect(result.redirectTo, {
-    headers: { "Set-Cookie": sessionCookie(result.token, result.cookieExpiresAt) },
+  const result = await completeSsoSignIn(callback, requestInfo(request, context), {
+    state: readAttemptCookie(request, "sso"),
+    replacing: previous?.id,
   });
+  if (!result.ok) return data({ message: result.message }, { status: result.status });
+  const headers = new Headers();
+  headers.append("Set-Cookie", sessionCookie(result.token, result.cookieExpiresAt));
+  headers.append("Set-Cookie", attemptCookie("sso", "", 0));
+  return redirect(result.redirectTo, { headers });
 }
 
 export default function SsoCallback() {

@@ -88,8 +88,13 @@ async function toCallback(sub: string, email: string, redirectTo?: string) {
   return signInAtProvider(begun.url, sub, APP_URL);
 }
 
+/** The callback as the browser that began the sign-in opens it: its attempt cookie holds the state. */
+function completeInBrowser(callback: URL) {
+  return completeSsoSignIn(callback, freshIp(), { state: callback.searchParams.get("state") });
+}
+
 async function ssoSignIn(sub: string, email: string) {
-  return completeSsoSignIn(await toCallback(sub, email), freshIp());
+  return completeInBrowser(await toCallback(sub, email));
 }
 
 beforeAll(async () => {
@@ -207,7 +212,7 @@ describe("signing in through the institute's provider", () => {
   test("the page asked for is where the callback lands", async () => {
     const email = address("deep.link");
     const callback = await toCallback(providerAccount({ email }), email, "/postings?tab=open");
-    const result = await completeSsoSignIn(callback, freshIp());
+    const result = await completeInBrowser(callback);
     expect(result).toMatchObject({ ok: true, redirectTo: "/postings?tab=open" });
   });
 });
@@ -255,17 +260,31 @@ describe("what is refused", () => {
   test("a replayed state: the second use of a callback is refused, with no second session", async () => {
     const email = address("replay");
     const callback = await toCallback(providerAccount({ email }), email);
-    expect((await completeSsoSignIn(callback, freshIp())).ok).toBe(true);
+    expect((await completeInBrowser(callback)).ok).toBe(true);
     const user = await db.user.findUniqueOrThrow({ where: { email } });
-    const replay = await completeSsoSignIn(callback, freshIp());
+    const replay = await completeInBrowser(callback);
     expect(replay).toMatchObject({ ok: false, message: STALE_LOGIN });
     await refusedWith(replay, "unknown_state");
     expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
   });
 
+  test("a callback opened in a browser that did not begin the sign-in is refused (login CSRF)", async () => {
+    // Someone begins a sign-in with their own provider account and sends the callback link to
+    // another person: opened there, it must not sign that browser in to the sender's account.
+    const email = address("handed.over");
+    const callback = await toCallback(providerAccount({ email }), email);
+    for (const cookieState of [null, "a-state-of-another-sign-in"]) {
+      const handed = await completeSsoSignIn(callback, freshIp(), { state: cookieState });
+      await refusedWith(handed, "other_browser");
+    }
+    expect(await db.user.count({ where: { email } })).toBe(0);
+    // The browser that began it still completes it.
+    expect((await completeInBrowser(callback)).ok).toBe(true);
+  });
+
   test("an unknown state is refused", async () => {
     const forged = new URL(`${APP_URL}/login/sso/callback?code=abc&state=made-up`);
-    await refusedWith(await completeSsoSignIn(forged, freshIp()), "unknown_state");
+    await refusedWith(await completeInBrowser(forged), "unknown_state");
   });
 
   test("a sign-in left in flight past its expiry is refused", async () => {
@@ -273,7 +292,7 @@ describe("what is refused", () => {
     const callback = await toCallback(providerAccount({ email }), email);
     const undo = moveProcessClock(Date.now() + 11 * 60_000);
     try {
-      await refusedWith(await completeSsoSignIn(callback, freshIp()), "expired_login");
+      await refusedWith(await completeInBrowser(callback), "expired_login");
     } finally {
       undo();
     }
@@ -287,7 +306,7 @@ describe("what is refused", () => {
       where: { id: hashToken(callback.searchParams.get("state")!) },
       data: { nonce: "a-different-nonce" },
     });
-    await refusedWith(await completeSsoSignIn(callback, freshIp()), "rejected_answer");
+    await refusedWith(await completeInBrowser(callback), "rejected_answer");
     expect(await db.user.count({ where: { email } })).toBe(0);
   });
 
@@ -295,7 +314,7 @@ describe("what is refused", () => {
     const email = address("mixup");
     const callback = await toCallback(providerAccount({ email }), email);
     callback.searchParams.set("iss", "https://evil.example");
-    await refusedWith(await completeSsoSignIn(callback, freshIp()), "rejected_answer");
+    await refusedWith(await completeInBrowser(callback), "rejected_answer");
   });
 
   test("an expired ID token is refused", async () => {
@@ -307,7 +326,7 @@ describe("what is refused", () => {
       undo = moveProcessClock(Date.now() + 5 * 60_000);
     };
     try {
-      const result = await completeSsoSignIn(callback, freshIp());
+      const result = await completeInBrowser(callback);
       await refusedWith(result, "rejected_answer");
     } finally {
       undo();
