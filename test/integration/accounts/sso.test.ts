@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { requireUser } from "~/lib/auth.server";
+import { attemptCookie } from "~/lib/attempt-cookie.server";
 import { db } from "~/lib/db.server";
 import { hashToken } from "~/lib/tokens.server";
 import { signIn } from "~/modules/accounts/sign-in.server";
@@ -393,8 +394,10 @@ describe("a provider that is down", () => {
     const callback = await toCallback(providerAccount({ email }), email);
     await configure({ issuer: await closedPortIssuer(), clientSecret: "" });
     try {
+      // The browser that began the sign-in, holding its attempt cookie.
+      const cookie = attemptCookie("sso", callback.searchParams.get("state")!, 60).split(";")[0]!;
       const response = (await callbackLoader({
-        request: new Request(callback),
+        request: new Request(callback, { headers: { Cookie: cookie } }),
         params: {},
         context: { clientAddress: "203.0.113.7", cspNonce: "" },
       })) as unknown as { init: { status: number }; data: { message: string } };
