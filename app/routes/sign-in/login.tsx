@@ -23,7 +23,7 @@ import { beginSsoSignIn, LOGIN_MINUTES } from "~/modules/accounts/sso-sign-in.se
 //
 // The way to the provider is a page, not a redirect: the portal's policy lets forms post only to
 // itself (CSP form-action 'self'), and browsers hold a form's redirects to that too. With
-// JavaScript the page moves on at once; without it, the person follows its link.
+// JavaScript, the script follows a redirect; without it, the person follows the page's link.
 
 export const meta: MetaFunction = () => [{ title: "Sign in | Exchange portal" }];
 
@@ -49,10 +49,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const sso = await beginSsoSignIn(parsed.data, req);
     if (!sso) return data<ActionData>({ step: "password", email: parsed.data.email });
     if (sso.ok) {
-      return data<ActionData>(
-        { step: "provider", url: sso.url },
-        { headers: { "Set-Cookie": attemptCookie("sso", sso.state, LOGIN_MINUTES * 60) } },
-      );
+      const headers = { "Set-Cookie": attemptCookie("sso", sso.state, LOGIN_MINUTES * 60) };
+      // The page's script follows a redirect anywhere; a form the browser posts itself does not.
+      const mode = request.headers.get("Sec-Fetch-Mode");
+      if (mode && mode !== "navigate") return redirect(sso.url, { headers });
+      return data<ActionData>({ step: "provider", url: sso.url }, { headers });
     }
     return data<ActionData>({ step: "email", unavailable: sso.message }, { status: sso.status });
   }
