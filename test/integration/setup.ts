@@ -1,5 +1,6 @@
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { openTestDatabase } from "#test/support/database";
+import { turnOfTheLoop } from "#test/support/event-loop";
 import { disconnectDatabase, useDatabase } from "~/lib/db.server";
 import { resetEnvCache } from "~/lib/env.server";
 import { loadEmailTemplates } from "~/modules/notifications/notifications.server";
@@ -17,6 +18,9 @@ beforeAll(async () => {
   // import, which on a busy machine outlasted Prisma's 5 s transaction limit.
   await loadEmailTemplates();
 });
+
+// A turn of the event loop after each test (test/support/event-loop.ts says why).
+afterEach(turnOfTheLoop);
 
 afterAll(async () => {
   await disconnectDatabase();

@@ -9,6 +9,7 @@ import {
   type Late,
   type Value,
 } from "#test/support/fuzz/inputs";
+import { turnOfTheLoop } from "#test/support/event-loop";
 import { type PersonaKey } from "#test/support/fuzz/world";
 import { call, sessionCookieFor } from "#test/support/route-harness";
 import {
@@ -132,6 +133,8 @@ for (const file of ACTION_FILES) {
     const startOfRun = await before();
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
+        // Hundreds of cases per test: let the event loop turn between them (see event-loop.ts).
+        await turnOfTheLoop();
         const prepared = (await spec.prepare?.()) ?? {};
         const late = new Map(Object.entries(prepared.late ?? {}));
         const lateName = (v: Value | undefined) =>

@@ -29,6 +29,7 @@ import {
   type RouteModule,
   urlFor,
 } from "#test/support/route-matrix/calls";
+import { turnOfTheLoop } from "#test/support/event-loop";
 import { declarations } from "#test/support/route-matrix/declarations";
 
 // The route-complete authorisation matrix. Every route Remix knows (read from app/routes.ts, the
@@ -114,6 +115,8 @@ type Check = {
 
 /** Calls one loader or action as one persona; returns what was wrong with the answer. */
 async function check({ route, c, p, kind, expected }: Check): Promise<string[]> {
+  // One test calls every route: let the event loop turn between calls (see event-loop.ts).
+  await turnOfTheLoop();
   const mod = modules.get(route.id)!;
   const { url, params } = urlFor(route, c);
   const a = await invoke(
