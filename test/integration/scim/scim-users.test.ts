@@ -3,24 +3,19 @@ import { clock } from "~/lib/clock";
 import { db } from "~/lib/db.server";
 import { createSession } from "~/lib/session.server";
 import { rotateScimToken, revokeScimToken } from "~/modules/scim/tokens.server";
-import * as catchAll from "~/routes/scim/scim.v2.$";
-import * as resourceTypes from "~/routes/scim/scim.v2.ResourceTypes";
-import * as schemasRoute from "~/routes/scim/scim.v2.Schemas";
-import * as providerConfig from "~/routes/scim/scim.v2.ServiceProviderConfig";
-import * as user from "~/routes/scim/scim.v2.Users.$userId";
-import * as users from "~/routes/scim/scim.v2.Users._index";
 import { ensureUser, uniqueEmail } from "#test/factories";
 import { APP_URL, freshIp, setUpAccountsWorld, world } from "#test/support/accounts-world";
-import { call, sessionCookieFor } from "#test/support/route-harness";
+import { sessionCookieFor } from "#test/support/route-harness";
+import {
+  scimClient,
+  type ScimBody as Body,
+  type ScimSend as Send,
+} from "#test/support/scim-client";
 
 // The SCIM endpoint as an identity provider drives it: the request shapes below are the ones
 // Microsoft Entra ID's and Okta's provisioning (and their SCIM validators) send.
 
 setUpAccountsWorld();
-
-// A SCIM answer, read as loose JSON: the assertions say what each must hold.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Body = Record<string, any>;
 
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 let usToken: string;
@@ -31,52 +26,8 @@ beforeAll(async () => {
   ukToken = await rotateScimToken(world.admin, world.uk.id, freshIp());
 });
 
-type Send = {
-  token?: string | null;
-  body?: unknown;
-  raw?: string;
-  headers?: Record<string, string>;
-};
-
-/** One SCIM request through the route module that serves its path, as the server would. */
-async function scim(method: string, path: string, send: Send = {}) {
-  const token = send.token === undefined ? usToken : send.token;
-  const headers: Record<string, string> = {
-    ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    ...(send.body !== undefined || send.raw !== undefined
-      ? { "Content-Type": "application/scim+json" }
-      : {}),
-    ...send.headers,
-  };
-  const body = send.raw ?? (send.body === undefined ? undefined : JSON.stringify(send.body));
-  const request = new Request(`${APP_URL}/scim/v2${path}`, { method, headers, body });
-  const pathname = path.split("?")[0]!;
-  const [, resource, id] = pathname.split("/");
-  const module =
-    resource === "Users" && id
-      ? user
-      : resource === "Users"
-        ? users
-        : resource === "ServiceProviderConfig"
-          ? providerConfig
-          : resource === "Schemas"
-            ? schemasRoute
-            : resource === "ResourceTypes"
-              ? resourceTypes
-              : catchAll;
-  const fn = method === "GET" ? module.loader : (module as { action?: unknown }).action;
-  const response = (await call(
-    fn,
-    request,
-    id ? { userId: decodeURIComponent(id) } : {},
-  )) as Response;
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    json: (text ? JSON.parse(text) : null) as Body,
-  };
-}
+/** One SCIM request, with the US institute's token unless told otherwise. */
+const scim = scimClient(() => usToken);
 
 const entraUser = (userName: string, extra: object = {}) => ({
   schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
