@@ -20,6 +20,8 @@ import { ScimUserSchema } from "./schema";
  * Every query names that institute in its `where`, so a token cannot reach anyone else; someone
  * it cannot reach is a 404, as is someone it never heard of.
  */
+type Tx = Prisma.TransactionClient;
+
 export type ScimContext = {
   instituteId: string;
   /** The endpoint's absolute base URL, ending in /scim/v2, for meta.location. */
@@ -123,16 +125,22 @@ export async function listScimUsers(ctx: ScimContext, query: URLSearchParams) {
   };
 }
 
-async function findReachable(ctx: ScimContext, id: string) {
-  const user = /^[A-Za-z0-9_-]{1,64}$/.test(id)
-    ? await db.user.findFirst({ where: { id, ...reachable(ctx.instituteId) }, select: USER_SELECT })
+/** Whether an id from the path could be a person's at all; anything else is a 404 unread. */
+const isId = (id: string) => /^[A-Za-z0-9_-]{1,64}$/.test(id);
+
+async function findReachable(client: Tx, ctx: ScimContext, id: string) {
+  const user = isId(id)
+    ? await client.user.findFirst({
+        where: { id, ...reachable(ctx.instituteId) },
+        select: USER_SELECT,
+      })
     : null;
   if (!user) throw notFoundError();
   return user;
 }
 
 export async function getScimUser(ctx: ScimContext, id: string) {
-  return toResource(await findReachable(ctx, id), ctx.base);
+  return toResource(await findReachable(db, ctx, id), ctx.base);
 }
 
 const attributesOf = (user: UserRow): UserAttributes => ({
@@ -146,6 +154,7 @@ const attributesOf = (user: UserRow): UserAttributes => ({
 
 /** The attributes, checked as the portal checks an invited person's, or a 400 saying why. */
 async function checked(
+  client: Tx,
   ctx: ScimContext,
   attributes: UserAttributes,
   userId: string | null,
@@ -157,7 +166,7 @@ async function checked(
     throw new ScimError(400, `${issue.path.join(".")}: ${issue.message}`, "invalidValue");
   }
   const value = parsed.data;
-  const institute = await db.institute.findUniqueOrThrow({
+  const institute = await client.institute.findUniqueOrThrow({
     where: { id: ctx.instituteId },
     select: { emailDomains: true },
   });
@@ -171,7 +180,7 @@ async function checked(
   if (value.managerId && value.managerId !== currentManagerId) {
     const manager =
       value.managerId !== userId
-        ? await db.user.findFirst({
+        ? await client.user.findFirst({
             where: { id: value.managerId, ...reachable(ctx.instituteId), deactivatedAt: null },
             select: { id: true },
           })
@@ -196,7 +205,7 @@ function uniqueness(error: unknown): never {
 
 /** Provisions a person: STAFF of the token's institute, with no password (they sign in by SSO or a link). */
 export async function createScimUser(ctx: ScimContext, body: unknown) {
-  const value = await checked(ctx, fromResource(body), null, null);
+  const value = await checked(db, ctx, fromResource(body), null, null);
   const now = clock.now();
   const user = await db
     .$transaction(async (tx) => {
@@ -237,50 +246,67 @@ function assertVersion(user: UserRow, ifMatch: string | null) {
     throw new ScimError(412, "The person has changed since that version was read.");
 }
 
+/**
+ * A change to one person, in one transaction that first locks their row: the version If-Match
+ * names is checked against the row as it is when written, and a PATCH, built on what was read,
+ * cannot overwrite a change another request made in between (that one waits, then reads this).
+ */
+async function changing<T>(
+  ctx: ScimContext,
+  id: string,
+  ifMatch: string | null,
+  work: (tx: Tx, user: UserRow) => Promise<T>,
+): Promise<T> {
+  if (!isId(id)) throw notFoundError();
+  return db
+    .$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${id} FOR UPDATE`;
+      const user = await findReachable(tx, ctx, id);
+      assertVersion(user, ifMatch);
+      return work(tx, user);
+    })
+    .catch(uniqueness);
+}
+
 /** Writes new attributes over a person's, ending every session at once when deactivated. */
-async function write(ctx: ScimContext, user: UserRow, next: UserAttributes) {
-  const value = await checked(ctx, next, user.id, user.lineManagerId);
+async function write(tx: Tx, ctx: ScimContext, user: UserRow, next: UserAttributes) {
+  const value = await checked(tx, ctx, next, user.id, user.lineManagerId);
   const before = attributesOf(user);
   const changed = (Object.keys(value) as (keyof UserAttributes)[]).filter(
     (k) => k !== "active" && value[k] !== before[k],
   );
-  const updated = await db
-    .$transaction(async (tx) => {
-      const row = await tx.user.update({
-        where: { id: user.id },
-        data: {
-          email: value.userName,
-          displayName: value.displayName,
-          jobTitle: value.jobTitle,
-          lineManagerId: value.managerId,
-          scimExternalId: value.externalId,
-          ...(value.active !== before.active
-            ? { deactivatedAt: value.active ? null : clock.now() }
-            : {}),
-        },
-        select: USER_SELECT,
-      });
-      const event = {
-        actorEmail: SCIM_ACTOR,
-        targetType: "User",
-        targetId: user.id,
-        instituteId: ctx.instituteId,
-        ipAddress: ctx.req.ipAddress,
-      };
-      if (changed.length)
-        await recordAudit(tx, { ...event, action: "scim.user.updated", details: { changed } });
-      if (value.active !== before.active) {
-        if (!value.active) await tx.session.deleteMany({ where: { userId: user.id } });
-        await recordAudit(tx, {
-          ...event,
-          action: value.active ? "user.reactivated" : "user.deactivated",
-          details: { via: "scim" },
-        });
-      }
-      return row;
-    })
-    .catch(uniqueness);
-  return toResource(updated, ctx.base);
+  const row = await tx.user.update({
+    where: { id: user.id },
+    data: {
+      email: value.userName,
+      displayName: value.displayName,
+      jobTitle: value.jobTitle,
+      lineManagerId: value.managerId,
+      scimExternalId: value.externalId,
+      ...(value.active !== before.active
+        ? { deactivatedAt: value.active ? null : clock.now() }
+        : {}),
+    },
+    select: USER_SELECT,
+  });
+  const event = {
+    actorEmail: SCIM_ACTOR,
+    targetType: "User",
+    targetId: user.id,
+    instituteId: ctx.instituteId,
+    ipAddress: ctx.req.ipAddress,
+  };
+  if (changed.length)
+    await recordAudit(tx, { ...event, action: "scim.user.updated", details: { changed } });
+  if (value.active !== before.active) {
+    if (!value.active) await tx.session.deleteMany({ where: { userId: user.id } });
+    await recordAudit(tx, {
+      ...event,
+      action: value.active ? "user.reactivated" : "user.deactivated",
+      details: { via: "scim" },
+    });
+  }
+  return toResource(row, ctx.base);
 }
 
 export async function replaceScimUser(
@@ -289,9 +315,9 @@ export async function replaceScimUser(
   body: unknown,
   ifMatch: string | null,
 ) {
-  const user = await findReachable(ctx, id);
-  assertVersion(user, ifMatch);
-  return write(ctx, user, fromResource(body, attributesOf(user)));
+  return changing(ctx, id, ifMatch, (tx, user) =>
+    write(tx, ctx, user, fromResource(body, attributesOf(user))),
+  );
 }
 
 export async function patchScimUser(
@@ -300,9 +326,9 @@ export async function patchScimUser(
   body: unknown,
   ifMatch: string | null,
 ) {
-  const user = await findReachable(ctx, id);
-  assertVersion(user, ifMatch);
-  return write(ctx, user, applyPatch(attributesOf(user), body));
+  return changing(ctx, id, ifMatch, (tx, user) =>
+    write(tx, ctx, user, applyPatch(attributesOf(user), body)),
+  );
 }
 
 /**
@@ -310,10 +336,8 @@ export async function patchScimUser(
  * stays, so that the audit trail and everything they took part in keep their name.
  */
 export async function deleteScimUser(ctx: ScimContext, id: string, ifMatch: string | null) {
-  const user = await findReachable(ctx, id);
-  assertVersion(user, ifMatch);
-  const now = clock.now();
-  await db.$transaction(async (tx) => {
+  await changing(ctx, id, ifMatch, async (tx, user) => {
+    const now = clock.now();
     await tx.user.update({
       where: { id: user.id },
       data: { scimDeletedAt: now, deactivatedAt: user.deactivatedAt ?? now },

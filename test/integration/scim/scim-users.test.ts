@@ -321,6 +321,37 @@ describe("replace, patch and delete", () => {
     expect((await scim("GET", `/Users/${created.id}`)).json.displayName).toBe("Renamed");
   });
 
+  test("two writes at once: one If-Match version wins, and no PATCH is lost", async () => {
+    const created = await provision();
+    const [first, second] = await Promise.all(
+      ["One", "Two"].map((displayName) =>
+        scim("PUT", `/Users/${created.id}`, {
+          body: entraUser(created.userName, { displayName }),
+          headers: { "If-Match": created.meta.version },
+        }),
+      ),
+    );
+    expect([first!.status, second!.status].sort()).toEqual([200, 412]);
+    const winner = first!.status === 200 ? first! : second!;
+    expect((await scim("GET", `/Users/${created.id}`)).json.displayName).toBe(
+      winner.json.displayName,
+    );
+
+    // Without If-Match, each PATCH applies to the person as the other left them.
+    await Promise.all([
+      scim("PATCH", `/Users/${created.id}`, {
+        body: { Operations: [{ op: "replace", path: "title", value: "Both kept" }] },
+      }),
+      scim("PATCH", `/Users/${created.id}`, {
+        body: { Operations: [{ op: "replace", path: "displayName", value: "Both kept" }] },
+      }),
+    ]);
+    expect((await scim("GET", `/Users/${created.id}`)).json).toMatchObject({
+      title: "Both kept",
+      displayName: "Both kept",
+    });
+  });
+
   test("PATCH active False (Entra's shape) deactivates and ends every session at once", async () => {
     const created = await provision();
     await createSession(created.id, { mfaVerified: true });
