@@ -344,8 +344,14 @@ export async function eraseUser(
           jobTitle: "",
           team: "",
           lineManagerId: null,
-          // The identity provider's id for them would link the erased account back to a person.
+          // The identity provider's id for them would link the erased account back to a person,
+          // and what else it sent is their name and addresses.
           scimExternalId: null,
+          scimUserName: null,
+          scimGivenName: null,
+          scimFamilyName: null,
+          scimFormattedName: null,
+          scimWorkEmail: null,
           deactivatedAt: user.deactivatedAt ?? now,
         },
       });

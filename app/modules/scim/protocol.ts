@@ -145,8 +145,9 @@ export function schemas(base: string) {
     {
       id: ENTERPRISE_SCHEMA,
       name: "EnterpriseUser",
-      description: "The line manager",
+      description: "The department and the line manager",
       attributes: [
+        attribute({ name: "department", type: "string" }),
         attribute({
           name: "manager",
           type: "complex",

@@ -45,8 +45,14 @@ const USER_SELECT = {
   email: true,
   displayName: true,
   jobTitle: true,
+  team: true,
   deactivatedAt: true,
   scimExternalId: true,
+  scimUserName: true,
+  scimGivenName: true,
+  scimFamilyName: true,
+  scimFormattedName: true,
+  scimWorkEmail: true,
   lineManagerId: true,
   createdAt: true,
   updatedAt: true,
@@ -57,25 +63,39 @@ type UserRow = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 export const versionOf = (user: Pick<UserRow, "updatedAt">) =>
   `W/"${user.updatedAt.getTime().toString(36)}"`;
 
+/**
+ * The userName as the provider spelled it, while it is still the person's address: once the
+ * address changes in the portal, the provider reads the new one.
+ */
+const userNameOf = (user: UserRow) =>
+  user.scimUserName?.toLowerCase() === user.email ? user.scimUserName : user.email;
+
 export function toResource(user: UserRow, base: string) {
   const location = `${base}/Users/${user.id}`;
+  const userName = userNameOf(user);
+  const enterprise = {
+    ...(user.team ? { department: user.team } : {}),
+    ...(user.lineManagerId
+      ? { manager: { value: user.lineManagerId, $ref: `${base}/Users/${user.lineManagerId}` } }
+      : {}),
+  };
+  const extended = Object.keys(enterprise).length > 0;
   return {
-    schemas: user.lineManagerId ? [USER_SCHEMA, ENTERPRISE_SCHEMA] : [USER_SCHEMA],
+    schemas: extended ? [USER_SCHEMA, ENTERPRISE_SCHEMA] : [USER_SCHEMA],
     id: user.id,
     ...(user.scimExternalId ? { externalId: user.scimExternalId } : {}),
-    userName: user.email,
-    name: { formatted: user.displayName },
+    userName,
+    // Parts the provider never sent are left out; the full name falls back to the display name.
+    name: {
+      formatted: user.scimFormattedName ?? user.displayName,
+      ...(user.scimGivenName ? { givenName: user.scimGivenName } : {}),
+      ...(user.scimFamilyName ? { familyName: user.scimFamilyName } : {}),
+    },
     displayName: user.displayName,
     ...(user.jobTitle ? { title: user.jobTitle } : {}),
     active: user.deactivatedAt === null,
-    emails: [{ value: user.email, type: "work", primary: true }],
-    ...(user.lineManagerId
-      ? {
-          [ENTERPRISE_SCHEMA]: {
-            manager: { value: user.lineManagerId, $ref: `${base}/Users/${user.lineManagerId}` },
-          },
-        }
-      : {}),
+    emails: [{ value: user.scimWorkEmail ?? userName, type: "work", primary: true }],
+    ...(extended ? { [ENTERPRISE_SCHEMA]: enterprise } : {}),
     meta: {
       resourceType: "User",
       created: user.createdAt.toISOString(),
@@ -144,9 +164,14 @@ export async function getScimUser(ctx: ScimContext, id: string) {
 }
 
 const attributesOf = (user: UserRow): UserAttributes => ({
-  userName: user.email,
+  userName: userNameOf(user),
   displayName: user.displayName,
+  givenName: user.scimGivenName,
+  familyName: user.scimFamilyName,
+  formattedName: user.scimFormattedName,
+  workEmail: user.scimWorkEmail,
   jobTitle: user.jobTitle,
+  team: user.team,
   active: user.deactivatedAt === null,
   externalId: user.scimExternalId,
   managerId: user.lineManagerId,
@@ -170,7 +195,7 @@ async function checked(
     where: { id: ctx.instituteId },
     select: { emailDomains: true },
   });
-  const domain = value.userName.slice(value.userName.lastIndexOf("@") + 1);
+  const domain = value.userName.slice(value.userName.lastIndexOf("@") + 1).toLowerCase();
   if (institute.emailDomains.length > 0 && !institute.emailDomains.includes(domain))
     throw new ScimError(
       400,
@@ -197,6 +222,21 @@ async function checked(
 
 const SCIM_ACTOR = "SCIM provisioning";
 
+/** The columns checked attributes are stored in, but for `active` (each write sets it its way). */
+const columnsOf = (value: UserAttributes) => ({
+  email: value.userName.toLowerCase(),
+  scimUserName: value.userName,
+  displayName: value.displayName,
+  scimGivenName: value.givenName,
+  scimFamilyName: value.familyName,
+  scimFormattedName: value.formattedName,
+  scimWorkEmail: value.workEmail,
+  jobTitle: value.jobTitle,
+  team: value.team,
+  lineManagerId: value.managerId,
+  scimExternalId: value.externalId,
+});
+
 function uniqueness(error: unknown): never {
   if (isUniqueViolation(error))
     throw new ScimError(409, "A person with this userName already exists.", "uniqueness");
@@ -211,13 +251,9 @@ export async function createScimUser(ctx: ScimContext, body: unknown) {
     .$transaction(async (tx) => {
       const created = await tx.user.create({
         data: {
-          email: value.userName,
-          displayName: value.displayName,
-          jobTitle: value.jobTitle,
+          ...columnsOf(value),
           roles: ["STAFF"],
           instituteId: ctx.instituteId,
-          lineManagerId: value.managerId,
-          scimExternalId: value.externalId,
           deactivatedAt: value.active ? null : now,
         },
         select: USER_SELECT,
@@ -230,7 +266,7 @@ export async function createScimUser(ctx: ScimContext, body: unknown) {
         instituteId: ctx.instituteId,
         ipAddress: ctx.req.ipAddress,
         details: { active: value.active },
-        personal: { email: value.userName },
+        personal: { email: value.userName.toLowerCase() },
       });
       return created;
     })
@@ -278,11 +314,7 @@ async function write(tx: Tx, ctx: ScimContext, user: UserRow, next: UserAttribut
   const row = await tx.user.update({
     where: { id: user.id },
     data: {
-      email: value.userName,
-      displayName: value.displayName,
-      jobTitle: value.jobTitle,
-      lineManagerId: value.managerId,
-      scimExternalId: value.externalId,
+      ...columnsOf(value),
       ...(value.active !== before.active
         ? { deactivatedAt: value.active ? null : clock.now() }
         : {}),

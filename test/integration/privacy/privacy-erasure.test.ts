@@ -54,6 +54,7 @@ async function occurrences(needle: string) {
 }
 
 const EXTERNAL_ID = "entra-object-id-erin-7f3a";
+const WORK_EMAIL = "erin.work@provider.example";
 
 beforeAll(async () => {
   w = await createPipelineWorld();
@@ -73,8 +74,19 @@ beforeAll(async () => {
     password: PASSWORD,
   });
   person = { id: user.id, email: user.email, roles: ["STAFF"], instituteId: w.uk.id };
-  // Provisioned by the institute's identity provider, which named them by its own id.
-  await db.user.update({ where: { id: user.id }, data: { scimExternalId: EXTERNAL_ID } });
+  // Provisioned by the institute's identity provider, which named them by its own id and sent
+  // their name's parts and a work address of their own.
+  await db.user.update({
+    where: { id: user.id },
+    data: {
+      scimExternalId: EXTERNAL_ID,
+      scimUserName: user.email.toUpperCase(),
+      scimGivenName: "Erin",
+      scimFamilyName: "Erasable",
+      scimFormattedName: NAME,
+      scimWorkEmail: WORK_EMAIL,
+    },
+  });
   await db.profile.create({ data: { userId: user.id, bio: BIO, location: "London" } });
 
   // A whole secondment: application with a CV, notes, offer, placement and evidence.
@@ -148,7 +160,16 @@ test("erasure leaves nothing personal in any table; records stay; the chain veri
   expect(result).toMatchObject({ ok: true, legacyAuditEvents: 0 });
   if (result.ok) expect(result.auditEventsErased).toBeGreaterThan(3);
 
-  for (const needle of [person.email, NAME, BIO, "Research scientist", REQ.ipAddress, EXTERNAL_ID])
+  for (const needle of [
+    person.email,
+    NAME,
+    BIO,
+    "Research scientist",
+    REQ.ipAddress,
+    EXTERNAL_ID,
+    WORK_EMAIL,
+    "Erasable",
+  ])
     expect(await occurrences(needle), needle).toEqual([]);
   expect(await db.storedFile.count({ where: { id: cvId } })).toBe(0);
   expect(await db.storedFile.count({ where: { ownerId: person.id, filename: "nda.pdf" } })).toBe(0);
