@@ -189,6 +189,27 @@ describe("signing in through the institute's provider", () => {
     expect(plain).toMatchObject({ mfaVerified: false, phishingResistant: false });
   });
 
+  test("HR get in on the provider's phishing-resistant assertion; on a weaker one they must add a passkey", async () => {
+    const strong = await newUser({ email: address("hr.strong"), roles: ["HR"] });
+    const sub = providerAccount({ email: strong.email, amr: ["hwk", "mfa"] });
+    const hardware = await ssoSignIn(sub, strong.email);
+    if (!hardware.ok) throw new Error(hardware.message);
+    expect((await requireUser(requestWith(hardware.token))).roles).toContain("HR");
+
+    const weak = await newUser({ email: address("hr.weak"), roles: ["HR"] });
+    const code = await ssoSignIn(
+      providerAccount({ email: weak.email, amr: ["pwd", "otp"] }),
+      weak.email,
+    );
+    if (!code.ok) throw new Error(code.message);
+    const sent = await requireUser(requestWith(code.token)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(sent).toBeInstanceOf(Response);
+    expect((sent as Response).headers.get("Location")).toBe("/account/passkeys");
+  });
+
   test("a first sign-in creates the account in the provider's institute, and the next finds it by subject", async () => {
     const email = address("new.person");
     const sub = providerAccount({ email, name: "Nova Person" });
