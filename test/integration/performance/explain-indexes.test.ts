@@ -59,6 +59,14 @@ const WHOLE_TABLE_READS: { match: RegExp; problem: string; why: string }[] = [
     why: "home: suggested collaborators scores every profile open to collaboration by overlap (directory domain; see the scale benchmark)",
   },
   {
+    // The same statement: every profile it scores is joined to its active user, so the planner
+    // may read the active users whole rather than one by one; which it picks varies with the
+    // statistics of the run.
+    match: /AS "sharedExpertise"/,
+    problem: "User",
+    why: "home: suggested collaborators joins every profile open to collaboration to its active user",
+  },
+  {
     // listPlacements (relations joined in, so its secondee and posting appear in the plan too).
     match:
       /^SELECT "t0"\."id", "t0"\."status"::text, "t0"\."startDate", "t0"\."secondeeId", "Placement_secondee"\./,
