@@ -3,6 +3,11 @@
 // HTTP client that signs in and posts forms as a browser would.
 //
 // Shared by several test files; keep functions small and independent.
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from "@simplewebauthn/server";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -562,8 +567,42 @@ export class HttpClient {
       const second = await this.post(first.location, { code: totpCode(mfaKey) });
       if (second.status !== 302 && second.status !== 303)
         throw new Error(`MFA step for ${email} answered ${second.status}`);
+      // HR and administrators must also confirm with a passkey, as a browser with one would.
+      const next = await this.get(second.location);
+      if (next.status === 302 && next.location === "/account/passkeys") {
+        return this.passkeyStep(email);
+      }
       return second.location;
     }
     return first.location;
+  }
+
+  /**
+   * Registers a software passkey and passes the passkey step with it, through the same routes
+   * the browser's passkey button posts to. Returns where the app sends the person next.
+   */
+  private async passkeyStep(email: string) {
+    const key = new SoftAuthenticator(this.origin ?? new URL(this.baseUrl).origin);
+    const json = async (path: string, fields: Record<string, string>) => {
+      const answer = await this.post(path, fields);
+      if (answer.status !== 200) throw new Error(`${path} for ${email} answered ${answer.status}`);
+      return JSON.parse(answer.text) as Record<string, unknown>;
+    };
+    const name = "System test key";
+    const made = await json("/account/passkeys/register", { intent: "options", name });
+    const response = key.register(made.options as PublicKeyCredentialCreationOptionsJSON);
+    await json("/account/passkeys/register", {
+      intent: "verify",
+      name,
+      response: JSON.stringify(response),
+    });
+    const step = await json("/login/mfa/passkey", { intent: "options" });
+    const signed = key.sign(step.options as PublicKeyCredentialRequestOptionsJSON);
+    const done = await json("/login/mfa/passkey", {
+      intent: "verify",
+      response: JSON.stringify(signed),
+      redirectTo: "/",
+    });
+    return String(done.redirectTo);
   }
 }
