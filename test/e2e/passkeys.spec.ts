@@ -31,6 +31,8 @@ test("a person adds a passkey, signs out, and signs in with the passkey alone", 
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await expect(page).toHaveURL("/account/passkeys?added=1");
   await expect(page.getByRole("heading", { level: 3, name: "Test laptop" })).toBeVisible();
+  // The form is ready for another: the name just used is gone.
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("");
   await expectNoAxeViolations(page);
 
   await page.getByLabel("New name for Test laptop").fill("Work laptop");

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Form } from "~/components/form";
 import { FormErrors } from "~/components/forms";
 import { Alert, Button, Field, PageHeader } from "~/components/ui";
@@ -56,6 +56,8 @@ export default function Passkeys() {
   const available = usePasskeysAvailable();
   const ceremony = usePasskeyCeremony("/account/passkeys/register", "register");
   const [name, setName] = useState("");
+  // Once a passkey is added the page stays mounted: clear the name it was given.
+  useEffect(() => setName(""), [passkeys.length]);
   const errorsFor = (passkeyId: string, field: string) =>
     actionData?.id === passkeyId ? actionData.errors[field] : undefined;
   return (
